@@ -1,0 +1,141 @@
+//! The command-line front end: turns arguments into library calls, prints
+//! the summary, and owns the exit codes. The only place that touches clap,
+//! indicatif or the terminal.
+
+mod args;
+mod progress;
+
+use anyhow::Context;
+use args::{Cli, Command, ScanArgs};
+use clap::Parser;
+use datakart::keyed_hash::{self, KeySource};
+use datakart::profile::Profile;
+use datakart::scan::{self, NoProgress, ScanConfig, ScanSummary};
+use std::process::ExitCode;
+
+/// Exit codes, as documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The command completed (a scan may still have scan errors).
+    Success = 0,
+    /// The command could not run: bad profile, missing root, unwritable output.
+    Failure = 1,
+    /// The command line was wrong.
+    Usage = 2,
+}
+
+/// Parses arguments, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                Exit::Usage as u8
+            } else {
+                Exit::Success as u8
+            });
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(Exit::Success as u8),
+        Err(e) => {
+            eprintln!("datakart: error: {e:#}");
+            ExitCode::from(Exit::Failure as u8)
+        }
+    }
+}
+
+fn run_scan(args: ScanArgs) -> anyhow::Result<()> {
+    let profile = match &args.profile {
+        Some(path) => Profile::load(path)?,
+        None => Profile::embedded_default(),
+    };
+    let (hasher, key_source) =
+        keyed_hash::load(args.key_file.as_deref()).context("cannot load the hash key")?;
+    if let KeySource::Created(path) = &key_source {
+        eprintln!(
+            "datakart: created a new hash key in {} (mode 0600). Keep it: later scans and searches need the same key to match people.",
+            path.display()
+        );
+    }
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let config = ScanConfig {
+        roots: args.roots,
+        out_dir: args.out,
+        threads,
+        reveal_values: args.reveal_values,
+        profile,
+        hasher,
+        key_source,
+    };
+    let progress = (!args.quiet).then(progress::Progress::new_if_terminal).flatten();
+    let summary = match &progress {
+        Some(p) => {
+            let s = scan::run(&config, p);
+            p.finish();
+            s
+        }
+        None => scan::run(&config, &NoProgress),
+    }?;
+    if !args.quiet {
+        print_summary(&summary, &config);
+    }
+    Ok(())
+}
+
+fn human_bytes(n: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{v:.0} {}", UNITS[unit])
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+fn print_summary(s: &ScanSummary, config: &ScanConfig) {
+    println!(
+        "datakart scan {} finished in {:.2} s",
+        s.scan_id, s.duration_seconds
+    );
+    println!();
+    println!("  {:<14} {:>9}", "type", "findings");
+    for (ty, n) in &s.findings.by_type {
+        if *n > 0 {
+            println!("  {ty:<14} {n:>9}");
+        }
+    }
+    println!("  {:<14} {:>9}", "total", s.findings.total);
+    println!();
+    let f = &s.files;
+    println!(
+        "  files   {} seen, {} scanned, {} partial, {} skipped, {} failed, {} excluded",
+        f.seen, f.scanned, f.partial, f.skipped, f.failed, f.excluded
+    );
+    println!(
+        "  bytes   {} read at {}/s; coverage {:.1}% of files, {:.1}% of bytes",
+        human_bytes(s.bytes.read as f64),
+        human_bytes(s.throughput.bytes_per_second),
+        s.coverage.files * 100.0,
+        s.coverage.bytes * 100.0
+    );
+    if f.skipped + f.failed + f.partial > 0 {
+        println!(
+            "  errors  {} files not fully checked: see scan_errors.csv",
+            f.skipped + f.failed + f.partial
+        );
+    }
+    println!("  outputs {}", config.out_dir.display());
+}

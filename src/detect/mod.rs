@@ -1,0 +1,226 @@
+//! Detection: text in, validated findings out. No I/O.
+//!
+//! One pass of the candidate expression ([`candidates`]) finds spans shaped
+//! like identifiers; each span is checked against its neighbours (a digit
+//! run inside a longer number is not an ID), then classified and validated
+//! ([`classify`]) with the keyword context ([`context`]) found by one
+//! Aho–Corasick pass over the same text, computed only when the text holds
+//! a candidate at all.
+
+pub mod candidates;
+pub mod classify;
+pub mod context;
+pub mod mask;
+pub mod validate;
+
+pub use classify::Hit;
+use context::{KeywordHit, Keywords};
+use regex::bytes::Regex;
+use validate::date::Ymd;
+use validate::phone::Country;
+
+use crate::model::DataType;
+
+/// Detection settings resolved from the profile.
+#[derive(Debug, Clone)]
+pub struct DetectorSettings {
+    /// Characters either side of a candidate searched for keywords.
+    pub keyword_window: usize,
+    /// Plan used when a national phone number fits two countries.
+    pub phone_country: Country,
+    /// Types to report (bit per [`DataType::bit`]).
+    pub enabled: u16,
+    /// The date future-date checks compare against.
+    pub today: Ymd,
+}
+
+impl Default for DetectorSettings {
+    fn default() -> Self {
+        DetectorSettings {
+            keyword_window: 300,
+            phone_country: Country::No,
+            enabled: DataType::ALL.iter().fold(0, |m, t| m | t.bit()),
+            today: Ymd::today(),
+        }
+    }
+}
+
+/// Bytes before a candidate searched for anti-keywords (`ordre`, `ref`).
+pub const ANTI_WINDOW: usize = 24;
+
+/// The compiled detector, built once per scan and shared by all workers.
+pub struct Detector {
+    candidates: Regex,
+    keywords: Keywords,
+    settings: DetectorSettings,
+}
+
+/// Per-worker buffers reused between calls so detection does not allocate
+/// per unit.
+#[derive(Default)]
+pub struct Scratch {
+    keywords: Vec<KeywordHit>,
+}
+
+impl Detector {
+    /// Compiles the candidate expression and keyword lists.
+    pub fn new(settings: DetectorSettings) -> Detector {
+        Detector {
+            candidates: candidates::compile(),
+            keywords: Keywords::builtin(),
+            settings,
+        }
+    }
+
+    /// The settings this detector was built with.
+    pub fn settings(&self) -> &DetectorSettings {
+        &self.settings
+    }
+
+    /// Context mask of a column header: the types it names and whether it
+    /// names a non-personal number (`ordrenr`). Computed once per column.
+    pub fn column_mask(&self, header: &str) -> u16 {
+        self.keywords.header_mask(&header.to_lowercase())
+    }
+
+    /// Finds findings in `text`, searching from byte `from` and accepting
+    /// only spans that start before `until` (chunked readers pass the part
+    /// of the chunk they own). `header_mask` comes from [`Self::column_mask`]
+    /// (0 for unstructured text). Hits are appended to `out` in order.
+    ///
+    /// Returns where the next chunk must resume searching so a span that
+    /// straddles `until` is never reported twice.
+    pub fn detect(
+        &self,
+        text: &str,
+        from: usize,
+        until: usize,
+        header_mask: u16,
+        scratch: &mut Scratch,
+        out: &mut Vec<Hit>,
+    ) -> usize {
+        let bytes = text.as_bytes();
+        let mut resume = until;
+        let mut keywords_ready = false;
+        let mut pos = from;
+        while let Some(m) = self.candidates.find_at(bytes, pos) {
+            if m.start() >= until {
+                break;
+            }
+            pos = m.end();
+            resume = resume.max(m.end());
+            if !boundaries_ok(text, m.start(), m.end()) {
+                continue;
+            }
+            if !keywords_ready {
+                scratch.keywords.clear();
+                self.keywords.find(bytes, false, &mut scratch.keywords);
+                keywords_ready = true;
+            }
+            let window = self.settings.keyword_window;
+            let named = context::mask_in_window(
+                &scratch.keywords,
+                m.start().saturating_sub(window),
+                m.end() + window,
+            ) & !context::ANTI;
+            // Anti-keywords count only right next to the value ("Ordre
+            // 12345678901"), not anywhere in a letter that mentions an order.
+            let anti = context::mask_in_window(
+                &scratch.keywords,
+                m.start().saturating_sub(ANTI_WINDOW),
+                m.start(),
+            ) & context::ANTI;
+            let near = named | anti;
+            let ctx = classify::Context {
+                mask: near | header_mask,
+                today: self.settings.today,
+                phone_country: self.settings.phone_country,
+            };
+            if let Some(hit) = classify::classify(m.as_bytes(), m.start(), &ctx)
+                && self.settings.enabled & hit.ty.bit() != 0
+            {
+                out.push(hit);
+            }
+        }
+        resume
+    }
+}
+
+/// A candidate must not continue a word or a longer number: `ID15108695088`,
+/// `3.15108695088` and `15108695088-2` are not fødselsnumre.
+fn boundaries_ok(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let numeric = bytes[start].is_ascii_digit();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    if let Some(prev) = text[..start].chars().next_back() {
+        if word(prev) {
+            return false;
+        }
+        if numeric && matches!(prev, '.' | ',' | '-' | '/' | '+') {
+            let before = text[..start - 1].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_digit()) || prev == '+' {
+                return false;
+            }
+        }
+    }
+    if let Some(next) = text[end..].chars().next() {
+        if word(next) {
+            return false;
+        }
+        if numeric
+            && matches!(next, '.' | ',' | '-' | '/')
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+        {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect(text: &str) -> Vec<(DataType, String)> {
+        let d = Detector::new(DetectorSettings::default());
+        let mut out = Vec::new();
+        d.detect(text, 0, text.len(), 0, &mut Scratch::default(), &mut out);
+        out.into_iter()
+            .map(|h| (h.ty, text[h.start..h.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_inside_longer_numbers_are_ignored() {
+        assert!(detect("ID15108695088").is_empty());
+        assert!(detect("3.15108695088").is_empty());
+        assert!(detect("15108695088-2").is_empty());
+        assert!(detect("x 215108695088 y").is_empty());
+        assert_eq!(
+            detect("fnr: 15108695088."),
+            [(DataType::NoFnr, "15108695088".to_string())]
+        );
+    }
+
+    #[test]
+    fn resume_point_skips_a_straddling_span() {
+        let d = Detector::new(DetectorSettings::default());
+        let text = "mail ola.nordmann@example.no ok";
+        let mut out = Vec::new();
+        let resume = d.detect(text, 0, 10, 0, &mut Scratch::default(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(resume, 28);
+        let mut again = Vec::new();
+        d.detect(text, resume, text.len(), 0, &mut Scratch::default(), &mut again);
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn keywords_in_window_raise_confidence() {
+        let d = Detector::new(DetectorSettings::default());
+        let text = "Fødselsnummer: 15108695088";
+        let mut out = Vec::new();
+        d.detect(text, 0, text.len(), 0, &mut Scratch::default(), &mut out);
+        assert_eq!(out[0].confidence, crate::model::Confidence::High);
+    }
+}

@@ -1,0 +1,159 @@
+//! Overlapping chunks of one long text, so a 10 GB single-line file is
+//! searched in bounded memory and a value that straddles two chunks is
+//! found exactly once.
+//!
+//! Each emitted chunk carries `CONTEXT` bytes before the part it owns (for
+//! keywords that precede a value) and `LOOKAHEAD` bytes after it (for
+//! values and keywords that run past its end). Spans starting in the owned
+//! part belong to the chunk; the detector's resume point tells the next
+//! chunk where to start so a straddling span is not found twice.
+
+/// Bytes owned by one chunk.
+pub const CHUNK: usize = 1 << 20;
+/// Bytes kept before the owned part for keyword context.
+pub const CONTEXT: usize = 16 * 1024;
+/// Bytes after the owned part, at least the longest candidate plus the
+/// largest keyword window a profile may set.
+pub const LOOKAHEAD: usize = 16 * 1024;
+
+/// Receives chunks: text, search start, owned end and the line number of
+/// the text's first byte; returns the resume offset.
+pub type Emit<'e> = dyn FnMut(&str, usize, usize, u64) -> usize + 'e;
+
+/// Splits a stream of UTF-8 bytes into overlapping chunks.
+pub struct Chunker {
+    buf: Vec<u8>,
+    search_from: usize,
+    first_line: u64,
+    chunk: usize,
+}
+
+fn char_floor(buf: &[u8], mut i: usize) -> usize {
+    while i > 0 && i < buf.len() && (buf[i] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    i
+}
+
+fn as_text(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+impl Default for Chunker {
+    fn default() -> Self {
+        Chunker::new(1)
+    }
+}
+
+impl Chunker {
+    /// A chunker whose first byte is on `first_line`.
+    pub fn new(first_line: u64) -> Chunker {
+        Chunker::with_chunk_size(first_line, CHUNK)
+    }
+
+    /// A chunker with a custom owned size (tests use small chunks).
+    pub fn with_chunk_size(first_line: u64, chunk: usize) -> Chunker {
+        Chunker {
+            buf: Vec::new(),
+            search_from: 0,
+            first_line,
+            chunk: chunk.max(1),
+        }
+    }
+
+    /// Empties the chunker for reuse, keeping its buffer's capacity.
+    pub fn reset(&mut self, first_line: u64) {
+        self.buf.clear();
+        self.search_from = 0;
+        self.first_line = first_line;
+    }
+
+    /// True when nothing is buffered.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Appends bytes, emitting every chunk that is complete.
+    pub fn push(&mut self, bytes: &[u8], emit: &mut Emit<'_>) {
+        self.buf.extend_from_slice(bytes);
+        while self.buf.len() >= self.search_from + self.chunk + LOOKAHEAD {
+            let until = char_floor(&self.buf, self.search_from + self.chunk);
+            let end = char_floor(&self.buf, until + LOOKAHEAD);
+            let text = as_text(&self.buf[..end]);
+            let resume = emit(text, self.search_from, until, self.first_line).max(until);
+            let keep_from = char_floor(&self.buf, until.saturating_sub(CONTEXT));
+            self.first_line += memchr::memchr_iter(b'\n', &self.buf[..keep_from]).count() as u64;
+            self.buf.drain(..keep_from);
+            self.search_from = resume - keep_from;
+        }
+    }
+
+    /// Emits whatever is left as the final chunk.
+    pub fn finish(&mut self, emit: &mut Emit<'_>) {
+        if self.buf.len() > self.search_from {
+            let text = as_text(&self.buf);
+            emit(text, self.search_from, text.len(), self.first_line);
+        }
+        self.reset(self.first_line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds `text` through a chunker in 7-byte pieces, finding every `@`
+    /// token the way the detector does (owned starts only, resume after the
+    /// last token found), and returns the tokens in order.
+    fn tokens(text: &str, chunk: usize) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut c = Chunker::with_chunk_size(1, chunk);
+        let mut emit = |t: &str, from: usize, until: usize, _line: u64| -> usize {
+            let mut resume = until;
+            let mut i = from;
+            while let Some(p) = t[i..].find('@') {
+                let s = i + p;
+                if s >= until {
+                    break;
+                }
+                let e = t[s..].find(' ').map_or(t.len(), |k| s + k);
+                resume = resume.max(e);
+                found.push(t[s..e].to_string());
+                i = e;
+            }
+            resume
+        };
+        for piece in text.as_bytes().chunks(7) {
+            c.push(piece, &mut emit);
+        }
+        c.finish(&mut emit);
+        found
+    }
+
+    #[test]
+    fn straddling_tokens_are_found_once() {
+        let text: String = (0..30000).map(|i| format!("w{i} @tok{i} ")).collect();
+        let found = tokens(&text, 64);
+        let expected: Vec<String> = (0..30000).map(|i| format!("@tok{i}")).collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn line_numbers_follow_the_chunks() {
+        let text = "a\n".repeat(100_000);
+        let mut c = Chunker::with_chunk_size(1, 1000);
+        let mut lines = Vec::new();
+        let mut emit = |t: &str, from: usize, _until: usize, line: u64| -> usize {
+            lines.push(line + t[..from].matches('\n').count() as u64);
+            _until
+        };
+        c.push(text.as_bytes(), &mut emit);
+        c.finish(&mut emit);
+        assert!(lines.len() > 10);
+        // The first owned byte of each chunk is at an even offset ("a\n").
+        assert!(lines.windows(2).all(|w| w[0] < w[1]));
+    }
+}

@@ -1,0 +1,176 @@
+//! Text decoding: every extractor reads UTF-8, whatever the file holds.
+//!
+//! The encoding is chosen once from the file's first bytes: a byte-order
+//! mark (UTF-8, UTF-16LE, UTF-16BE) wins; otherwise valid UTF-8 stays UTF-8
+//! and anything else is read as Windows-1252, the usual encoding of older
+//! Nordic Windows exports. Decoding streams through fixed buffers.
+
+use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
+use std::fs::File;
+use std::io::{self, BufRead, Read, Seek, SeekFrom};
+
+/// Chooses the encoding from the first bytes of a file.
+pub fn detect(head: &[u8]) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(head) {
+        return enc;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => UTF_8,
+        // An incomplete sequence cut off by the head's end is still UTF-8.
+        Err(e) if e.error_len().is_none() => UTF_8,
+        Err(_) => WINDOWS_1252,
+    }
+}
+
+const RAW_BUF: usize = 256 * 1024;
+
+/// A reader that yields the file's text as UTF-8 bytes.
+pub struct DecodedReader {
+    file: File,
+    encoding: &'static Encoding,
+    decoder: Decoder,
+    raw: Vec<u8>,
+    raw_pos: usize,
+    raw_len: usize,
+    raw_eof: bool,
+    out: Vec<u8>,
+    out_pos: usize,
+    out_len: usize,
+    finished: bool,
+    bytes_read: u64,
+    decoded: u64,
+}
+
+impl DecodedReader {
+    /// Wraps `file`, whose first bytes `head` were already read from it.
+    pub fn new(head: Vec<u8>, file: File, encoding: &'static Encoding) -> DecodedReader {
+        let mut raw = head;
+        let raw_len = raw.len();
+        raw.resize(RAW_BUF.max(raw_len), 0);
+        DecodedReader {
+            file,
+            encoding,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            raw,
+            raw_pos: 0,
+            raw_len,
+            raw_eof: false,
+            out: vec![0; RAW_BUF * 3 + 16],
+            out_pos: 0,
+            out_len: 0,
+            finished: false,
+            bytes_read: raw_len as u64,
+            decoded: 0,
+        }
+    }
+
+    /// The encoding being decoded.
+    pub fn encoding(&self) -> &'static Encoding {
+        self.encoding
+    }
+
+    /// Bytes of the file read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// UTF-8 bytes handed out so far.
+    pub fn decoded(&self) -> u64 {
+        self.decoded
+    }
+
+    /// Starts over and skips the first `offset` decoded bytes, so a failed
+    /// structured parse can hand the rest of the file to another reader.
+    pub fn restart_at(mut self, offset: u64) -> io::Result<DecodedReader> {
+        self.file.seek(SeekFrom::Start(0))?;
+        let mut r = DecodedReader::new(Vec::new(), self.file, self.encoding);
+        io::copy(&mut (&mut r).take(offset), &mut io::sink())?;
+        Ok(r)
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        while self.out_pos == self.out_len && !self.finished {
+            if self.raw_pos == self.raw_len && !self.raw_eof {
+                self.raw_pos = 0;
+                self.raw_len = super::read_full(&mut self.file, &mut self.raw[..RAW_BUF])?;
+                self.bytes_read += self.raw_len as u64;
+                self.raw_eof = self.raw_len == 0;
+            }
+            let last = self.raw_eof;
+            let (_, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.raw[self.raw_pos..self.raw_len], &mut self.out, last);
+            self.raw_pos += read;
+            self.out_pos = 0;
+            self.out_len = written;
+            if last && read == 0 && written == 0 {
+                self.finished = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Read for DecodedReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for DecodedReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.refill()?;
+        Ok(&self.out[self.out_pos..self.out_len])
+    }
+    fn consume(&mut self, amt: usize) {
+        self.out_pos += amt;
+        self.decoded += amt as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn decode(bytes: &[u8]) -> (String, &'static str) {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(bytes).unwrap();
+        f.seek(SeekFrom::Start(0)).unwrap();
+        let head: Vec<u8> = bytes[..bytes.len().min(4)].to_vec();
+        f.seek(SeekFrom::Start(head.len() as u64)).unwrap();
+        let enc = detect(bytes);
+        let mut r = DecodedReader::new(head, f, enc);
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        (s, enc.name())
+    }
+
+    #[test]
+    fn boms_and_fallback_are_honoured() {
+        assert_eq!(decode("Ærlig talt".as_bytes()), ("Ærlig talt".into(), "UTF-8"));
+        assert_eq!(decode(b"\xEF\xBB\xBFhei"), ("hei".into(), "UTF-8"));
+        assert_eq!(decode(b"\xFF\xFEh\x00\xF8\x00"), ("hø".into(), "UTF-16LE"));
+        assert_eq!(decode(b"\xFE\xFF\x00h\x00\xF8"), ("hø".into(), "UTF-16BE"));
+        assert_eq!(
+            decode(b"S\xF8ren \xC6b\xE5"),
+            ("Søren Æbå".into(), "windows-1252")
+        );
+    }
+
+    #[test]
+    fn restart_skips_decoded_bytes() {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all("abcø123".as_bytes()).unwrap();
+        f.seek(SeekFrom::Start(0)).unwrap();
+        let r = DecodedReader::new(Vec::new(), f, UTF_8);
+        let mut r = r.restart_at(5).unwrap();
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "123");
+    }
+}

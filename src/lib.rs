@@ -1,0 +1,37 @@
+//! datakart finds personal data across an organisation's files and says
+//! what it holds, where, and how sure it is.
+//!
+//! # Architecture, in pipeline order
+//!
+//! A scan is a one-way pipeline; each stage is a module with a small typed
+//! interface and knows nothing of the stages after it:
+//!
+//! 1. [`walk`] traverses the roots in parallel and yields [`walk::Source`]s
+//!    (path, size, modified time) or walk errors. It never reads contents.
+//! 2. [`extract`] sniffs a file's format and turns its bytes into text
+//!    units, each with an origin (line, cell, key path, table row), streaming
+//!    in bounded memory.
+//! 3. [`detect`] finds and validates identifiers in a unit's text and rates
+//!    each finding's confidence from keywords and column headers.
+//! 4. [`sink`] owns every output file. One writer thread receives findings
+//!    and file outcomes over a channel and writes Parquet and CSV atomically.
+//!
+//! [`scan`] wires the stages together on a rayon pool; it is the only module
+//! that creates threads. Raw values never leave the worker that found them:
+//! the sink receives the keyed hash ([`keyed_hash`]) and the masked form,
+//! and the plain value only when the user asked for `--reveal-values`.
+
+#![warn(missing_docs)]
+
+pub mod atomic;
+pub mod detect;
+pub mod error;
+pub mod extract;
+pub mod keyed_hash;
+pub mod model;
+pub mod profile;
+pub mod scan;
+pub mod sink;
+pub mod walk;
+
+pub use error::{Error, Result};

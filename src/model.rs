@@ -1,0 +1,237 @@
+//! The plain data that flows through the pipeline: what a file is, what was
+//! found in it and where, and how well each file could be checked.
+//!
+//! These types carry no behaviour beyond naming themselves; every stage
+//! (walk → extract → detect → sink) speaks in them.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The kinds of personal data datakart reports. Their `as_str` names are
+/// the exact identifiers used in every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataType {
+    /// E-mail address.
+    Email,
+    /// Telephone number (Nordic plans or E.164).
+    Phone,
+    /// Norwegian fødselsnummer, including H-, FH- and synthetic numbers.
+    NoFnr,
+    /// Norwegian D-number.
+    NoDnr,
+    /// Danish CPR number.
+    DkCpr,
+    /// Swedish personnummer or samordningsnummer.
+    SePnr,
+    /// Finnish henkilötunnus.
+    FiHetu,
+    /// International bank account number.
+    Iban,
+    /// Payment card number.
+    PaymentCard,
+    /// IPv4 address.
+    Ipv4,
+    /// IPv6 address.
+    Ipv6,
+}
+
+impl DataType {
+    /// Every type, in output column order.
+    pub const ALL: [DataType; 11] = [
+        DataType::Email,
+        DataType::Phone,
+        DataType::NoFnr,
+        DataType::NoDnr,
+        DataType::DkCpr,
+        DataType::SePnr,
+        DataType::FiHetu,
+        DataType::Iban,
+        DataType::PaymentCard,
+        DataType::Ipv4,
+        DataType::Ipv6,
+    ];
+
+    /// The identifier used in outputs and profiles.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataType::Email => "email",
+            DataType::Phone => "phone",
+            DataType::NoFnr => "no_fnr",
+            DataType::NoDnr => "no_dnr",
+            DataType::DkCpr => "dk_cpr",
+            DataType::SePnr => "se_pnr",
+            DataType::FiHetu => "fi_hetu",
+            DataType::Iban => "iban",
+            DataType::PaymentCard => "payment_card",
+            DataType::Ipv4 => "ipv4",
+            DataType::Ipv6 => "ipv6",
+        }
+    }
+
+    /// Looks a type up by its output identifier.
+    pub fn parse(s: &str) -> Option<DataType> {
+        DataType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Position in [`DataType::ALL`], for per-type counters.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// A one-bit mask for this type, for keyword sets.
+    pub fn bit(self) -> u16 {
+        1 << self.index()
+    }
+}
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How sure a finding is. Ordered, so the highest of a file can be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Validates, but the shape or context makes it doubtful.
+    Low,
+    /// Validates with a checksum or strict structure.
+    Medium,
+    /// Validates and the context (keyword, column header) names the type.
+    High,
+}
+
+impl Confidence {
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// One level up, saturating at `High`.
+    pub fn raised(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+
+    /// One level down, saturating at `Low`.
+    pub fn lowered(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+}
+
+/// The format a file was read as; `as_str` is the `file_type` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// Plain text (any supported encoding).
+    Text,
+    /// Comma-, semicolon-, pipe- or tab-separated values.
+    Delimited,
+    /// One JSON document.
+    Json,
+    /// Newline-delimited JSON (JSON Lines).
+    Ndjson,
+    /// SQL dump (INSERT statements, PostgreSQL COPY blocks).
+    Sql,
+    /// RFC 5322 e-mail message.
+    Eml,
+    /// A format recognised by its signature that this version cannot read.
+    Unsupported(&'static str),
+    /// Binary content with no known signature.
+    Binary,
+}
+
+impl FileKind {
+    /// The name used in the `file_type` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Text => "text",
+            FileKind::Delimited => "csv",
+            FileKind::Json => "json",
+            FileKind::Ndjson => "ndjson",
+            FileKind::Sql => "sql",
+            FileKind::Eml => "eml",
+            FileKind::Unsupported(name) => name,
+            FileKind::Binary => "binary",
+        }
+    }
+}
+
+/// Where in a file a finding sits, as precisely as the format allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A line of a text file (1-based).
+    Line(u64),
+    /// A cell of a delimited file: data row (1-based, header excluded) and
+    /// column name (or `column N` when the file has no header).
+    Cell {
+        /// Data row number.
+        row: u64,
+        /// Column name.
+        column: String,
+    },
+    /// A JSON value by key path; `record` is the NDJSON line, if any.
+    JsonPath {
+        /// NDJSON record (line) number.
+        record: Option<u64>,
+        /// Key path such as `$.customer.email` or `$[3].phone`.
+        path: String,
+    },
+    /// A value in an SQL dump: table, column and row within that table.
+    SqlRow {
+        /// Table name as written (without quoting).
+        table: String,
+        /// Column name, or `column N` when the statement names none.
+        column: String,
+        /// Row number within the table across the whole dump (1-based).
+        row: u64,
+    },
+    /// An e-mail header by name.
+    MailHeader(String),
+    /// A line of an e-mail body part (1-based within the part).
+    MailBody {
+        /// Body part number (1-based).
+        part: usize,
+        /// Line within the part.
+        line: u64,
+    },
+}
+
+impl Location {
+    /// The column name for structured locations, for the `column_name` column.
+    pub fn column_name(&self) -> Option<&str> {
+        match self {
+            Location::Cell { column, .. } | Location::SqlRow { column, .. } => Some(column),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::Cell { row: 0, column } => write!(f, "header, column {column}"),
+            Location::Cell { row, column } => write!(f, "row {row}, column {column}"),
+            Location::JsonPath {
+                record: Some(r),
+                path,
+            } => write!(f, "record {r} {path}"),
+            Location::JsonPath { record: None, path } => f.write_str(path),
+            Location::SqlRow { table, column, row } => write!(f, "table {table}.{column} row {row}"),
+            Location::MailHeader(h) => write!(f, "header {h}"),
+            Location::MailBody { part, line } => write!(f, "body part {part} line {line}"),
+        }
+    }
+}

@@ -1,0 +1,625 @@
+//! Scan orchestration: walker → bounded channel → rayon workers (extract +
+//! detect, one [`Worker`] state per thread) → bounded channel → the sink
+//! thread. The only module that creates threads. A file's problem never
+//! stops the scan: it becomes a scan-errors row. Only setup failures and
+//! output write failures end a scan with an error.
+
+use crate::detect::{self, Detector, DetectorSettings, Scratch, mask::mask};
+use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
+use crate::keyed_hash::{Hasher, KeySource};
+use crate::model::{DataType, Location};
+use crate::profile::Profile;
+use crate::sink::{FileRecord, FindingRow, Message, Sink, Status, Totals};
+use crate::walk::{self, Source, WalkEvent, WalkOptions};
+use crate::{Error, Result, atomic};
+use crossbeam_channel::{Sender, bounded};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Findings sent to the sink in one message.
+const BATCH: usize = 1024;
+
+/// Everything a scan needs, resolved by the command line.
+pub struct ScanConfig {
+    /// Roots as given on the command line.
+    pub roots: Vec<PathBuf>,
+    /// Output directory (created if missing).
+    pub out_dir: PathBuf,
+    /// Worker threads.
+    pub threads: usize,
+    /// Put plain values in the outputs.
+    pub reveal_values: bool,
+    /// The scan policy.
+    pub profile: Profile,
+    /// The keyed hash.
+    pub hasher: Hasher,
+    /// Where the key came from (recorded, never the key).
+    pub key_source: KeySource,
+}
+
+/// Progress callbacks, called from worker threads; implementations must
+/// be cheap (batch their own updates).
+pub trait Observer: Sync {
+    /// A file was handled: bytes read and findings made.
+    fn file_done(&self, bytes: u64, findings: u64);
+    /// The walk has finished; totals are now known.
+    fn walk_done(&self, files: u64, bytes: u64);
+}
+
+/// An observer that ignores everything (`--quiet`, tests).
+pub struct NoProgress;
+
+impl Observer for NoProgress {
+    fn file_done(&self, _: u64, _: u64) {}
+    fn walk_done(&self, _: u64, _: u64) {}
+}
+
+/// The scan summary, written as `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanSummary {
+    /// Unique id of this scan, also in every output row.
+    pub scan_id: String,
+    /// Always `datakart`.
+    pub tool: &'static str,
+    /// datakart version.
+    pub version: &'static str,
+    /// Start time, RFC 3339 UTC.
+    pub started_at: String,
+    /// End time, RFC 3339 UTC.
+    pub finished_at: String,
+    /// Wall-clock seconds.
+    pub duration_seconds: f64,
+    /// Roots as given.
+    pub roots: Vec<String>,
+    /// Profile name, origin and SHA-256.
+    pub profile: ProfileInfo,
+    /// Where the hash key came from.
+    pub hash_key: String,
+    /// Whether plain values were written.
+    pub reveal_values: bool,
+    /// File counts.
+    pub files: FileCounts,
+    /// Byte counts.
+    pub bytes: ByteCounts,
+    /// Share of files and bytes fully checked (0–1).
+    pub coverage: Coverage,
+    /// Findings per type and confidence.
+    pub findings: FindingCounts,
+    /// Speed.
+    pub throughput: Throughput,
+}
+
+/// Profile identity in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileInfo {
+    /// Name.
+    pub name: String,
+    /// Path or `<embedded default>`.
+    pub origin: String,
+    /// SHA-256 of the profile text.
+    pub sha256: String,
+}
+
+/// File counts in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileCounts {
+    /// Every file the walk found, exclusions not counted.
+    pub seen: u64,
+    /// Fully checked.
+    pub scanned: u64,
+    /// Read with parts not checked.
+    pub partial: u64,
+    /// Not read on purpose.
+    pub skipped: u64,
+    /// Could not be read.
+    pub failed: u64,
+    /// Left out by the profile's globs.
+    pub excluded: u64,
+}
+
+/// Byte counts in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ByteCounts {
+    /// Total size of files seen.
+    pub seen: u64,
+    /// Bytes read.
+    pub read: u64,
+    /// Size of files fully checked.
+    pub fully_checked: u64,
+}
+
+/// Coverage in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    /// Files fully checked / files seen.
+    pub files: f64,
+    /// Bytes of fully checked files / bytes seen.
+    pub bytes: f64,
+}
+
+/// Finding counts in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingCounts {
+    /// All findings.
+    pub total: u64,
+    /// Per type, every type listed.
+    pub by_type: BTreeMap<&'static str, u64>,
+    /// Per confidence.
+    pub by_confidence: BTreeMap<&'static str, u64>,
+}
+
+/// Throughput in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Throughput {
+    /// Bytes read per second.
+    pub bytes_per_second: f64,
+    /// Files handled per second.
+    pub files_per_second: f64,
+}
+
+fn micros(t: SystemTime) -> Option<i64> {
+    t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_micros() as i64)
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// A new scan id: UTC time plus 32 random bits.
+pub fn new_scan_id() -> String {
+    let mut r = [0u8; 4];
+    let _ = getrandom::fill(&mut r);
+    format!(
+        "{}-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
+        hex::encode(r)
+    )
+}
+
+/// Runs a scan and writes every output into `config.out_dir`.
+pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> {
+    for root in &config.roots {
+        if let Err(e) = std::fs::symlink_metadata(root) {
+            return Err(Error::Root {
+                path: root.clone(),
+                message: walk::describe_io(&e),
+            });
+        }
+    }
+    std::fs::create_dir_all(&config.out_dir).map_err(|source| Error::Output {
+        path: config.out_dir.clone(),
+        source,
+    })?;
+    atomic::sweep_stale(&config.out_dir);
+    let started = Instant::now();
+    let started_at = now_rfc3339();
+    let scan_id = new_scan_id();
+    let detector = Detector::new(DetectorSettings {
+        keyword_window: config.profile.keyword_window,
+        phone_country: config.profile.phone_country,
+        enabled: config.profile.enabled_types,
+        ..DetectorSettings::default()
+    });
+    let threads = config.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("datakart-worker-{i}"))
+        .build()
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+    let mut sink = Sink::create(&config.out_dir, &scan_id, config.reveal_values)?;
+    let (sink_tx, sink_rx) = bounded::<Message>(256);
+    let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
+    let walk_options = WalkOptions {
+        include: config.profile.include.clone(),
+        exclude: config.profile.exclude.clone(),
+        follow_symlinks: config.profile.follow_symlinks,
+        threads,
+    };
+
+    let totals: Result<Totals> = std::thread::scope(|scope| {
+        let sink_thread = std::thread::Builder::new()
+            .name("datakart-sink".into())
+            .spawn_scoped(scope, move || -> Result<Totals> {
+                let mut failure = None;
+                for msg in sink_rx {
+                    if failure.is_none()
+                        && let Err(e) = sink.handle(msg)
+                    {
+                        failure = Some(e);
+                    }
+                }
+                match failure {
+                    Some(e) => Err(e),
+                    None => sink.finish(),
+                }
+            })
+            .map_err(Error::Io)?;
+        let walk_sink = sink_tx.clone();
+        let walker = scope.spawn(move || {
+            let (files, bytes) = (AtomicU64::new(0), AtomicU64::new(0));
+            let on_event = |event: WalkEvent| match event {
+                WalkEvent::File(source) => {
+                    files.fetch_add(1, Ordering::Relaxed);
+                    bytes.fetch_add(source.size, Ordering::Relaxed);
+                    let _ = source_tx.send(source);
+                }
+                WalkEvent::Excluded => {
+                    let _ = walk_sink.send(Message::Excluded);
+                }
+                WalkEvent::Skipped { path, reason } => {
+                    files.fetch_add(1, Ordering::Relaxed);
+                    let _ = walk_sink.send(Message::Done(walk_record(&path, Status::Skipped(reason))));
+                }
+                WalkEvent::Failed { path, reason } => {
+                    files.fetch_add(1, Ordering::Relaxed);
+                    let _ = walk_sink.send(Message::Done(walk_record(&path, Status::Failed(reason))));
+                }
+            };
+            let result = walk::walk(&config.roots, &walk_options, &on_event);
+            observer.walk_done(files.load(Ordering::Relaxed), bytes.load(Ordering::Relaxed));
+            result
+        });
+        pool.install(|| {
+            source_rx.into_iter().par_bridge().for_each_init(
+                || Worker::new(&detector, &config.hasher, config.reveal_values, sink_tx.clone()),
+                |worker, source| {
+                    let (bytes, findings) = worker.process(&source);
+                    observer.file_done(bytes, findings);
+                },
+            );
+        });
+        drop(sink_tx);
+        let walked = walker.join().expect("walker thread does not panic");
+        let totals = sink_thread.join().expect("sink thread does not panic")?;
+        walked.map_err(|e| Error::Profile {
+            path: config.profile.origin.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(totals)
+    });
+    let totals = totals?;
+    let summary = summarise(
+        config,
+        scan_id,
+        started_at,
+        started.elapsed().as_secs_f64(),
+        &totals,
+    );
+    let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
+    atomic::write_all(&config.out_dir.join("scan.json"), &json)?;
+    Ok(summary)
+}
+
+fn walk_record(path: &Path, status: Status) -> FileRecord {
+    let meta = std::fs::symlink_metadata(path).ok();
+    FileRecord {
+        path: Arc::from(path.to_string_lossy().as_ref()),
+        file_type: "",
+        size: meta.as_ref().map(|m| m.len()),
+        modified: meta.and_then(|m| m.modified().ok()).and_then(micros),
+        status,
+        bytes_read: 0,
+        encoding: None,
+        notes: Vec::new(),
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+fn summarise(
+    config: &ScanConfig,
+    scan_id: String,
+    started_at: String,
+    seconds: f64,
+    t: &Totals,
+) -> ScanSummary {
+    let secs = seconds.max(1e-9);
+    ScanSummary {
+        scan_id,
+        tool: "datakart",
+        version: env!("CARGO_PKG_VERSION"),
+        started_at,
+        finished_at: now_rfc3339(),
+        duration_seconds: seconds,
+        roots: config.roots.iter().map(|r| r.display().to_string()).collect(),
+        profile: ProfileInfo {
+            name: config.profile.name.clone(),
+            origin: config.profile.origin.clone(),
+            sha256: config.profile.sha256.clone(),
+        },
+        hash_key: match &config.key_source {
+            KeySource::Environment => "environment (DATAKART_KEY)".into(),
+            KeySource::File(p) => format!("file {}", p.display()),
+            KeySource::Created(p) => format!("created {}", p.display()),
+        },
+        reveal_values: config.reveal_values,
+        files: FileCounts {
+            seen: t.files_seen,
+            scanned: t.files_scanned,
+            partial: t.files_partial,
+            skipped: t.files_skipped,
+            failed: t.files_failed,
+            excluded: t.files_excluded,
+        },
+        bytes: ByteCounts {
+            seen: t.bytes_seen,
+            read: t.bytes_read,
+            fully_checked: t.bytes_fully_checked,
+        },
+        coverage: Coverage {
+            files: ratio(t.files_scanned, t.files_seen),
+            bytes: ratio(t.bytes_fully_checked, t.bytes_seen),
+        },
+        findings: FindingCounts {
+            total: t.findings(),
+            by_type: DataType::ALL
+                .iter()
+                .map(|ty| (ty.as_str(), t.findings_by_type.get(ty).copied().unwrap_or(0)))
+                .collect(),
+            by_confidence: t
+                .findings_by_confidence
+                .iter()
+                .map(|(c, n)| (c.as_str(), *n))
+                .collect(),
+        },
+        throughput: Throughput {
+            bytes_per_second: t.bytes_read as f64 / secs,
+            files_per_second: t.files_seen as f64 / secs,
+        },
+    }
+}
+
+/// Per-thread state: detector buffers and the batch of findings being
+/// built, reused across files.
+struct Worker<'a> {
+    detector: &'a Detector,
+    hasher: &'a Hasher,
+    reveal: bool,
+    sink: Sender<Message>,
+    scratch: Scratch,
+    hits: Vec<detect::Hit>,
+    batch: Vec<FindingRow>,
+    column_masks: HashMap<String, u16>,
+}
+
+/// The per-file context the unit sink needs.
+struct FileCtx<'w, 'a> {
+    worker: &'w mut Worker<'a>,
+    path: Arc<str>,
+    file_type: &'static str,
+    size: Option<u64>,
+    modified: Option<i64>,
+    findings: u64,
+}
+
+impl<'a> Worker<'a> {
+    fn new(detector: &'a Detector, hasher: &'a Hasher, reveal: bool, sink: Sender<Message>) -> Worker<'a> {
+        Worker {
+            detector,
+            hasher,
+            reveal,
+            sink,
+            scratch: Scratch::default(),
+            hits: Vec::new(),
+            batch: Vec::with_capacity(BATCH),
+            column_masks: HashMap::new(),
+        }
+    }
+
+    /// Extracts and detects one file; returns (bytes read, findings).
+    fn process(&mut self, source: &Source) -> (u64, u64) {
+        let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
+        self.column_masks.clear();
+        let modified = source.modified.and_then(micros);
+        let mut ctx = FileCtx {
+            worker: self,
+            path: path.clone(),
+            file_type: "",
+            size: Some(source.size),
+            modified,
+            findings: 0,
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let opened = extract::open(&source.path)?;
+            ctx.file_type = opened.kind.as_str();
+            opened.extract(&source.path, &mut ctx)
+        }));
+        let findings = ctx.findings;
+        let file_type = ctx.file_type;
+        ctx.flush();
+        let (file_type, status, bytes_read, encoding, notes) = match outcome {
+            Ok(Ok(ex)) => {
+                let status = if ex.gaps.is_empty() {
+                    Status::Scanned
+                } else {
+                    Status::Partial(ex.gaps)
+                };
+                (file_type, status, ex.bytes_read, Some(ex.encoding), ex.notes)
+            }
+            Ok(Err(ExtractError::Skipped(r))) => (file_type, Status::Skipped(r), 0, None, vec![]),
+            Ok(Err(ExtractError::Failed(r))) => (file_type, Status::Failed(r), 0, None, vec![]),
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                (
+                    file_type,
+                    Status::Failed(format!("extractor crashed: {msg}")),
+                    0,
+                    None,
+                    vec![],
+                )
+            }
+        };
+        let _ = self.sink.send(Message::Done(FileRecord {
+            path,
+            file_type,
+            size: Some(source.size),
+            modified,
+            status,
+            bytes_read,
+            encoding,
+            notes,
+        }));
+        (bytes_read, findings)
+    }
+}
+
+impl FileCtx<'_, '_> {
+    fn flush(&mut self) {
+        if !self.worker.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.worker.batch, Vec::with_capacity(BATCH));
+            let _ = self.worker.sink.send(Message::Findings(batch));
+        }
+    }
+
+    fn column_mask(&mut self, name: &str) -> u16 {
+        if let Some(&m) = self.worker.column_masks.get(name) {
+            return m;
+        }
+        let m = self.worker.detector.column_mask(name);
+        self.worker.column_masks.insert(name.to_string(), m);
+        m
+    }
+}
+
+/// The last key of a JSON path (`$.customer.email` → `email`), which names
+/// its value the way a column header does.
+fn last_key(path: &str) -> &str {
+    let tail = path.rsplit(['.', '[']).next().unwrap_or(path);
+    tail.trim_end_matches(']').trim_matches('"')
+}
+
+/// A JSON path with array indices generalised (`$.items[3].phone` →
+/// `$.items[*].phone`), so the data map counts per field, not per element.
+fn json_column(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push(c);
+            }
+            ']' if in_index => {
+                if out.ends_with('[') {
+                    out.push('*');
+                }
+                in_index = false;
+                out.push(c);
+            }
+            c if in_index && c.is_ascii_digit() => {}
+            c => {
+                if in_index {
+                    in_index = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+impl UnitSink for FileCtx<'_, '_> {
+    fn unit(&mut self, unit: Unit<'_>) -> usize {
+        let header_mask = match unit.origin {
+            Origin::Cell { column, .. } | Origin::Sql { column, .. } => self.column_mask(column),
+            Origin::Json { path, .. } => self.column_mask(last_key(path)),
+            Origin::MailHeader { name } => self.column_mask(name),
+            _ => 0,
+        };
+        let mut hits = std::mem::take(&mut self.worker.hits);
+        hits.clear();
+        let resume = self.worker.detector.detect(
+            unit.text,
+            unit.from,
+            unit.until,
+            header_mask,
+            &mut self.worker.scratch,
+            &mut hits,
+        );
+        let (mut counted_to, mut newlines) = (0usize, 0u64);
+        for hit in &hits {
+            newlines +=
+                memchr::memchr_iter(b'\n', &unit.text.as_bytes()[counted_to..hit.start]).count() as u64;
+            counted_to = hit.start;
+            let (location, line) = match unit.origin {
+                Origin::Text { first_line } => {
+                    (Location::Line(first_line + newlines), Some(first_line + newlines))
+                }
+                Origin::Cell { row, line, column } => (
+                    Location::Cell {
+                        row,
+                        column: column.to_string(),
+                    },
+                    Some(line),
+                ),
+                Origin::Json { record, path, line } => (
+                    Location::JsonPath {
+                        record,
+                        path: path.to_string(),
+                    },
+                    Some(line + newlines),
+                ),
+                Origin::Sql {
+                    table,
+                    column,
+                    row,
+                    line,
+                } => (
+                    Location::SqlRow {
+                        table: table.to_string(),
+                        column: column.to_string(),
+                        row,
+                    },
+                    Some(line + newlines),
+                ),
+                Origin::MailHeader { name } => (Location::MailHeader(name.to_string()), None),
+                Origin::MailBody { part, first_line } => (
+                    Location::MailBody {
+                        part,
+                        line: first_line + newlines,
+                    },
+                    None,
+                ),
+            };
+            let column_name = match unit.origin {
+                Origin::Json { path, .. } => Some(json_column(path)),
+                _ => location.column_name().map(str::to_string),
+            };
+            self.worker.batch.push(FindingRow {
+                path: self.path.clone(),
+                file_type: self.file_type,
+                file_size: self.size,
+                file_modified: self.modified,
+                column_name,
+                location: location.to_string(),
+                line,
+                ty: hit.ty,
+                detail: hit.detail.clone(),
+                confidence: hit.confidence,
+                value_masked: mask(hit.ty, &hit.normalized),
+                value_hash: self.worker.hasher.hash(&hit.normalized),
+                value: self
+                    .worker
+                    .reveal
+                    .then(|| unit.text[hit.start..hit.end].to_string()),
+            });
+            self.findings += 1;
+            if self.worker.batch.len() >= BATCH {
+                self.flush();
+            }
+        }
+        self.worker.hits = hits;
+        resume
+    }
+}

@@ -1,0 +1,386 @@
+//! Sink: the one thread that owns the outputs. Workers send it findings and
+//! file outcomes over a bounded channel; it writes `findings`, `data_map`
+//! and `scan_errors` as CSV and Parquet, aggregates per-file and per-column
+//! counts for the data map, and keeps the totals for `scan.json`. Nothing
+//! here sees a plain value unless `--reveal-values` put one in the row.
+
+pub mod table;
+
+use crate::Result;
+use crate::model::{Confidence, DataType};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use table::{Cell, Kind, TableWriter};
+
+/// One finding as it is written. Carries the masked value and keyed hash;
+/// `value` is set only with `--reveal-values`.
+#[derive(Debug, Clone)]
+pub struct FindingRow {
+    /// File path as displayed.
+    pub path: Arc<str>,
+    /// Format the file was read as.
+    pub file_type: &'static str,
+    /// File size at walk time.
+    pub file_size: Option<u64>,
+    /// File modified time, microseconds since the epoch, UTC.
+    pub file_modified: Option<i64>,
+    /// Human-readable location.
+    pub location: String,
+    /// Line number, where the format has lines.
+    pub line: Option<u64>,
+    /// Column name for structured data.
+    pub column_name: Option<String>,
+    /// Type.
+    pub ty: DataType,
+    /// Variant and reasons.
+    pub detail: String,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Masked value.
+    pub value_masked: String,
+    /// HMAC-SHA256 of the normalised value, hex.
+    pub value_hash: String,
+    /// The plain value, only with `--reveal-values`.
+    pub value: Option<String>,
+}
+
+/// How well a file could be checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Read completely.
+    Scanned,
+    /// Read, but parts were not checked (reasons in words).
+    Partial(Vec<String>),
+    /// Not read on purpose (binary, unsupported, symlink, special file).
+    Skipped(String),
+    /// Could not be read.
+    Failed(String),
+}
+
+impl Status {
+    /// The status column value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Scanned => "scanned",
+            Status::Partial(_) => "partial",
+            Status::Skipped(_) => "skipped",
+            Status::Failed(_) => "failed",
+        }
+    }
+}
+
+/// Everything known about one file once it has been handled.
+#[derive(Debug, Clone)]
+pub struct FileRecord {
+    /// File path as displayed.
+    pub path: Arc<str>,
+    /// Format it was read as.
+    pub file_type: &'static str,
+    /// Size at walk time (None when unknown, e.g. a walk error).
+    pub size: Option<u64>,
+    /// Modified time, microseconds since the epoch, UTC.
+    pub modified: Option<i64>,
+    /// Outcome.
+    pub status: Status,
+    /// Bytes read from the file.
+    pub bytes_read: u64,
+    /// Text encoding, for text-like formats.
+    pub encoding: Option<&'static str>,
+    /// Remarks that do not reduce coverage.
+    pub notes: Vec<String>,
+}
+
+/// What workers send to the sink.
+#[derive(Debug)]
+pub enum Message {
+    /// A batch of findings of one file (always before its `Done`).
+    Findings(Vec<FindingRow>),
+    /// A file is finished.
+    Done(FileRecord),
+    /// A file was left out by the profile's globs.
+    Excluded,
+}
+
+/// Totals for `scan.json` and the summary table.
+#[derive(Debug, Default, Clone)]
+pub struct Totals {
+    /// Files seen (everything the walk reported except exclusions).
+    pub files_seen: u64,
+    /// Files fully checked.
+    pub files_scanned: u64,
+    /// Files read with gaps.
+    pub files_partial: u64,
+    /// Files skipped on purpose.
+    pub files_skipped: u64,
+    /// Files that could not be read.
+    pub files_failed: u64,
+    /// Files excluded by the profile.
+    pub files_excluded: u64,
+    /// Bytes read.
+    pub bytes_read: u64,
+    /// Bytes of files fully checked.
+    pub bytes_fully_checked: u64,
+    /// Size of all files seen.
+    pub bytes_seen: u64,
+    /// Findings per type.
+    pub findings_by_type: BTreeMap<DataType, u64>,
+    /// Findings per confidence.
+    pub findings_by_confidence: BTreeMap<Confidence, u64>,
+}
+
+impl Totals {
+    /// All findings.
+    pub fn findings(&self) -> u64 {
+        self.findings_by_type.values().sum()
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    per_type: [u64; 11],
+    highest: Option<Confidence>,
+}
+
+impl Counts {
+    fn add(&mut self, ty: DataType, c: Confidence) {
+        self.per_type[ty.index()] += 1;
+        self.highest = self.highest.max(Some(c));
+    }
+    fn total(&self) -> u64 {
+        self.per_type.iter().sum()
+    }
+}
+
+#[derive(Default)]
+struct FileCounts {
+    file: Counts,
+    columns: BTreeMap<String, Counts>,
+}
+
+/// The output writer. Create it, feed it [`Message`]s, then finish it.
+pub struct Sink {
+    scan_id: String,
+    reveal: bool,
+    findings: TableWriter,
+    data_map: TableWriter,
+    errors: TableWriter,
+    pending: HashMap<Arc<str>, FileCounts>,
+    totals: Totals,
+}
+
+fn findings_columns(reveal: bool) -> Vec<(String, Kind)> {
+    let mut c: Vec<(String, Kind)> = [
+        ("scan_id", Kind::Str),
+        ("path", Kind::Str),
+        ("file_type", Kind::Str),
+        ("location", Kind::Str),
+        ("line", Kind::U64),
+        ("column_name", Kind::Str),
+        ("type", Kind::Str),
+        ("detail", Kind::Str),
+        ("confidence", Kind::Str),
+        ("value_masked", Kind::Str),
+        ("value_hash", Kind::Str),
+        ("file_size", Kind::U64),
+        ("file_modified", Kind::Time),
+    ]
+    .into_iter()
+    .map(|(n, k)| (n.to_string(), k))
+    .collect();
+    if reveal {
+        c.push(("value".into(), Kind::Str));
+    }
+    c
+}
+
+fn data_map_columns() -> Vec<(String, Kind)> {
+    let mut c: Vec<(String, Kind)> = [
+        ("scan_id", Kind::Str),
+        ("path", Kind::Str),
+        ("file_type", Kind::Str),
+        ("column_name", Kind::Str),
+        ("total_findings", Kind::U64),
+        ("highest_confidence", Kind::Str),
+        ("types", Kind::Str),
+    ]
+    .into_iter()
+    .map(|(n, k)| (n.to_string(), k))
+    .collect();
+    c.extend(DataType::ALL.iter().map(|t| (t.as_str().to_string(), Kind::U64)));
+    c.extend(
+        [
+            ("file_size", Kind::U64),
+            ("file_modified", Kind::Time),
+            ("status", Kind::Str),
+            ("encoding", Kind::Str),
+            ("notes", Kind::Str),
+        ]
+        .into_iter()
+        .map(|(n, k)| (n.to_string(), k)),
+    );
+    c
+}
+
+fn error_columns() -> Vec<(String, Kind)> {
+    [
+        ("scan_id", Kind::Str),
+        ("path", Kind::Str),
+        ("file_type", Kind::Str),
+        ("status", Kind::Str),
+        ("reason", Kind::Str),
+        ("file_size", Kind::U64),
+        ("file_modified", Kind::Time),
+    ]
+    .into_iter()
+    .map(|(n, k)| (n.to_string(), k))
+    .collect()
+}
+
+impl Sink {
+    /// Opens the output tables in `out_dir` (which must exist).
+    pub fn create(out_dir: &Path, scan_id: &str, reveal: bool) -> Result<Sink> {
+        Ok(Sink {
+            scan_id: scan_id.to_string(),
+            reveal,
+            findings: TableWriter::create(out_dir, "findings", findings_columns(reveal))?,
+            data_map: TableWriter::create(out_dir, "data_map", data_map_columns())?,
+            errors: TableWriter::create(out_dir, "scan_errors", error_columns())?,
+            pending: HashMap::new(),
+            totals: Totals::default(),
+        })
+    }
+
+    /// Handles one message.
+    pub fn handle(&mut self, msg: Message) -> Result<()> {
+        match msg {
+            Message::Findings(rows) => {
+                for row in rows {
+                    self.finding(row)?;
+                }
+                Ok(())
+            }
+            Message::Done(record) => self.done(record),
+            Message::Excluded => {
+                self.totals.files_excluded += 1;
+                Ok(())
+            }
+        }
+    }
+
+    fn finding(&mut self, row: FindingRow) -> Result<()> {
+        let (file_type, size, modified) = (row.file_type, row.file_size, row.file_modified);
+        let counts = self.pending.entry(row.path.clone()).or_default();
+        counts.file.add(row.ty, row.confidence);
+        if let Some(col) = &row.column_name {
+            match counts.columns.get_mut(col) {
+                Some(c) => c.add(row.ty, row.confidence),
+                None => {
+                    let mut c = Counts::default();
+                    c.add(row.ty, row.confidence);
+                    counts.columns.insert(col.clone(), c);
+                }
+            }
+        }
+        *self.totals.findings_by_type.entry(row.ty).or_default() += 1;
+        *self
+            .totals
+            .findings_by_confidence
+            .entry(row.confidence)
+            .or_default() += 1;
+        let mut cells = vec![
+            Cell::from(self.scan_id.as_str()),
+            Cell::from(&*row.path),
+            Cell::from(file_type),
+            Cell::from(row.location),
+            Cell::from(row.line),
+            Cell::from(row.column_name),
+            Cell::from(row.ty.as_str()),
+            Cell::from(row.detail),
+            Cell::from(row.confidence.as_str()),
+            Cell::from(row.value_masked),
+            Cell::from(row.value_hash),
+            Cell::from(size),
+            modified.map_or(Cell::Null, Cell::Time),
+        ];
+        if self.reveal {
+            cells.push(Cell::from(row.value));
+        }
+        self.findings.push(cells)
+    }
+
+    fn data_map_row(&mut self, r: &FileRecord, column: Option<&str>, counts: &Counts) -> Result<()> {
+        let types: Vec<&str> = DataType::ALL
+            .iter()
+            .filter(|t| counts.per_type[t.index()] > 0)
+            .map(|t| t.as_str())
+            .collect();
+        let mut cells = vec![
+            Cell::from(self.scan_id.as_str()),
+            Cell::from(&*r.path),
+            Cell::from(r.file_type),
+            Cell::from(column),
+            Cell::U64(counts.total()),
+            Cell::from(counts.highest.map(Confidence::as_str)),
+            Cell::from(types.join(",")),
+        ];
+        cells.extend(counts.per_type.iter().map(|&n| Cell::U64(n)));
+        let notes = match &r.status {
+            Status::Partial(gaps) => gaps.iter().chain(&r.notes).cloned().collect::<Vec<_>>(),
+            _ => r.notes.clone(),
+        };
+        cells.extend([
+            Cell::from(r.size),
+            r.modified.map_or(Cell::Null, Cell::Time),
+            Cell::from(r.status.as_str()),
+            Cell::from(r.encoding),
+            Cell::from((!notes.is_empty()).then(|| notes.join("; "))),
+        ]);
+        self.data_map.push(cells)
+    }
+
+    fn done(&mut self, r: FileRecord) -> Result<()> {
+        let counts = self.pending.remove(&r.path).unwrap_or_default();
+        let t = &mut self.totals;
+        t.files_seen += 1;
+        t.bytes_read += r.bytes_read;
+        t.bytes_seen += r.size.unwrap_or(0);
+        match &r.status {
+            Status::Scanned => {
+                t.files_scanned += 1;
+                t.bytes_fully_checked += r.size.unwrap_or(r.bytes_read);
+            }
+            Status::Partial(_) => t.files_partial += 1,
+            Status::Skipped(_) => t.files_skipped += 1,
+            Status::Failed(_) => t.files_failed += 1,
+        }
+        if matches!(r.status, Status::Scanned | Status::Partial(_)) {
+            self.data_map_row(&r, None, &counts.file)?;
+            for (col, c) in &counts.columns {
+                self.data_map_row(&r, Some(col), c)?;
+            }
+        }
+        let reason = match &r.status {
+            Status::Scanned => return Ok(()),
+            Status::Partial(gaps) => gaps.join("; "),
+            Status::Skipped(reason) | Status::Failed(reason) => reason.clone(),
+        };
+        self.errors.push(vec![
+            Cell::from(self.scan_id.as_str()),
+            Cell::from(&*r.path),
+            Cell::from(r.file_type),
+            Cell::from(r.status.as_str()),
+            Cell::from(reason),
+            Cell::from(r.size),
+            r.modified.map_or(Cell::Null, Cell::Time),
+        ])
+    }
+
+    /// Writes the remaining row groups and renames every table into place.
+    pub fn finish(self) -> Result<Totals> {
+        self.findings.commit()?;
+        self.data_map.commit()?;
+        self.errors.commit()?;
+        Ok(self.totals)
+    }
+}

@@ -1,0 +1,223 @@
+//! One output table written twice, as CSV and as Parquet, row by row in
+//! bounded memory: CSV rows stream straight out; Parquet rows are buffered
+//! per column and written as a row group every [`ROW_GROUP`] rows. Both
+//! files are atomic: they appear only on [`TableWriter::commit`].
+
+use crate::atomic::AtomicFile;
+use crate::{Error, Result};
+use polars::prelude::{
+    Column, DataFrame, DataType as PlType, Field, IntoColumn, NamedFrom, ParquetWriter, Schema, Series,
+    TimeUnit, TimeZone,
+};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Rows per Parquet row group.
+pub const ROW_GROUP: usize = 65_536;
+
+/// The type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// UTF-8 text (nullable).
+    Str,
+    /// Unsigned integer (nullable).
+    U64,
+    /// UTC timestamp in microseconds (nullable); RFC 3339 in CSV.
+    Time,
+}
+
+/// One cell of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Str(String),
+    /// Integer.
+    U64(u64),
+    /// Microseconds since the Unix epoch, UTC.
+    Time(i64),
+    /// Missing.
+    Null,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Str(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Str(s)
+    }
+}
+impl From<u64> for Cell {
+    fn from(v: u64) -> Cell {
+        Cell::U64(v)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Cell {
+        v.map_or(Cell::Null, Into::into)
+    }
+}
+
+enum Buffer {
+    Str(Vec<Option<String>>),
+    U64(Vec<Option<u64>>),
+    Time(Vec<Option<i64>>),
+}
+
+fn pl_type(kind: Kind) -> PlType {
+    match kind {
+        Kind::Str => PlType::String,
+        Kind::U64 => PlType::UInt64,
+        Kind::Time => PlType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)),
+    }
+}
+
+/// Formats microseconds since the epoch as RFC 3339 UTC (`…Z`).
+pub fn rfc3339(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// Writes one table as `<stem>.csv` and `<stem>.parquet`.
+pub struct TableWriter {
+    columns: Vec<(String, Kind)>,
+    csv: csv::Writer<AtomicFile>,
+    parquet_file: AtomicFile,
+    parquet: polars::io::parquet::write::BatchedWriter<File>,
+    buffers: Vec<Buffer>,
+    rows: usize,
+    total: u64,
+    csv_path: PathBuf,
+    parquet_path: PathBuf,
+}
+
+impl TableWriter {
+    /// Starts `<dir>/<stem>.csv` and `<dir>/<stem>.parquet`.
+    pub fn create(dir: &Path, stem: &str, columns: Vec<(String, Kind)>) -> Result<TableWriter> {
+        let csv_path = dir.join(format!("{stem}.csv"));
+        let parquet_path = dir.join(format!("{stem}.parquet"));
+        let mut csv = csv::Writer::from_writer(AtomicFile::create(&csv_path)?);
+        csv.write_record(columns.iter().map(|(n, _)| n.as_str()))
+            .map_err(|e| write_err(&csv_path, e))?;
+        let parquet_file = AtomicFile::create(&parquet_path)?;
+        let handle = parquet_file.clone_handle().map_err(|source| Error::Output {
+            path: parquet_path.clone(),
+            source,
+        })?;
+        let schema = Schema::from_iter(
+            columns
+                .iter()
+                .map(|(n, k)| Field::new(n.as_str().into(), pl_type(*k))),
+        );
+        let parquet = ParquetWriter::new(handle)
+            .batched(&schema)
+            .map_err(|e| write_err(&parquet_path, e))?;
+        let buffers = columns
+            .iter()
+            .map(|(_, k)| match k {
+                Kind::Str => Buffer::Str(Vec::new()),
+                Kind::U64 => Buffer::U64(Vec::new()),
+                Kind::Time => Buffer::Time(Vec::new()),
+            })
+            .collect();
+        Ok(TableWriter {
+            columns,
+            csv,
+            parquet_file,
+            parquet,
+            buffers,
+            rows: 0,
+            total: 0,
+            csv_path,
+            parquet_path,
+        })
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.total
+    }
+
+    /// Appends a row; cells must match the columns in number and kind.
+    pub fn push(&mut self, row: Vec<Cell>) -> Result<()> {
+        debug_assert_eq!(row.len(), self.columns.len());
+        let text: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Str(s) => s.clone(),
+                Cell::U64(v) => v.to_string(),
+                Cell::Time(t) => rfc3339(*t),
+                Cell::Null => String::new(),
+            })
+            .collect();
+        self.csv
+            .write_record(&text)
+            .map_err(|e| write_err(&self.csv_path, e))?;
+        for (buf, cell) in self.buffers.iter_mut().zip(row) {
+            match (buf, cell) {
+                (Buffer::Str(v), Cell::Str(s)) => v.push(Some(s)),
+                (Buffer::Str(v), _) => v.push(None),
+                (Buffer::U64(v), Cell::U64(x)) => v.push(Some(x)),
+                (Buffer::U64(v), _) => v.push(None),
+                (Buffer::Time(v), Cell::Time(t)) => v.push(Some(t)),
+                (Buffer::Time(v), _) => v.push(None),
+            }
+        }
+        self.rows += 1;
+        self.total += 1;
+        if self.rows >= ROW_GROUP {
+            self.flush_group()?;
+        }
+        Ok(())
+    }
+
+    fn flush_group(&mut self) -> Result<()> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        let height = self.rows;
+        let mut cols: Vec<Column> = Vec::with_capacity(self.columns.len());
+        for ((name, kind), buf) in self.columns.iter().zip(self.buffers.iter_mut()) {
+            let name = name.as_str().into();
+            let series = match buf {
+                Buffer::Str(v) => Series::new(name, std::mem::take(v)),
+                Buffer::U64(v) => Series::new(name, std::mem::take(v)),
+                Buffer::Time(v) => Series::new(name, std::mem::take(v))
+                    .cast(&pl_type(*kind))
+                    .map_err(|e| write_err(&self.parquet_path, e))?,
+            };
+            cols.push(series.into_column());
+        }
+        let df = DataFrame::new(height, cols).map_err(|e| write_err(&self.parquet_path, e))?;
+        self.parquet
+            .write_batch(&df)
+            .map_err(|e| write_err(&self.parquet_path, e))?;
+        self.rows = 0;
+        Ok(())
+    }
+
+    /// Finishes both files and renames them into place.
+    pub fn commit(mut self) -> Result<()> {
+        self.flush_group()?;
+        self.parquet
+            .finish()
+            .map_err(|e| write_err(&self.parquet_path, e))?;
+        drop(self.parquet);
+        self.parquet_file.commit()?;
+        let file = self
+            .csv
+            .into_inner()
+            .map_err(|e| write_err(&self.csv_path, e.error()))?;
+        file.commit()
+    }
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
