@@ -84,14 +84,17 @@ fn relative<'a>(root: &Path, path: &'a Path) -> std::borrow::Cow<'a, str> {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy()
 }
 
+/// Walks one root; returns how many folders were excluded.
 fn walk_root(
     root: &Path,
     options: &WalkOptions,
     include: &GlobSet,
     exclude: &GlobSet,
     on_event: &(dyn Fn(WalkEvent) + Sync),
-) {
+) -> u64 {
     let root_buf = root.to_path_buf();
+    let excluded = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let excluded_count = excluded.clone();
     let exclude_dirs = exclude.clone();
     let excluded_root = root_buf.clone();
     let walker = WalkBuilder::new(root)
@@ -100,11 +103,15 @@ fn walk_root(
         .follow_links(options.follow_symlinks)
         .threads(options.threads.max(1))
         .filter_entry(move |entry| {
-            if entry.depth() == 0 {
+            if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
                 return true;
             }
             let rel = relative(&excluded_root, entry.path());
-            !exclude_dirs.is_match(rel.as_ref())
+            let keep = !exclude_dirs.is_match(rel.as_ref());
+            if !keep {
+                excluded_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            keep
         })
         .build_parallel();
     walker.run(|| {
@@ -117,6 +124,7 @@ fn walk_root(
             WalkState::Continue
         })
     });
+    excluded.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 fn visit(

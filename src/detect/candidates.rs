@@ -10,7 +10,7 @@ use regex::bytes::{Regex, RegexBuilder};
 
 /// The alternation, one shape per line.
 const PATTERN: &str = r"(?x-u)
-    [A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}              # e-mail
+    [A-Za-z0-9._%+'\x80-\xFF-]+@[A-Za-z0-9.\x80-\xFF-]+\.[A-Za-z]{2,63}  # e-mail
   | [A-Z]{2}[0-9]{2}(?:\x20?[A-Z0-9]{4}){2,7}(?:\x20?[A-Z0-9]{1,3})?  # IBAN
   | (?:\+|00)[1-9][0-9]{0,2}(?:\x20?\(0\))?(?:[\x20-]?[0-9]){5,14}  # phone, +CC
   | [0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]                      # HETU

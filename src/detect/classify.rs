@@ -145,7 +145,7 @@ fn shapes(span: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
             let mut o = Option_::new(
                 DataType::Email,
                 Confidence::Medium,
-                String::from_utf8_lossy(span).to_ascii_lowercase(),
+                String::from_utf8_lossy(span).to_lowercase(),
             );
             o.numeric = false;
             out.push(o);

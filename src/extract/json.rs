@@ -37,6 +37,10 @@ struct Parser<'s> {
     path: String,
     record: Option<u64>,
     sink: &'s mut dyn UnitSink,
+    /// Where a text fallback must start: the start of the token being
+    /// read, or the end of the last token emitted, so nothing is lost and
+    /// nothing found twice.
+    resume: (u64, u64),
 }
 
 type Fail = (String, u64, u64);
@@ -84,6 +88,8 @@ impl Parser<'_> {
     /// emitting it under the current path. Returns the text when `keep`.
     fn string(&mut self, keep: bool) -> Result<Option<String>, Fail> {
         let line = self.cur.line();
+        // The opening quote was consumed: resume from it.
+        self.resume = (self.cur.offset().saturating_sub(1), line);
         self.chunker.reset(line);
         let mut kept = keep.then(String::new);
         let mut pending = [0u8; 4];
@@ -145,6 +151,7 @@ impl Parser<'_> {
             self.push_text(piece);
         }
         self.flush_text(line);
+        self.resume = (self.cur.offset(), self.cur.line());
         Ok(kept)
     }
 
@@ -174,6 +181,7 @@ impl Parser<'_> {
 
     fn scalar(&mut self, first: u8) -> Result<(), Fail> {
         let line = self.cur.line();
+        self.resume = (self.cur.offset().saturating_sub(1), line);
         let mut token = vec![first];
         while let Some(b) = self.peek()? {
             if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+') {
@@ -187,16 +195,17 @@ impl Parser<'_> {
             }
         }
         match token.as_slice() {
-            b"true" | b"false" | b"null" => Ok(()),
+            b"true" | b"false" | b"null" => {}
             t if t[0] == b'-' || t[0].is_ascii_digit() => {
                 let text = String::from_utf8_lossy(&token).into_owned();
                 let (path, record) = (&self.path, self.record);
                 self.sink
                     .unit(Unit::whole(&text, Origin::Json { record, path, line }));
-                Ok(())
             }
-            _ => self.err(format!("unexpected token {:?}", String::from_utf8_lossy(&token))),
+            _ => return self.err(format!("unexpected token {:?}", String::from_utf8_lossy(&token))),
         }
+        self.resume = (self.cur.offset(), self.cur.line());
+        Ok(())
     }
 
     fn run(&mut self, ndjson: bool) -> Result<(), Fail> {
@@ -329,16 +338,19 @@ pub fn extract(
         path: String::new(),
         record: None,
         sink,
+        resume: (0, 1),
     };
     match p.run(ndjson) {
         Ok(()) => Ok(Extracted {
             bytes_read: p.cur.bytes_read(),
             ..Extracted::default()
         }),
-        Err((msg, offset, line)) => {
+        Err((msg, _, line)) => {
             let reason = format!("JSON syntax error at line {line}: {msg}");
-            let Parser { cur, sink, .. } = p;
-            super::text::fallback(cur.into_reader(), offset, line, reason, sink)
+            let Parser {
+                cur, sink, resume, ..
+            } = p;
+            super::text::fallback(cur.into_reader(), resume.0, resume.1, reason, sink)
         }
     }
 }

@@ -28,6 +28,10 @@ struct Dump<'s> {
     rows: HashMap<String, u64>,
     chunker: Chunker,
     value: Vec<u8>,
+    /// Where a text fallback must start: the start of the tuple or
+    /// statement being read, so a damaged tail is read as text and values
+    /// already reported are not reported again.
+    resume: (u64, u64),
 }
 
 fn io_fail(cur: &Cursor, e: std::io::Error) -> Fail {
@@ -355,6 +359,7 @@ impl Dump<'_> {
                     return Ok(());
                 }
             }
+            self.resume = (self.cur.offset().saturating_sub(1), self.cur.line());
             let row = {
                 let r = self.rows.entry(table.clone()).or_insert(0);
                 *r += 1;
@@ -371,6 +376,7 @@ impl Dump<'_> {
                     break;
                 }
             }
+            self.resume = (self.cur.offset(), self.cur.line());
         }
     }
 
@@ -461,6 +467,7 @@ impl Dump<'_> {
             self.skip_ws()?;
             let Some(b) = self.peek()? else { return Ok(()) };
             let line = self.cur.line();
+            self.resume = (self.cur.offset(), line);
             match b {
                 b'-' | b'#' | b'/' => {
                     self.next()?;
@@ -557,16 +564,19 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
         rows: HashMap::new(),
         chunker: Chunker::new(1),
         value: Vec::new(),
+        resume: (0, 1),
     };
     match d.run() {
         Ok(()) => Ok(Extracted {
             bytes_read: d.cur.bytes_read(),
             ..Extracted::default()
         }),
-        Err((msg, offset, line)) => {
+        Err((msg, _, line)) => {
             let reason = format!("SQL parse error at line {line}: {msg}");
-            let Dump { cur, sink, .. } = d;
-            super::text::fallback(cur.into_reader(), offset, line, reason, sink)
+            let Dump {
+                cur, sink, resume, ..
+            } = d;
+            super::text::fallback(cur.into_reader(), resume.0, resume.1, reason, sink)
         }
     }
 }

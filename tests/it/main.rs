@@ -1,1 +1,9 @@
+//! Integration tests: the real `datakart` binary on `sample-data/` and on
+//! temporary trees, plus the validators against the specification's test
+//! vectors.
 
+mod cli;
+mod robustness;
+mod sample;
+mod util;
+mod vectors;

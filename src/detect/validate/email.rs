@@ -39,7 +39,8 @@ const NOT_TLDS: &[&str] = &[
     "example_tld",
 ];
 
-/// Validates an address already matched by the candidate pattern: local
+/// Validates an address already matched by the candidate pattern (which
+/// admits UTF-8 letters, as in `søren@eksempel.dk`): local
 /// part 1–64 characters without leading, trailing or doubled dots; domain
 /// labels 1–63 characters of letters, digits and inner hyphens; an
 /// alphabetic TLD of 2–63 letters that is not a file extension; 254
@@ -65,7 +66,10 @@ pub fn email(s: &[u8]) -> bool {
         if label.is_empty() || label.len() > 63 || label[0] == b'-' || label[label.len() - 1] == b'-' {
             return false;
         }
-        if !label.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-') {
+        if !label
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b >= 0x80)
+        {
             return false;
         }
         if labels.peek().is_none() {
@@ -86,5 +90,6 @@ mod tests {
         assert!(!email(b"logo@2x.png"));
         assert!(!email(b"a@b.-x.no"));
         assert!(email(b"a@b.no"));
+        assert!(email("søren@blåbær.dk".as_bytes()));
     }
 }

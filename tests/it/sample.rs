@@ -1,0 +1,225 @@
+//! The bundled `sample-data/` tree: every planted value found at its exact
+//! location with its exact type, no decoy found, the non-text files listed
+//! as skipped, and no personal value in any output without
+//! `--reveal-values`.
+
+use crate::util::{read_csv, scan, summary};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+type Key = (String, String, String, String);
+
+/// The generator's manifest: (path below sample-data, location, type, value).
+fn manifest() -> Vec<Key> {
+    let mut rows: Vec<Key> = read_csv(Path::new("tests/data/sample-expected.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["path"].clone(),
+                r["location"].clone(),
+                r["type"].clone(),
+                r["value"].clone(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn every_planted_value_is_found_exactly_where_it_was_planted() {
+    let out = tempfile::tempdir().unwrap();
+    scan(&[Path::new("sample-data")], out.path(), &["--reveal-values"]);
+    let mut found: Vec<Key> = read_csv(&out.path().join("findings.csv"))
+        .into_iter()
+        .map(|r| {
+            let path = r["path"].strip_prefix("sample-data/").unwrap().to_string();
+            (path, r["location"].clone(), r["type"].clone(), r["value"].clone())
+        })
+        .collect();
+    found.sort();
+    let expected = manifest();
+    assert_eq!(expected.len(), 821);
+    let missing: Vec<_> = expected.iter().filter(|k| !found.contains(k)).collect();
+    let extra: Vec<_> = found.iter().filter(|k| !expected.contains(k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
+    assert_eq!(found, expected);
+
+    // Per-type totals in scan.json match the manifest.
+    let mut per_type: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, _, ty, _) in &expected {
+        *per_type.entry(ty.clone()).or_default() += 1;
+    }
+    let s = summary(out.path());
+    for (ty, n) in &per_type {
+        assert_eq!(s["findings"]["by_type"][ty].as_u64(), Some(*n), "{ty}");
+    }
+    assert_eq!(s["findings"]["total"].as_u64(), Some(821));
+    assert_eq!(s["files"]["seen"].as_u64(), Some(23));
+    assert_eq!(s["files"]["scanned"].as_u64(), Some(21));
+    assert_eq!(s["files"]["skipped"].as_u64(), Some(2));
+}
+
+#[test]
+fn selected_findings_have_exact_locations_and_columns() {
+    let out = tempfile::tempdir().unwrap();
+    scan(&[Path::new("sample-data")], out.path(), &[]);
+    let rows = read_csv(&out.path().join("findings.csv"));
+    let find = |path: &str, location: &str| {
+        rows.iter()
+            .find(|r| r["path"] == format!("sample-data/{path}") && r["location"] == location)
+            .unwrap_or_else(|| panic!("no finding at {path} {location}"))
+    };
+    let r = find("crm/kunder.csv", "row 42, column fødselsnummer");
+    assert_eq!(
+        (r["type"].as_str(), r["column_name"].as_str(), r["line"].as_str()),
+        ("no_fnr", "fødselsnummer", "43")
+    );
+    assert_eq!(r["confidence"], "high");
+    assert_eq!(r["file_type"], "csv");
+    let r = find("db/crm-mysql.sql", "table kunder.personnummer row 25");
+    assert_eq!(
+        (r["type"].as_str(), r["column_name"].as_str()),
+        ("se_pnr", "personnummer")
+    );
+    let r = find("db/kunder-postgres.sql", "table asiakkaat.hetu row 20");
+    assert_eq!(r["type"], "fi_hetu");
+    let r = find("exports/kunde-44871.json", "$.customer.payment.card");
+    assert_eq!(
+        (r["type"].as_str(), r["column_name"].as_str()),
+        ("payment_card", "$.customer.payment.card")
+    );
+    assert!(
+        r["value_masked"].starts_with("************"),
+        "{}",
+        r["value_masked"]
+    );
+    let r = find("notes/telefonnotat-utf16.txt", "line 4");
+    assert_eq!(r["file_type"], "text");
+    // Every row carries the scan id of scan.json, a 64-digit hash and a size.
+    let scan_id = summary(out.path())["scan_id"].as_str().unwrap().to_string();
+    for r in &rows {
+        assert_eq!(r["scan_id"], scan_id);
+        assert_eq!(r["value_hash"].len(), 64);
+        assert!(r["file_size"].parse::<u64>().unwrap() > 0);
+        assert!(r["file_modified"].ends_with('Z'));
+    }
+}
+
+#[test]
+fn decoys_and_non_text_files_are_accounted_for() {
+    let out = tempfile::tempdir().unwrap();
+    scan(&[Path::new("sample-data")], out.path(), &[]);
+    let errors = read_csv(&out.path().join("scan_errors.csv"));
+    let mut reasons: Vec<(String, String, String)> = errors
+        .iter()
+        .map(|r| (r["path"].clone(), r["status"].clone(), r["reason"].clone()))
+        .collect();
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "sample-data/misc/backup.bin".to_string(),
+                "skipped".to_string(),
+                "binary file".to_string()
+            ),
+            (
+                "sample-data/misc/logo.png".to_string(),
+                "skipped".to_string(),
+                "image file: format not supported by this version, not checked".to_string()
+            ),
+        ]
+    );
+    let data_map = read_csv(&out.path().join("data_map.csv"));
+    let decoys = data_map
+        .iter()
+        .find(|r| r["path"] == "sample-data/decoys/ordreliste.txt")
+        .expect("decoy file is in the data map");
+    assert_eq!(decoys["total_findings"], "0");
+    assert_eq!(decoys["status"], "scanned");
+    let dk = data_map
+        .iter()
+        .find(|r| r["path"] == "sample-data/crm/kunder-dk-windows1252.csv" && r["column_name"] == "cpr")
+        .expect("per-column row");
+    assert_eq!(
+        (dk["dk_cpr"].as_str(), dk["total_findings"].as_str()),
+        ("12", "12")
+    );
+    assert_eq!(dk["encoding"], "windows-1252");
+}
+
+/// Reads a Parquet output with polars and returns every string cell.
+fn parquet_strings(path: &Path) -> (Vec<String>, usize, Vec<String>) {
+    let file = std::fs::File::open(path).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let names = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let mut cells = Vec::new();
+    for col in df.columns() {
+        if let Ok(s) = col.str() {
+            cells.extend((0..s.len()).filter_map(|i| s.get(i)).map(str::to_string));
+        }
+    }
+    (names, df.height(), cells)
+}
+
+#[test]
+fn outputs_hold_no_plain_value_without_reveal() {
+    let out = tempfile::tempdir().unwrap();
+    scan(&[Path::new("sample-data")], out.path(), &[]);
+    let values: Vec<String> = manifest().into_iter().map(|k| k.3).collect();
+    let compact = |v: &str| {
+        v.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '@' || *c == '.')
+            .collect::<String>()
+    };
+    for name in ["findings.csv", "data_map.csv", "scan_errors.csv", "scan.json"] {
+        let text = std::fs::read_to_string(out.path().join(name)).unwrap();
+        let squeezed = compact(&text);
+        for v in &values {
+            assert!(!text.contains(v.as_str()), "{name} holds {v}");
+            assert!(
+                !squeezed.contains(&compact(v)),
+                "{name} holds {v} (separators removed)"
+            );
+        }
+    }
+    for name in ["findings.parquet", "data_map.parquet", "scan_errors.parquet"] {
+        let (_, _, cells) = parquet_strings(&out.path().join(name));
+        for cell in cells {
+            for v in &values {
+                assert!(!cell.contains(v.as_str()), "{name} holds {v} in {cell:?}");
+            }
+        }
+    }
+    let (columns, _, _) = parquet_strings(&out.path().join("findings.parquet"));
+    assert!(!columns.contains(&"value".to_string()));
+}
+
+#[test]
+fn parquet_and_csv_hold_the_same_rows() {
+    let out = tempfile::tempdir().unwrap();
+    scan(&[Path::new("sample-data")], out.path(), &["--reveal-values"]);
+    for stem in ["findings", "data_map", "scan_errors"] {
+        let csv_rows = read_csv(&out.path().join(format!("{stem}.csv")));
+        let (columns, height, _) = parquet_strings(&out.path().join(format!("{stem}.parquet")));
+        assert_eq!(height, csv_rows.len(), "{stem}");
+        let mut csv_columns: Vec<String> = csv_rows[0].keys().cloned().collect();
+        csv_columns.sort();
+        let mut pq_columns = columns.clone();
+        pq_columns.sort();
+        assert_eq!(pq_columns, csv_columns, "{stem}");
+    }
+    let file = std::fs::File::open(out.path().join("findings.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let modified = df.column("file_modified").unwrap();
+    assert!(matches!(
+        modified.dtype(),
+        DataType::Datetime(TimeUnit::Microseconds, Some(_))
+    ));
+    assert_eq!(df.column("line").unwrap().dtype(), &DataType::UInt64);
+}
