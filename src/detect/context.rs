@@ -7,7 +7,7 @@
 //! does not grow with the number of candidates.
 
 use crate::model::DataType;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 /// Bit set on a keyword's mask when it is an anti-keyword.
 pub const ANTI: u16 = 1 << 15;
@@ -105,6 +105,7 @@ fn keyword_table() -> Vec<(&'static str, u16)> {
             "e-mail",
             "mail",
             "sähköposti",
+            "sahkoposti",
             "mailadresse",
             "emailadresse",
             "e-postadress",
@@ -256,6 +257,7 @@ impl Keywords {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(table.iter().map(|(w, _)| w))
             .expect("keyword automaton builds from static words");
         Keywords {
@@ -271,7 +273,13 @@ impl Keywords {
     /// With `loose` (column headers), longer keywords may sit inside a word,
     /// as in `kundeepost`.
     pub fn find(&self, text: &[u8], loose: bool, out: &mut Vec<KeywordHit>) {
-        for m in self.automaton.find_iter(text) {
+        self.find_in(text, 0, text.len(), loose, out);
+    }
+
+    /// Like [`Self::find`], over `text[from..to]` only; word boundaries are
+    /// still judged against the whole text.
+    pub fn find_in(&self, text: &[u8], from: usize, to: usize, loose: bool, out: &mut Vec<KeywordHit>) {
+        for m in self.automaton.find_iter(Input::new(text).range(from..to)) {
             let idx = m.pattern().as_usize();
             let short = self.lens[idx] < 5;
             let left_ok = m.start() == 0 || !is_word_byte(text[m.start() - 1]);
@@ -299,6 +307,10 @@ impl Keywords {
     }
 }
 
+/// The longest built-in keyword in bytes, so lazily scanned windows can
+/// overlap enough to catch a keyword that straddles two of them.
+pub const MAX_KEYWORD_BYTES: usize = 32;
+
 /// Letters, digits and any byte of a multi-byte UTF-8 character count as
 /// word characters, so `ø` in `fødsel` does not break a word.
 fn is_word_byte(b: u8) -> bool {
@@ -317,6 +329,11 @@ pub fn mask_in_window(hits: &[KeywordHit], from: usize, to: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_fit_the_overlap() {
+        assert!(keyword_table().iter().all(|(w, _)| w.len() <= MAX_KEYWORD_BYTES));
+    }
 
     #[test]
     fn short_keywords_need_word_boundaries() {

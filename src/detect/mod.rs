@@ -45,6 +45,9 @@ impl Default for DetectorSettings {
     }
 }
 
+/// Minimum stretch of text searched for keywords at a time.
+const KEYWORD_STEP: usize = 2048;
+
 /// Bytes before a candidate searched for anti-keywords (`ordre`, `ref`).
 pub const ANTI_WINDOW: usize = 24;
 
@@ -101,23 +104,48 @@ impl Detector {
     ) -> usize {
         let bytes = text.as_bytes();
         let mut resume = until;
-        let mut keywords_ready = false;
-        let mut pos = from;
-        while let Some(m) = self.candidates.find_at(bytes, pos) {
-            if m.start() >= until {
+        // Keywords are searched lazily, only around candidates, and each
+        // byte at most once (plus a small overlap): `scanned_to` is how far
+        // the keyword hits in `scratch` are complete.
+        scratch.keywords.clear();
+        let mut scanned_to = 0usize;
+        // The pattern has no look-around, so searching the tail slice gives
+        // the same spans as searching from `from` in the whole text.
+        for found in self.candidates.find_iter(&bytes[from..]) {
+            let (start, end) = (from + found.start(), from + found.end());
+            if start >= until {
                 break;
             }
-            pos = m.end();
+            let m = Span {
+                start,
+                end,
+                bytes: &bytes[start..end],
+            };
             resume = resume.max(m.end());
             if !boundaries_ok(text, m.start(), m.end()) {
                 continue;
             }
-            if !keywords_ready {
-                scratch.keywords.clear();
-                self.keywords.find(bytes, false, &mut scratch.keywords);
-                keywords_ready = true;
-            }
             let window = self.settings.keyword_window;
+            let needed = m.end() + window;
+            if needed > scanned_to {
+                // Scan ahead in steps so dense text costs few searches.
+                let hi = needed.max(scanned_to + KEYWORD_STEP).min(bytes.len());
+                let lo = m.start().saturating_sub(window);
+                let from = lo.max(scanned_to.saturating_sub(context::MAX_KEYWORD_BYTES));
+                let before = scratch.keywords.len();
+                self.keywords
+                    .find_in(bytes, from, hi, false, &mut scratch.keywords);
+                // Hits ending by `scanned_to` were found by an earlier pass.
+                let mut i = before;
+                while i < scratch.keywords.len() {
+                    if scratch.keywords[i].end <= scanned_to {
+                        scratch.keywords.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+                scanned_to = hi;
+            }
             let named = context::mask_in_window(
                 &scratch.keywords,
                 m.start().saturating_sub(window),
@@ -143,6 +171,25 @@ impl Detector {
             }
         }
         resume
+    }
+}
+
+/// A candidate's position in the unit's text.
+struct Span<'t> {
+    start: usize,
+    end: usize,
+    bytes: &'t [u8],
+}
+
+impl<'t> Span<'t> {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+    fn as_bytes(&self) -> &'t [u8] {
+        self.bytes
     }
 }
 

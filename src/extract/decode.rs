@@ -46,7 +46,14 @@ impl DecodedReader {
     pub fn new(head: Vec<u8>, file: File, encoding: &'static Encoding) -> DecodedReader {
         let mut raw = head;
         let raw_len = raw.len();
-        raw.resize(RAW_BUF.max(raw_len), 0);
+        // A file that fit in its head needs no large buffers: most files on
+        // a share are small, and zeroing 1 MiB per file would dominate.
+        let cap = if raw_len < super::HEAD_LEN && raw_len > 0 {
+            raw_len
+        } else {
+            RAW_BUF
+        };
+        raw.resize(cap.max(raw_len), 0);
         DecodedReader {
             file,
             encoding,
@@ -55,7 +62,7 @@ impl DecodedReader {
             raw_pos: 0,
             raw_len,
             raw_eof: false,
-            out: vec![0; RAW_BUF * 3 + 16],
+            out: vec![0; cap.max(raw_len) * 3 + 16],
             out_pos: 0,
             out_len: 0,
             finished: false,
@@ -92,7 +99,7 @@ impl DecodedReader {
         while self.out_pos == self.out_len && !self.finished {
             if self.raw_pos == self.raw_len && !self.raw_eof {
                 self.raw_pos = 0;
-                self.raw_len = super::read_full(&mut self.file, &mut self.raw[..RAW_BUF])?;
+                self.raw_len = super::read_full(&mut self.file, &mut self.raw)?;
                 self.bytes_read += self.raw_len as u64;
                 self.raw_eof = self.raw_len == 0;
             }

@@ -92,6 +92,8 @@ pub struct TableWriter {
     total: u64,
     csv_path: PathBuf,
     parquet_path: PathBuf,
+    /// The last timestamp formatted, as rows of one file repeat it.
+    last_time: (i64, String),
 }
 
 impl TableWriter {
@@ -133,6 +135,7 @@ impl TableWriter {
             total: 0,
             csv_path,
             parquet_path,
+            last_time: (i64::MIN, String::new()),
         })
     }
 
@@ -144,17 +147,22 @@ impl TableWriter {
     /// Appends a row; cells must match the columns in number and kind.
     pub fn push(&mut self, row: Vec<Cell>) -> Result<()> {
         debug_assert_eq!(row.len(), self.columns.len());
-        let text: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Cell::Str(s) => s.clone(),
-                Cell::U64(v) => v.to_string(),
-                Cell::Time(t) => rfc3339(*t),
-                Cell::Null => String::new(),
-            })
-            .collect();
+        for cell in &row {
+            let written = match cell {
+                Cell::Str(s) => self.csv.write_field(s),
+                Cell::U64(v) => self.csv.write_field(v.to_string()),
+                Cell::Time(t) => {
+                    if self.last_time.0 != *t {
+                        self.last_time = (*t, rfc3339(*t));
+                    }
+                    self.csv.write_field(&self.last_time.1)
+                }
+                Cell::Null => self.csv.write_field(""),
+            };
+            written.map_err(|e| write_err(&self.csv_path, e))?;
+        }
         self.csv
-            .write_record(&text)
+            .write_record(None::<&[u8]>)
             .map_err(|e| write_err(&self.csv_path, e))?;
         for (buf, cell) in self.buffers.iter_mut().zip(row) {
             match (buf, cell) {

@@ -184,11 +184,11 @@ fn equal_values_hash_equally_whatever_their_spelling() {
 fn profile_globs_and_disabled_types_apply() {
     let t = Tree::new();
     t.write("in/keep/a.txt", "e-post: ola@example.no, ip 81.2.69.142\n");
-    t.write("in/node_modules/b.txt", "e-post: kari@example.no\n");
+    t.write("in/keep/deep/node_modules/b.txt", "e-post: kari@example.no\n");
     t.write("in/c.log", "e-post: per@example.no\n");
     let profile = t.write(
         "p.toml",
-        "name = \"test\"\n[scan]\nexclude = [\"node_modules\", \"*.log\"]\n[detect]\ndisable = [\"ipv4\"]\n",
+        "name = \"test\"\n[scan]\nexclude = [\"**/node_modules\", \"*.log\"]\n[detect]\ndisable = [\"ipv4\"]\n",
     );
     let out = t.path().join("out");
     scan(
