@@ -116,6 +116,7 @@ impl Detector {
             if start >= until {
                 break;
             }
+            let start = trim_email_start(bytes, start, end);
             let m = Span {
                 start,
                 end,
@@ -193,6 +194,21 @@ impl<'t> Span<'t> {
     }
 }
 
+/// An address quoted as `'ola@example.no'` starts after the quote: the
+/// local-part characters `'`, `.`, `%`, `+` and `-` never begin an address
+/// in practice, so they are skipped at the start of an e-mail span.
+fn trim_email_start(bytes: &[u8], start: usize, end: usize) -> usize {
+    let span = &bytes[start..end];
+    if !span.contains(&b'@') {
+        return start;
+    }
+    start
+        + span
+            .iter()
+            .take_while(|b| matches!(b, b'\'' | b'.' | b'%' | b'+' | b'-'))
+            .count()
+}
+
 /// A candidate must not continue a word or a longer number: `ID15108695088`,
 /// `3.15108695088` and `15108695088-2` are not fødselsnumre.
 fn boundaries_ok(text: &str, start: usize, end: usize) -> bool {
@@ -246,6 +262,14 @@ mod tests {
         assert_eq!(
             detect("fnr: 15108695088."),
             [(DataType::NoFnr, "15108695088".to_string())]
+        );
+    }
+
+    #[test]
+    fn quoted_addresses_lose_their_quotes() {
+        assert_eq!(
+            detect("('ola@example.no')"),
+            [(DataType::Email, "ola@example.no".to_string())]
         );
     }
 

@@ -15,8 +15,14 @@ use super::decode::DecodedReader;
 use super::{ExtractError, Extracted, Origin, Unit, UnitSink};
 use std::collections::HashMap;
 
-/// Longest single value kept whole; longer ones stream through the chunker.
+/// How much of an ordinary statement is kept for `CREATE TABLE` parsing
+/// (all of it is scanned as text regardless).
 const MAX_STATEMENT_HEAD: usize = 1 << 20;
+
+/// The longest single value read as a table cell. A longer one hands the
+/// rest of the dump, from the start of its row, to the text reader, which
+/// streams: memory stays bounded and nothing is dropped.
+pub const MAX_VALUE: usize = 8 << 20;
 
 type Fail = (String, u64, u64);
 
@@ -267,9 +273,10 @@ impl Dump<'_> {
                 }
                 b',' | b')' if depth == 0 => return Ok(b),
                 _ => {
-                    if self.value.len() < 1 << 16 {
-                        self.value.push(b);
+                    if self.value.len() >= MAX_VALUE {
+                        return self.fail(format!("a value is longer than {} MiB", MAX_VALUE >> 20));
                     }
+                    self.value.push(b);
                 }
             }
         }
@@ -278,6 +285,9 @@ impl Dump<'_> {
     /// Reads a quoted literal body (after `'`) into `self.value`.
     fn quoted(&mut self, escapes: bool) -> Result<(), Fail> {
         loop {
+            if self.value.len() >= MAX_VALUE {
+                return self.fail(format!("a value is longer than {} MiB", MAX_VALUE >> 20));
+            }
             let Some(b) = self.next()? else {
                 return self.fail("unterminated string literal");
             };
@@ -405,6 +415,7 @@ impl Dump<'_> {
         let mut numbered: Vec<String> = Vec::new();
         loop {
             let line = self.cur.line();
+            self.resume = (self.cur.offset(), line);
             let mut fields: Vec<Vec<u8>> = vec![Vec::new()];
             let mut ended = false;
             loop {
@@ -432,9 +443,10 @@ impl Dump<'_> {
                     }
                     Some(b) => {
                         let last = fields.last_mut().expect("one field");
-                        if last.len() < 1 << 20 {
-                            last.push(b);
+                        if last.len() >= MAX_VALUE {
+                            return self.fail(format!("a value is longer than {} MiB", MAX_VALUE >> 20));
                         }
+                        last.push(b);
                     }
                 }
             }

@@ -259,3 +259,40 @@ fn structured_formats_fall_back_to_text_on_damage() {
         ]
     );
 }
+
+#[test]
+fn an_oversized_sql_value_is_read_as_text_without_loss() {
+    use datakart::extract::sql::MAX_VALUE;
+    let mut dump = String::from("INSERT INTO notater (id, tekst) VALUES (1, 'ola@example.no'), (2, '");
+    while dump.len() < MAX_VALUE + 1024 {
+        dump.push_str("blah blah ");
+    }
+    dump.push_str("kari@example.no');\nINSERT INTO notater (id, tekst) VALUES (3, 'per@example.no');\n");
+    let t = Tree::new();
+    t.write("in/dump.sql", &dump);
+    let out = t.path().join("out");
+    scan(&[&t.path().join("in")], &out, &["--reveal-values"]);
+    let rows = read_csv(&out.join("findings.csv"));
+    let mut found: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r["value"].clone(), r["location"].clone()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("kari@example.no".to_string(), "line 1".to_string()),
+            (
+                "ola@example.no".to_string(),
+                "table notater.tekst row 1".to_string()
+            ),
+            ("per@example.no".to_string(), "line 2".to_string()),
+        ]
+    );
+    let map = read_csv(&out.join("data_map.csv"));
+    assert!(
+        map[0]["notes"].contains("longer than 8 MiB"),
+        "{}",
+        map[0]["notes"]
+    );
+}
