@@ -4,6 +4,9 @@
 use super::decode::DecodedReader;
 use std::io::{self, Read};
 
+/// A parse failure: message, decoded offset and line where it happened.
+pub type ParseFail = (String, u64, u64);
+
 /// Buffered byte-at-a-time access to a [`DecodedReader`].
 pub struct Cursor {
     reader: DecodedReader,

@@ -8,6 +8,8 @@
 //! part belong to the chunk; the detector's resume point tells the next
 //! chunk where to start so a straddling span is not found twice.
 
+use super::{Origin, Unit, UnitSink};
+
 /// Bytes owned by one chunk.
 pub const CHUNK: usize = 1 << 20;
 /// Bytes kept before the owned part for keyword context.
@@ -89,6 +91,36 @@ impl Chunker {
             self.buf.drain(..keep_from);
             self.search_from = resume - keep_from;
         }
+    }
+
+    /// [`Self::push`] straight into a [`UnitSink`], each chunk's origin built
+    /// by `origin` from the line number of its first byte.
+    pub fn push_units<'o>(
+        &mut self,
+        bytes: &[u8],
+        sink: &mut dyn UnitSink,
+        origin: impl Fn(u64) -> Origin<'o>,
+    ) {
+        self.push(bytes, &mut |text, from, until, line| {
+            sink.unit(Unit {
+                text,
+                from,
+                until,
+                origin: origin(line),
+            })
+        });
+    }
+
+    /// [`Self::finish`] straight into a [`UnitSink`].
+    pub fn finish_units<'o>(&mut self, sink: &mut dyn UnitSink, origin: impl Fn(u64) -> Origin<'o>) {
+        self.finish(&mut |text, from, until, line| {
+            sink.unit(Unit {
+                text,
+                from,
+                until,
+                origin: origin(line),
+            })
+        });
     }
 
     /// Emits whatever is left as the final chunk.

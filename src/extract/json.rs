@@ -43,7 +43,7 @@ struct Parser<'s> {
     resume: (u64, u64),
 }
 
-type Fail = (String, u64, u64);
+type Fail = super::bytes::ParseFail;
 
 impl Parser<'_> {
     fn err<T>(&self, msg: impl Into<String>) -> Result<T, Fail> {
@@ -150,33 +150,21 @@ impl Parser<'_> {
             }
             self.push_text(piece);
         }
-        self.flush_text(line);
+        self.flush_text();
         self.resume = (self.cur.offset(), self.cur.line());
         Ok(kept)
     }
 
     fn push_text(&mut self, bytes: &[u8]) {
-        let (path, record, sink) = (&self.path, self.record, &mut *self.sink);
-        self.chunker.push(bytes, &mut |text, from, until, line| {
-            sink.unit(Unit {
-                text,
-                from,
-                until,
-                origin: Origin::Json { record, path, line },
-            })
-        });
+        let (path, record) = (&self.path, self.record);
+        let origin = |line| Origin::Json { record, path, line };
+        self.chunker.push_units(bytes, &mut *self.sink, origin);
     }
 
-    fn flush_text(&mut self, _line: u64) {
-        let (path, record, sink) = (&self.path, self.record, &mut *self.sink);
-        self.chunker.finish(&mut |text, from, until, line| {
-            sink.unit(Unit {
-                text,
-                from,
-                until,
-                origin: Origin::Json { record, path, line },
-            })
-        });
+    fn flush_text(&mut self) {
+        let (path, record) = (&self.path, self.record);
+        let origin = |line| Origin::Json { record, path, line };
+        self.chunker.finish_units(&mut *self.sink, origin);
     }
 
     fn scalar(&mut self, first: u8) -> Result<(), Fail> {
@@ -340,17 +328,9 @@ pub fn extract(
         sink,
         resume: (0, 1),
     };
-    match p.run(ndjson) {
-        Ok(()) => Ok(Extracted {
-            bytes_read: p.cur.bytes_read(),
-            ..Extracted::default()
-        }),
-        Err((msg, _, line)) => {
-            let reason = format!("JSON syntax error at line {line}: {msg}");
-            let Parser {
-                cur, sink, resume, ..
-            } = p;
-            super::text::fallback(cur.into_reader(), resume.0, resume.1, reason, sink)
-        }
-    }
+    let result = p.run(ndjson);
+    let Parser {
+        cur, sink, resume, ..
+    } = p;
+    super::text::conclude(result, cur, resume, "JSON", sink)
 }

@@ -24,7 +24,7 @@ const MAX_STATEMENT_HEAD: usize = 1 << 20;
 /// streams: memory stays bounded and nothing is dropped.
 pub const MAX_VALUE: usize = 8 << 20;
 
-type Fail = (String, u64, u64);
+type Fail = super::bytes::ParseFail;
 
 struct Dump<'s> {
     cur: Cursor,
@@ -57,32 +57,16 @@ impl Dump<'_> {
 
     /// Emits text (comments, other statements) with line origins.
     fn text(&mut self, bytes: &[u8], first_line: u64) {
-        let sink = &mut *self.sink;
-        let mut emit = |text: &str, from: usize, until: usize, line: u64| {
-            sink.unit(Unit {
-                text,
-                from,
-                until,
-                origin: Origin::Text { first_line: line },
-            })
-        };
         if self.chunker.is_empty() {
             self.chunker.reset(first_line);
         }
-        self.chunker.push(bytes, &mut emit);
+        let origin = |line| Origin::Text { first_line: line };
+        self.chunker.push_units(bytes, &mut *self.sink, origin);
     }
 
     fn flush_text(&mut self) {
-        let sink = &mut *self.sink;
-        self.chunker
-            .finish(&mut |text: &str, from: usize, until: usize, line: u64| {
-                sink.unit(Unit {
-                    text,
-                    from,
-                    until,
-                    origin: Origin::Text { first_line: line },
-                })
-            });
+        let origin = |line| Origin::Text { first_line: line };
+        self.chunker.finish_units(&mut *self.sink, origin);
     }
 
     fn skip_ws(&mut self) -> Result<(), Fail> {
@@ -578,17 +562,9 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
         value: Vec::new(),
         resume: (0, 1),
     };
-    match d.run() {
-        Ok(()) => Ok(Extracted {
-            bytes_read: d.cur.bytes_read(),
-            ..Extracted::default()
-        }),
-        Err((msg, _, line)) => {
-            let reason = format!("SQL parse error at line {line}: {msg}");
-            let Dump {
-                cur, sink, resume, ..
-            } = d;
-            super::text::fallback(cur.into_reader(), resume.0, resume.1, reason, sink)
-        }
-    }
+    let result = d.run();
+    let Dump {
+        cur, sink, resume, ..
+    } = d;
+    super::text::conclude(result, cur, resume, "SQL", sink)
 }

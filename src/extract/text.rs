@@ -3,7 +3,7 @@
 
 use super::chunk::Chunker;
 use super::decode::DecodedReader;
-use super::{ExtractError, Extracted, Origin, Unit, UnitSink};
+use super::{ExtractError, Extracted, Origin, UnitSink};
 use std::io::BufRead;
 
 /// Extracts a text file from its current position; `first_line` is the
@@ -14,14 +14,7 @@ pub fn extract_from(
     sink: &mut dyn UnitSink,
 ) -> Result<Extracted, ExtractError> {
     let mut chunker = Chunker::new(first_line);
-    let mut emit = |text: &str, from: usize, until: usize, line: u64| {
-        sink.unit(Unit {
-            text,
-            from,
-            until,
-            origin: Origin::Text { first_line: line },
-        })
-    };
+    let origin = |line| Origin::Text { first_line: line };
     loop {
         let buf = reader
             .fill_buf()
@@ -30,10 +23,10 @@ pub fn extract_from(
             break;
         }
         let n = buf.len();
-        chunker.push(buf, &mut emit);
+        chunker.push_units(buf, sink, origin);
         reader.consume(n);
     }
-    chunker.finish(&mut emit);
+    chunker.finish_units(sink, origin);
     Ok(Extracted {
         bytes_read: reader.bytes_read(),
         ..Extracted::default()
@@ -61,4 +54,26 @@ pub fn fallback(
     out.notes
         .push(format!("{reason}; read as plain text from line {line}"));
     Ok(out)
+}
+
+/// Ends a structured parse: on success reports the bytes read; on a parse
+/// failure (`ParseFail`) hands the rest of the file, from `resume`, to the
+/// text reader, naming the format in the reason.
+pub fn conclude(
+    result: Result<(), super::bytes::ParseFail>,
+    cur: super::bytes::Cursor,
+    resume: (u64, u64),
+    format: &str,
+    sink: &mut dyn UnitSink,
+) -> Result<Extracted, ExtractError> {
+    match result {
+        Ok(()) => Ok(Extracted {
+            bytes_read: cur.bytes_read(),
+            ..Extracted::default()
+        }),
+        Err((msg, _, line)) => {
+            let reason = format!("{format} parse error at line {line}: {msg}");
+            fallback(cur.into_reader(), resume.0, resume.1, reason, sink)
+        }
+    }
 }

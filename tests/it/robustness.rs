@@ -104,7 +104,7 @@ fn bad_files_get_one_row_each_and_good_files_keep_their_findings() {
         .find(|r| r["path"].ends_with("broken.json") && r["column_name"].is_empty())
         .unwrap();
     assert!(
-        broken["notes"].contains("JSON syntax error at line 1"),
+        broken["notes"].contains("JSON parse error at line 1"),
         "{}",
         broken["notes"]
     );
