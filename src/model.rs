@@ -146,6 +146,28 @@ pub enum FileKind {
     Sql,
     /// RFC 5322 e-mail message.
     Eml,
+    /// A Unix mailbox of many messages.
+    Mbox,
+    /// HTML page.
+    Html,
+    /// XML document.
+    Xml,
+    /// PDF document.
+    Pdf,
+    /// Spreadsheet read through calamine: `xlsx`, `xlsm`, `xlsb`, `xls`, `ods`.
+    Spreadsheet(&'static str),
+    /// Word-processing or presentation document: `docx`, `pptx`, `odt`, `odp`.
+    Document(&'static str),
+    /// Zip archive.
+    Zip,
+    /// Tar archive.
+    Tar,
+    /// Gzip-compressed file (a `.tar.gz` is read as a tar inside it).
+    Gzip,
+    /// SQLite database file.
+    Sqlite,
+    /// Apache Parquet file.
+    Parquet,
     /// A format recognised by its signature that this version cannot read.
     Unsupported(&'static str),
     /// Binary content with no known signature.
@@ -162,7 +184,16 @@ impl FileKind {
             FileKind::Ndjson => "ndjson",
             FileKind::Sql => "sql",
             FileKind::Eml => "eml",
-            FileKind::Unsupported(name) => name,
+            FileKind::Mbox => "mbox",
+            FileKind::Html => "html",
+            FileKind::Xml => "xml",
+            FileKind::Pdf => "pdf",
+            FileKind::Spreadsheet(name) | FileKind::Document(name) | FileKind::Unsupported(name) => name,
+            FileKind::Zip => "zip",
+            FileKind::Tar => "tar",
+            FileKind::Gzip => "gzip",
+            FileKind::Sqlite => "sqlite",
+            FileKind::Parquet => "parquet",
             FileKind::Binary => "binary",
         }
     }
@@ -206,13 +237,35 @@ pub enum Location {
         /// Line within the part.
         line: u64,
     },
+    /// A spreadsheet cell: sheet name, A1 reference, header of its column.
+    SheetCell {
+        /// Sheet name.
+        sheet: String,
+        /// Cell reference such as `C7`.
+        cell: String,
+        /// Header of the column, or the column letter.
+        column: String,
+    },
+    /// A labelled part of a document: `page 3`, `paragraph 14`, `slide 3`.
+    Part(String),
+    /// A location inside a section of a container file, e.g.
+    /// `message 17, header From` in a mailbox.
+    Within {
+        /// The section, e.g. `message 17`.
+        section: String,
+        /// The location inside it.
+        inner: Box<Location>,
+    },
 }
 
 impl Location {
     /// The column name for structured locations, for the `column_name` column.
     pub fn column_name(&self) -> Option<&str> {
         match self {
-            Location::Cell { column, .. } | Location::SqlRow { column, .. } => Some(column),
+            Location::Cell { column, .. }
+            | Location::SqlRow { column, .. }
+            | Location::SheetCell { column, .. } => Some(column),
+            Location::Within { inner, .. } => inner.column_name(),
             _ => None,
         }
     }
@@ -232,6 +285,9 @@ impl fmt::Display for Location {
             Location::SqlRow { table, column, row } => write!(f, "table {table}.{column} row {row}"),
             Location::MailHeader(h) => write!(f, "header {h}"),
             Location::MailBody { part, line } => write!(f, "body part {part} line {line}"),
+            Location::SheetCell { sheet, cell, .. } => write!(f, "sheet {sheet}!{cell}"),
+            Location::Part(label) => f.write_str(label),
+            Location::Within { section, inner } => write!(f, "{section}, {inner}"),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! unknown keys; [`Profile`] is the resolved, validated form the scan uses.
 
 use crate::detect::validate::phone::Country;
+use crate::extract::{DEFAULT_LIMITS, Limits};
 use crate::model::DataType;
 use crate::{Error, Result};
 use serde::Deserialize;
@@ -29,6 +30,60 @@ pub struct ProfileSyntax {
     /// What to detect.
     #[serde(default)]
     pub detect: DetectSyntax,
+    /// What one file may cost.
+    #[serde(default)]
+    pub limits: LimitsSyntax,
+}
+
+/// A byte size: a number of bytes or text such as `"512 MiB"`, `"8 GiB"`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum SizeSyntax {
+    /// Plain bytes.
+    Bytes(u64),
+    /// A number with a unit.
+    Text(String),
+}
+
+/// The `[limits]` table; every key optional (defaults in
+/// [`crate::extract::DEFAULT_LIMITS`]).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSyntax {
+    /// Text-like files are read up to this size.
+    pub max_file_bytes: Option<SizeSyntax>,
+    /// Seconds one file may take.
+    pub max_file_seconds: Option<u64>,
+    /// Largest PDF/xls/ods held in memory.
+    pub max_document_bytes: Option<SizeSyntax>,
+    /// Archive nesting depth.
+    pub max_depth: Option<u32>,
+    /// Unpacked bytes per file on disk.
+    pub max_archive_bytes: Option<SizeSyntax>,
+    /// Zip-bomb guard.
+    pub max_compression_ratio: Option<u64>,
+    /// Entries per archive.
+    pub max_archive_entries: Option<u64>,
+}
+
+/// Parses `"512 MiB"`, `"8GiB"`, `"100 MB"`, `"4096"` into bytes.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let number: u64 = t[..split].parse().ok()?;
+    let factor: u64 = match t[split..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "kb" => 1_000,
+        "m" | "mib" => 1 << 20,
+        "mb" => 1_000_000,
+        "g" | "gib" => 1 << 30,
+        "gb" => 1_000_000_000,
+        "t" | "tib" => 1 << 40,
+        "tb" => 1_000_000_000_000,
+        _ => return None,
+    };
+    number.checked_mul(factor)
 }
 
 /// The `[scan]` table.
@@ -80,6 +135,8 @@ pub struct Profile {
     pub keyword_window: usize,
     /// Preferred phone plan.
     pub phone_country: Country,
+    /// Per-file limits.
+    pub limits: Limits,
 }
 
 impl Profile {
@@ -132,6 +189,7 @@ impl Profile {
         for glob in syntax.scan.include.iter().chain(&syntax.scan.exclude) {
             globset::Glob::new(glob).map_err(|e| fail(format!("[scan] invalid glob {glob:?}: {e}")))?;
         }
+        let limits = resolve_limits(&syntax.limits).map_err(fail)?;
         let name = syntax.name.clone().unwrap_or_else(|| {
             Path::new(origin)
                 .file_stem()
@@ -147,8 +205,40 @@ impl Profile {
             enabled_types,
             keyword_window,
             phone_country,
+            limits,
         })
     }
+}
+
+fn resolve_limits(l: &LimitsSyntax) -> std::result::Result<Limits, String> {
+    let size = |key: &str, v: &Option<SizeSyntax>, default: u64| match v {
+        None => Ok(default),
+        Some(SizeSyntax::Bytes(n)) => Ok(*n),
+        Some(SizeSyntax::Text(t)) => parse_size(t).ok_or_else(|| {
+            format!("[limits] {key}: {t:?} is not a size (examples: 4096, \"512 MiB\", \"8 GiB\")")
+        }),
+    };
+    let d = DEFAULT_LIMITS;
+    let limits = Limits {
+        max_file_bytes: size("max_file_bytes", &l.max_file_bytes, d.max_file_bytes)?,
+        max_file_seconds: l.max_file_seconds.unwrap_or(d.max_file_seconds),
+        max_document_bytes: size("max_document_bytes", &l.max_document_bytes, d.max_document_bytes)?,
+        max_depth: l.max_depth.unwrap_or(d.max_depth),
+        max_archive_bytes: size("max_archive_bytes", &l.max_archive_bytes, d.max_archive_bytes)?,
+        max_compression_ratio: l.max_compression_ratio.unwrap_or(d.max_compression_ratio),
+        max_archive_entries: l.max_archive_entries.unwrap_or(d.max_archive_entries),
+    };
+    for (key, value) in [
+        ("max_file_bytes", limits.max_file_bytes),
+        ("max_file_seconds", limits.max_file_seconds),
+        ("max_compression_ratio", limits.max_compression_ratio),
+        ("max_archive_entries", limits.max_archive_entries),
+    ] {
+        if value == 0 {
+            return Err(format!("[limits] {key}: must be greater than 0"));
+        }
+    }
+    Ok(limits)
 }
 
 #[cfg(test)]
@@ -178,6 +268,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("\"ssn\""), "{err}");
+    }
+
+    #[test]
+    fn limits_accept_sizes_with_units() {
+        let p = Profile::parse(
+            "[limits]\nmax_file_bytes = \"2 GiB\"\nmax_document_bytes = 1000\nmax_depth = 2\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(p.limits.max_file_bytes, 2 << 30);
+        assert_eq!(p.limits.max_document_bytes, 1000);
+        assert_eq!(p.limits.max_depth, 2);
+        assert_eq!(p.limits.max_file_seconds, DEFAULT_LIMITS.max_file_seconds);
+        let err = Profile::parse("[limits]\nmax_archive_bytes = \"lots\"\n", "p.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("max_archive_bytes"), "{err}");
+        assert_eq!(parse_size("100 MB"), Some(100_000_000));
+        assert_eq!(parse_size("3 parsecs"), None);
     }
 
     #[test]

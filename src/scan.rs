@@ -7,7 +7,7 @@
 use crate::detect::{self, Detector, DetectorSettings, Scratch, mask::mask};
 use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
 use crate::keyed_hash::{Hasher, KeySource};
-use crate::model::{DataType, Location};
+use crate::model::{DataType, FileKind, Location};
 use crate::profile::Profile;
 use crate::sink::{FileRecord, FindingRow, Message, Sink, Status, Totals};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
@@ -120,6 +120,12 @@ pub struct FileCounts {
     pub failed: u64,
     /// Left out by the profile's globs.
     pub excluded: u64,
+    /// Files inside files (archive entries, attachments), listed in the
+    /// outputs as `outer!inner`; not counted in `seen`.
+    pub inner: u64,
+    /// Inner files not fully checked (each has a scan_errors row, and
+    /// makes its container `partial`).
+    pub inner_not_checked: u64,
 }
 
 /// Byte counts in `scan.json`.
@@ -266,7 +272,15 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         });
         pool.install(|| {
             source_rx.into_iter().par_bridge().for_each_init(
-                || Worker::new(&detector, &config.hasher, config.reveal_values, sink_tx.clone()),
+                || {
+                    Worker::new(
+                        &detector,
+                        &config.hasher,
+                        config.reveal_values,
+                        &config.profile.limits,
+                        sink_tx.clone(),
+                    )
+                },
                 |worker, source| {
                     let (bytes, findings) = worker.process(&source);
                     observer.file_done(bytes, findings);
@@ -306,6 +320,7 @@ fn walk_record(path: &Path, status: Status) -> FileRecord {
         bytes_read: 0,
         encoding: None,
         notes: Vec::new(),
+        member: false,
     }
 }
 
@@ -347,6 +362,8 @@ fn summarise(
             skipped: t.files_skipped,
             failed: t.files_failed,
             excluded: t.files_excluded,
+            inner: t.inner_files,
+            inner_not_checked: t.inner_files_not_checked,
         },
         bytes: ByteCounts {
             seen: t.bytes_seen,
@@ -387,21 +404,44 @@ struct Worker<'a> {
     hits: Vec<detect::Hit>,
     batch: Vec<FindingRow>,
     column_masks: HashMap<String, u16>,
+    limits: &'a extract::Limits,
+}
+
+/// One file being extracted: the file on disk, or an inner file (archive
+/// entry, attachment) nested in it.
+struct Frame {
+    /// Display path; inner files are `outer!inner`.
+    path: Arc<str>,
+    /// Modified time, microseconds since the epoch.
+    modified: Option<i64>,
+    /// Inner files of this one that were not fully checked.
+    unchecked_members: u64,
+    /// Section label put before locations (`message 17`).
+    section: Option<String>,
 }
 
 /// The per-file context the unit sink needs.
 struct FileCtx<'w, 'a> {
     worker: &'w mut Worker<'a>,
-    path: Arc<str>,
+    /// The file on disk first, then any inner files being read.
+    frames: Vec<Frame>,
     file_type: &'static str,
     size: Option<u64>,
-    modified: Option<i64>,
     findings: u64,
+    deadline: Option<std::time::Instant>,
+    expanded: u64,
 }
 
 impl<'a> Worker<'a> {
-    fn new(detector: &'a Detector, hasher: &'a Hasher, reveal: bool, sink: Sender<Message>) -> Worker<'a> {
+    fn new(
+        detector: &'a Detector,
+        hasher: &'a Hasher,
+        reveal: bool,
+        limits: &'a extract::Limits,
+        sink: Sender<Message>,
+    ) -> Worker<'a> {
         Worker {
+            limits,
             detector,
             hasher,
             reveal,
@@ -418,59 +458,92 @@ impl<'a> Worker<'a> {
         let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
         self.column_masks.clear();
         let modified = source.modified.and_then(micros);
+        let deadline =
+            std::time::Instant::now().checked_add(std::time::Duration::from_secs(self.limits.max_file_seconds));
         let mut ctx = FileCtx {
             worker: self,
-            path: path.clone(),
+            frames: vec![Frame {
+                path: path.clone(),
+                modified,
+                unchecked_members: 0,
+                section: None,
+            }],
             file_type: "",
             size: Some(source.size),
-            modified,
             findings: 0,
+            deadline,
+            expanded: 0,
         };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let opened = extract::open(&source.path)?;
-            ctx.file_type = opened.kind.as_str();
-            opened.extract(&source.path, &mut ctx)
+            let input = extract::open(&source.path)?;
+            ctx.file_type = input.kind.as_str();
+            input.extract(&mut ctx)
         }));
+        let outcome = outcome.unwrap_or_else(|panic| {
+            Err(ExtractError::Failed(format!(
+                "extractor crashed: {}",
+                extract::panic_message(&*panic)
+            )))
+        });
         let findings = ctx.findings;
         let file_type = ctx.file_type;
+        let expired = ctx.expired();
         ctx.flush();
-        let (file_type, status, bytes_read, encoding, notes) = match outcome {
-            Ok(Ok(ex)) => {
-                let status = if ex.gaps.is_empty() {
-                    Status::Scanned
-                } else {
-                    Status::Partial(ex.gaps)
-                };
-                (file_type, status, ex.bytes_read, Some(ex.encoding), ex.notes)
-            }
-            Ok(Err(ExtractError::Skipped(r))) => (file_type, Status::Skipped(r), 0, None, vec![]),
-            Ok(Err(ExtractError::Failed(r))) => (file_type, Status::Failed(r), 0, None, vec![]),
-            Err(panic) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                (
-                    file_type,
-                    Status::Failed(format!("extractor crashed: {msg}")),
-                    0,
-                    None,
-                    vec![],
-                )
-            }
-        };
-        let _ = self.sink.send(Message::Done(FileRecord {
-            path,
-            file_type,
-            size: Some(source.size),
-            modified,
-            status,
-            bytes_read,
-            encoding,
-            notes,
-        }));
+        let frame = ctx.frames.swap_remove(0);
+        let record = file_record(frame, file_type, Some(source.size), outcome, expired, self);
+        let bytes_read = record.bytes_read;
+        let _ = self.sink.send(Message::Done(record));
         (bytes_read, findings)
+    }
+}
+
+/// Turns an extractor's outcome into the file's record: inner files not
+/// fully checked and a spent time budget make it `partial`.
+fn file_record(
+    frame: Frame,
+    file_type: &'static str,
+    size: Option<u64>,
+    outcome: std::result::Result<extract::Extracted, ExtractError>,
+    expired: bool,
+    worker: &Worker<'_>,
+) -> FileRecord {
+    let time_gap = || {
+        format!(
+            "time limit of {} s (max_file_seconds) reached: the rest was not checked",
+            worker.limits.max_file_seconds
+        )
+    };
+    let (status, bytes_read, encoding, notes) = match outcome {
+        Ok(mut ex) => {
+            if frame.unchecked_members > 0 {
+                ex.gaps.push(format!(
+                    "{} inner file(s) not fully checked: see the rows for {}!…",
+                    frame.unchecked_members, frame.path
+                ));
+            }
+            let status = if ex.gaps.is_empty() {
+                Status::Scanned
+            } else {
+                Status::Partial(ex.gaps)
+            };
+            let encoding = (!ex.encoding.is_empty()).then_some(ex.encoding);
+            (status, ex.bytes_read, encoding, ex.notes)
+        }
+        // A read cut short by the clock still checked what came before.
+        Err(ExtractError::Failed(_)) if expired => (Status::Partial(vec![time_gap()]), 0, None, vec![]),
+        Err(ExtractError::Skipped(r)) => (Status::Skipped(r), 0, None, vec![]),
+        Err(ExtractError::Failed(r)) => (Status::Failed(r), 0, None, vec![]),
+    };
+    FileRecord {
+        path: frame.path,
+        file_type,
+        size,
+        modified: frame.modified,
+        status,
+        bytes_read,
+        encoding,
+        notes,
+        member: false,
     }
 }
 
@@ -489,6 +562,10 @@ impl FileCtx<'_, '_> {
         let m = self.worker.detector.column_mask(name);
         self.worker.column_masks.insert(name.to_string(), m);
         m
+    }
+
+    fn frame(&self) -> &Frame {
+        self.frames.last().expect("a file frame is always open")
     }
 }
 
@@ -532,7 +609,10 @@ fn json_column(path: &str) -> String {
 impl UnitSink for FileCtx<'_, '_> {
     fn unit(&mut self, unit: Unit<'_>) -> usize {
         let header_mask = match unit.origin {
-            Origin::Cell { column, .. } | Origin::Sql { column, .. } => self.column_mask(column),
+            Origin::Cell { column, .. }
+            | Origin::Sql { column, .. }
+            | Origin::SheetCell { column, .. }
+            | Origin::Table { column, .. } => self.column_mask(column),
             Origin::Json { path, .. } => self.column_mask(last_key(path)),
             Origin::MailHeader { name } => self.column_mask(name),
             _ => 0,
@@ -552,55 +632,25 @@ impl UnitSink for FileCtx<'_, '_> {
             newlines +=
                 memchr::memchr_iter(b'\n', &unit.text.as_bytes()[counted_to..hit.start]).count() as u64;
             counted_to = hit.start;
-            let (location, line) = match unit.origin {
-                Origin::Text { first_line } => {
-                    (Location::Line(first_line + newlines), Some(first_line + newlines))
-                }
-                Origin::Cell { row, line, column } => (
-                    Location::Cell {
-                        row,
-                        column: column.to_string(),
-                    },
-                    Some(line),
-                ),
-                Origin::Json { record, path, line } => (
-                    Location::JsonPath {
-                        record,
-                        path: path.to_string(),
-                    },
-                    Some(line + newlines),
-                ),
-                Origin::Sql {
-                    table,
-                    column,
-                    row,
-                    line,
-                } => (
-                    Location::SqlRow {
-                        table: table.to_string(),
-                        column: column.to_string(),
-                        row,
-                    },
-                    Some(line + newlines),
-                ),
-                Origin::MailHeader { name } => (Location::MailHeader(name.to_string()), None),
-                Origin::MailBody { part, first_line } => (
-                    Location::MailBody {
-                        part,
-                        line: first_line + newlines,
-                    },
-                    None,
-                ),
-            };
+            let (location, line) = locate(unit.origin, newlines);
             let column_name = match unit.origin {
                 Origin::Json { path, .. } => Some(json_column(path)),
                 _ => location.column_name().map(str::to_string),
             };
+            let frame = self.frame();
+            let location = match &frame.section {
+                Some(section) => Location::Within {
+                    section: section.clone(),
+                    inner: Box::new(location),
+                },
+                None => location,
+            };
+            let (path, file_modified) = (frame.path.clone(), frame.modified);
             self.worker.batch.push(FindingRow {
-                path: self.path.clone(),
+                path,
                 file_type: self.file_type,
                 file_size: self.size,
-                file_modified: self.modified,
+                file_modified,
                 column_name,
                 location: location.to_string(),
                 line,
@@ -621,5 +671,127 @@ impl UnitSink for FileCtx<'_, '_> {
         }
         self.worker.hits = hits;
         resume
+    }
+
+    fn limits(&self) -> &extract::Limits {
+        self.worker.limits
+    }
+
+    fn deadline(&self) -> Option<std::time::Instant> {
+        self.deadline
+    }
+
+    fn depth(&self) -> u32 {
+        self.frames.len() as u32 - 1
+    }
+
+    fn expand(&mut self, bytes: u64) -> std::result::Result<(), String> {
+        self.expanded += bytes;
+        if self.expanded > self.worker.limits.max_archive_bytes {
+            return Err(format!(
+                "unpacked content exceeds max_archive_bytes ({} MiB): not checked",
+                self.worker.limits.max_archive_bytes >> 20
+            ));
+        }
+        Ok(())
+    }
+
+    fn section(&mut self, label: Option<&str>) {
+        self.frames.last_mut().expect("a file frame is always open").section = label.map(str::to_string);
+    }
+
+    fn begin_member(&mut self, name: &str, modified: Option<i64>) {
+        let parent = self.frame();
+        let path = match &parent.section {
+            Some(section) => format!("{}!{section}!{name}", parent.path),
+            None => format!("{}!{name}", parent.path),
+        };
+        let modified = modified.or(parent.modified);
+        self.frames.push(Frame {
+            path: Arc::from(path),
+            modified,
+            unchecked_members: 0,
+            section: None,
+        });
+    }
+
+    fn end_member(
+        &mut self,
+        kind: FileKind,
+        size: u64,
+        result: std::result::Result<extract::Extracted, ExtractError>,
+    ) {
+        if self.frames.len() < 2 {
+            return;
+        }
+        self.flush();
+        let frame = self.frames.pop().expect("checked above");
+        let expired = self.expired();
+        let mut record = file_record(frame, kind.as_str(), Some(size), result, expired, self.worker);
+        record.member = true;
+        if record.status != Status::Scanned {
+            self.frames.last_mut().expect("checked above").unchecked_members += 1;
+        }
+        let _ = self.worker.sink.send(Message::Done(record));
+    }
+}
+
+/// The location of a hit `newlines` lines into a unit from `origin`, and
+/// its line number where the format has lines.
+fn locate(origin: Origin<'_>, newlines: u64) -> (Location, Option<u64>) {
+    match origin {
+        Origin::Text { first_line } => (Location::Line(first_line + newlines), Some(first_line + newlines)),
+        Origin::Cell { row, line, column } => (
+            Location::Cell {
+                row,
+                column: column.to_string(),
+            },
+            Some(line),
+        ),
+        Origin::Json { record, path, line } => (
+            Location::JsonPath {
+                record,
+                path: path.to_string(),
+            },
+            Some(line + newlines),
+        ),
+        Origin::Sql {
+            table,
+            column,
+            row,
+            line,
+        } => (
+            Location::SqlRow {
+                table: table.to_string(),
+                column: column.to_string(),
+                row,
+            },
+            Some(line + newlines),
+        ),
+        Origin::Table { table, column, row } => (
+            Location::SqlRow {
+                table: table.to_string(),
+                column: column.to_string(),
+                row,
+            },
+            None,
+        ),
+        Origin::MailHeader { name } => (Location::MailHeader(name.to_string()), None),
+        Origin::MailBody { part, first_line } => (
+            Location::MailBody {
+                part,
+                line: first_line + newlines,
+            },
+            None,
+        ),
+        Origin::SheetCell { sheet, cell, column } => (
+            Location::SheetCell {
+                sheet: sheet.to_string(),
+                cell: cell.to_string(),
+                column: column.to_string(),
+            },
+            None,
+        ),
+        Origin::Part { label, first_line } => (Location::Part(label.to_string()), first_line.map(|l| l + newlines)),
     }
 }

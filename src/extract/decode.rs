@@ -6,7 +6,8 @@
 //! Nordic Windows exports. Decoding streams through fixed buffers.
 
 use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
-use std::fs::File;
+use super::Blob;
+use std::time::Instant;
 use std::io::{self, BufRead, Read, Seek, SeekFrom};
 
 /// Chooses the encoding from the first bytes of a file.
@@ -26,7 +27,9 @@ const RAW_BUF: usize = 256 * 1024;
 
 /// A reader that yields the file's text as UTF-8 bytes.
 pub struct DecodedReader {
-    file: File,
+    file: Box<dyn Blob>,
+    limit: u64,
+    deadline: Option<Instant>,
     encoding: &'static Encoding,
     decoder: Decoder,
     raw: Vec<u8>,
@@ -43,7 +46,7 @@ pub struct DecodedReader {
 
 impl DecodedReader {
     /// Wraps `file`, whose first bytes `head` were already read from it.
-    pub fn new(head: Vec<u8>, file: File, encoding: &'static Encoding) -> DecodedReader {
+    pub fn new(head: Vec<u8>, file: Box<dyn Blob>, encoding: &'static Encoding) -> DecodedReader {
         let mut raw = head;
         let raw_len = raw.len();
         // A file that fit in its head needs no large buffers: most files on
@@ -56,6 +59,8 @@ impl DecodedReader {
         raw.resize(cap.max(raw_len), 0);
         DecodedReader {
             file,
+            limit: u64::MAX,
+            deadline: None,
             encoding,
             decoder: encoding.new_decoder_with_bom_removal(),
             raw,
@@ -76,6 +81,22 @@ impl DecodedReader {
         self.encoding
     }
 
+    /// Stops reading the underlying file after `limit` bytes (the
+    /// `max_file_bytes` limit); the caller records the gap.
+    pub fn cap(&mut self, limit: u64) {
+        self.limit = limit;
+        if self.raw_len as u64 > limit {
+            self.raw_len = limit as usize;
+            self.bytes_read = limit;
+        }
+    }
+
+    /// Makes reads fail with `TimedOut` once `deadline` has passed (the
+    /// `max_file_seconds` limit).
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+    }
+
     /// Bytes of the file read so far.
     pub fn bytes_read(&self) -> u64 {
         self.bytes_read
@@ -90,7 +111,10 @@ impl DecodedReader {
     /// structured parse can hand the rest of the file to another reader.
     pub fn restart_at(mut self, offset: u64) -> io::Result<DecodedReader> {
         self.file.seek(SeekFrom::Start(0))?;
+        let (limit, deadline) = (self.limit, self.deadline);
         let mut r = DecodedReader::new(Vec::new(), self.file, self.encoding);
+        r.limit = limit;
+        r.deadline = deadline;
         io::copy(&mut (&mut r).take(offset), &mut io::sink())?;
         Ok(r)
     }
@@ -98,8 +122,12 @@ impl DecodedReader {
     fn refill(&mut self) -> io::Result<()> {
         while self.out_pos == self.out_len && !self.finished {
             if self.raw_pos == self.raw_len && !self.raw_eof {
+                if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "time limit reached"));
+                }
                 self.raw_pos = 0;
-                self.raw_len = super::read_full(&mut self.file, &mut self.raw)?;
+                let room = (self.limit - self.bytes_read).min(self.raw.len() as u64) as usize;
+                self.raw_len = super::read_full(&mut self.file, &mut self.raw[..room])?;
                 self.bytes_read += self.raw_len as u64;
                 self.raw_eof = self.raw_len == 0;
             }
@@ -151,7 +179,7 @@ mod tests {
         let head: Vec<u8> = bytes[..bytes.len().min(4)].to_vec();
         f.seek(SeekFrom::Start(head.len() as u64)).unwrap();
         let enc = detect(bytes);
-        let mut r = DecodedReader::new(head, f, enc);
+        let mut r = DecodedReader::new(head, Box::new(f), enc);
         let mut s = String::new();
         r.read_to_string(&mut s).unwrap();
         (s, enc.name())
@@ -174,7 +202,7 @@ mod tests {
         let mut f = tempfile::tempfile().unwrap();
         f.write_all("abcø123".as_bytes()).unwrap();
         f.seek(SeekFrom::Start(0)).unwrap();
-        let r = DecodedReader::new(Vec::new(), f, UTF_8);
+        let r = DecodedReader::new(Vec::new(), Box::new(f), UTF_8);
         let mut r = r.restart_at(5).unwrap();
         let mut s = String::new();
         r.read_to_string(&mut s).unwrap();

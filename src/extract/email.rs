@@ -1,12 +1,15 @@
-//! RFC 5322 e-mail (.eml): every address and text header, decoded
-//! (encoded words, quoted-printable, base64, charsets), and every text or
-//! HTML body part with line numbers. Attachments that are not text are
-//! recorded as not checked.
+//! E-mail: single messages (.eml) and Unix mailboxes (.mbox). Every
+//! address and text header, decoded (encoded words, quoted-printable,
+//! base64, charsets), and every text or HTML body part with line numbers.
+//! Attachments are decoded and extracted as inner files of their own type
+//! (`mail.eml!cv.pdf`, `inbox.mbox!message 17!cv.pdf`); attached messages
+//! recurse.
 
 use super::decode::DecodedReader;
+use super::markup::strip_html;
 use super::{ExtractError, Extracted, Origin, Unit, UnitSink};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
-use std::io::Read;
+use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+use std::io::{BufRead, Read};
 
 /// Messages larger than this are read as plain text instead (the MIME
 /// parser needs the whole message in memory).
@@ -38,10 +41,16 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
     let Some(message) = MessageParser::default().parse(&raw) else {
         return super::text::fallback(reader, 0, 1, "not a parseable e-mail message".into(), sink);
     };
-    let mut out = Extracted {
+    message_units(&message, sink);
+    Ok(Extracted {
         bytes_read: reader.bytes_read(),
         ..Extracted::default()
-    };
+    })
+}
+
+/// Pushes the headers and text parts of a parsed message as units, and
+/// extracts its attachments as inner files of their own type.
+fn message_units(message: &Message<'_>, sink: &mut dyn UnitSink) {
     for header in message.headers() {
         let name = header.name();
         if IDENTIFIER_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
@@ -62,7 +71,7 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
             HeaderValue::TextList(l) => l.join(", "),
             HeaderValue::Received(_) => {
                 let (start, end) = (header.offset_start() as usize, header.offset_end() as usize);
-                String::from_utf8_lossy(raw.get(start..end).unwrap_or_default()).into_owned()
+                String::from_utf8_lossy(message.raw_message.get(start..end).unwrap_or_default()).into_owned()
             }
             _ => continue,
         };
@@ -71,17 +80,27 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
         }
     }
     let mut body_part = 0usize;
+    let mut unnamed = 0usize;
     for (index, part) in message.parts.iter().enumerate() {
+        let is_attachment = message.attachments.contains(&(index as u32));
         let text = match &part.body {
-            PartType::Text(t) => t.to_string(),
-            PartType::Html(h) => strip_html(h),
             PartType::Multipart(_) => continue,
-            PartType::Binary(_) | PartType::InlineBinary(_) | PartType::Message(_) => {
-                let name = part.attachment_name().unwrap_or("unnamed");
-                out.gaps.push(format!(
-                    "attachment {} ({name}) not checked: attachments are not extracted by this version",
-                    index
-                ));
+            PartType::Text(t) if !is_attachment => t.to_string(),
+            PartType::Html(h) if !is_attachment => strip_html(h),
+            body => {
+                let (bytes, default_ext): (&[u8], &str) = match body {
+                    PartType::Message(m) => (m.raw_message(), "eml"),
+                    _ => (part.contents(), if matches!(body, PartType::Html(_)) { "html" } else { "bin" }),
+                };
+                let name = match part.attachment_name() {
+                    Some(n) => n.replace(['/', '\\', '!'], "_"),
+                    None => {
+                        unnamed += 1;
+                        format!("attachment {unnamed}.{default_ext}")
+                    }
+                };
+                let mut cursor = std::io::Cursor::new(bytes);
+                super::extract_member(&name, None, &mut cursor, bytes.len() as u64, sink);
                 continue;
             }
         };
@@ -94,101 +113,93 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
             },
         ));
     }
+}
+
+/// Extracts a Unix mailbox: messages split at `From ` lines, each located
+/// as `message N`, attachments as `inbox.mbox!message N!name`.
+pub fn extract_mbox(mut reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
+    let mut out = Extracted::default();
+    let mut message = Vec::new();
+    let mut number = 0u64;
+    let mut oversized = false;
+    let mut line = Vec::new();
+    let mut previous_blank = true;
+    loop {
+        line.clear();
+        let n = read_line_capped(&mut reader, &mut line)
+            .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
+        let boundary = n == 0 || previous_blank && line.starts_with(b"From ");
+        if boundary {
+            if number > 0 {
+                finish_message(number, &message, oversized, sink, &mut out);
+            }
+            if n == 0 {
+                break;
+            }
+            if sink.expired() {
+                out.gaps.push(super::time_gap(sink, &format!("messages from {} on", number + 1)));
+                break;
+            }
+            number += 1;
+            message.clear();
+            oversized = false;
+        } else if number > 0 && !oversized {
+            if (message.len() + line.len()) as u64 > MAX_MESSAGE {
+                oversized = true;
+                message = Vec::new();
+            } else {
+                message.extend_from_slice(&line);
+            }
+        }
+        previous_blank = line == b"\n" || line == b"\r\n";
+    }
+    if number == 0 {
+        return Err(ExtractError::Failed("not a mailbox: no `From ` line starts a message".into()));
+    }
+    out.bytes_read = reader.bytes_read();
     Ok(out)
 }
 
-/// Turns HTML into text: tags become spaces, the common entities are
-/// decoded, script and style contents are dropped.
-pub fn strip_html(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&decode_entities(&rest[..lt]));
-        let after = &rest[lt..];
-        let lower: String = after.chars().take(8).collect::<String>().to_ascii_lowercase();
-        let skip_to = if lower.starts_with("<script") {
-            after.to_ascii_lowercase().find("</script>").map(|i| i + 9)
-        } else if lower.starts_with("<style") {
-            after.to_ascii_lowercase().find("</style>").map(|i| i + 8)
-        } else {
-            after.find('>').map(|i| i + 1)
-        };
-        let Some(skip) = skip_to else {
-            rest = "";
-            break;
-        };
-        let tag = after[..skip].to_ascii_lowercase();
-        const BREAKS: [&str; 6] = ["<br", "</p", "</div", "</tr", "</li", "</h"];
-        if BREAKS.iter().any(|b| tag.starts_with(b)) {
-            out.push('\n');
-        } else if !out.is_empty() && !out.ends_with('\n') {
-            out.push(' ');
+/// Reads one line, keeping at most `MAX_MESSAGE` bytes of it.
+fn read_line_capped(reader: &mut DecodedReader, line: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(total);
         }
-        rest = &after[skip..];
-    }
-    out.push_str(&decode_entities(rest));
-    out
-}
-
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &after[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                "aelig" => Some('æ'),
-                "oslash" => Some('ø'),
-                "aring" => Some('å'),
-                "auml" => Some('ä'),
-                "ouml" => Some('ö'),
-                "AElig" => Some('Æ'),
-                "Oslash" => Some('Ø'),
-                "Aring" => Some('Å'),
-                _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
-                }
-                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &after[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &after[1..];
-            }
+        let (take, done) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if line.len() < MAX_MESSAGE as usize {
+            line.extend_from_slice(&buf[..take]);
+        }
+        reader.consume(take);
+        total += take;
+        if done {
+            return Ok(total);
         }
     }
-    out.push_str(rest);
-    out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_is_reduced_to_text() {
-        assert_eq!(
-            strip_html("<p>Hei&nbsp;S&oslash;ren</p><script>x=1</script>a&#64;b.no"),
-            "Hei Søren\na@b.no"
-        );
+fn finish_message(number: u64, raw: &[u8], oversized: bool, sink: &mut dyn UnitSink, out: &mut Extracted) {
+    if oversized {
+        out.gaps.push(format!(
+            "message {number} larger than {} MiB: not checked",
+            MAX_MESSAGE >> 20
+        ));
+        return;
     }
+    let label = format!("message {number}");
+    sink.section(Some(&label));
+    match MessageParser::default().parse(raw) {
+        Some(message) => message_units(&message, sink),
+        None => {
+            let text = String::from_utf8_lossy(raw);
+            sink.unit(Unit::whole(&text, Origin::Text { first_line: 2 }));
+        }
+    }
+    sink.section(None);
 }
+

@@ -89,6 +89,10 @@ pub struct FileRecord {
     pub encoding: Option<&'static str>,
     /// Remarks that do not reduce coverage.
     pub notes: Vec<String>,
+    /// An inner file (archive entry, attachment) rather than a file on
+    /// disk: listed in every output under its `outer!inner` path, counted
+    /// apart from the files the walk found.
+    pub member: bool,
 }
 
 /// What workers send to the sink.
@@ -123,6 +127,10 @@ pub struct Totals {
     pub bytes_fully_checked: u64,
     /// Size of all files seen.
     pub bytes_seen: u64,
+    /// Inner files (archive entries, attachments) handled.
+    pub inner_files: u64,
+    /// Inner files not fully checked.
+    pub inner_files_not_checked: u64,
     /// Findings per type.
     pub findings_by_type: BTreeMap<DataType, u64>,
     /// Findings per confidence.
@@ -342,17 +350,22 @@ impl Sink {
     fn done(&mut self, r: FileRecord) -> Result<()> {
         let counts = self.pending.remove(&r.path).unwrap_or_default();
         let t = &mut self.totals;
-        t.files_seen += 1;
-        t.bytes_read += r.bytes_read;
-        t.bytes_seen += r.size.unwrap_or(0);
-        match &r.status {
-            Status::Scanned => {
-                t.files_scanned += 1;
-                t.bytes_fully_checked += r.size.unwrap_or(r.bytes_read);
+        if r.member {
+            t.inner_files += 1;
+            t.inner_files_not_checked += u64::from(r.status != Status::Scanned);
+        } else {
+            t.files_seen += 1;
+            t.bytes_read += r.bytes_read;
+            t.bytes_seen += r.size.unwrap_or(0);
+            match &r.status {
+                Status::Scanned => {
+                    t.files_scanned += 1;
+                    t.bytes_fully_checked += r.size.unwrap_or(r.bytes_read);
+                }
+                Status::Partial(_) => t.files_partial += 1,
+                Status::Skipped(_) => t.files_skipped += 1,
+                Status::Failed(_) => t.files_failed += 1,
             }
-            Status::Partial(_) => t.files_partial += 1,
-            Status::Skipped(_) => t.files_skipped += 1,
-            Status::Failed(_) => t.files_failed += 1,
         }
         if matches!(r.status, Status::Scanned | Status::Partial(_)) {
             self.data_map_row(&r, None, &counts.file)?;

@@ -56,8 +56,8 @@ fn bad_files_get_one_row_each_and_good_files_keep_their_findings() {
         ),
         (
             "report.pdf".to_string(),
-            "skipped".to_string(),
-            "pdf file: format not supported by this version, not checked".to_string(),
+            "failed".to_string(),
+            "invalid PDF: failed parsing cross reference table".to_string(),
         ),
     ];
     #[cfg(unix)]
@@ -111,8 +111,9 @@ fn bad_files_get_one_row_each_and_good_files_keep_their_findings() {
     let latin = map.iter().find(|r| r["path"].ends_with("latin1.txt")).unwrap();
     assert_eq!(latin["encoding"], "windows-1252");
     let s = summary(&out);
-    let skipped = if cfg!(unix) { 5 } else { 3 };
+    let skipped = if cfg!(unix) { 4 } else { 2 };
     assert_eq!(s["files"]["skipped"].as_u64(), Some(skipped));
+    assert_eq!(s["files"]["failed"].as_u64(), Some(1));
     assert_eq!(s["files"]["scanned"].as_u64(), Some(6));
 }
 

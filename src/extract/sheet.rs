@@ -1,0 +1,256 @@
+//! Spreadsheets through calamine: xlsx, xlsm, xlsb (streamed cell by
+//! cell), xls and ods (read a sheet at a time). Every sheet, hidden ones
+//! included; every cell with its A1 reference; the first non-empty row of
+//! a sheet names the columns. Formulas are read by their cached value,
+//! dates as ISO dates, and numbers as the digits a person typed (see
+//! [`super::numbers`] for identity numbers that lost a leading zero).
+
+use super::numbers::{float_text, integer_text};
+use super::{Blob, ExtractError, Extracted, Origin, Unit, UnitSink, time_gap};
+use calamine::{Data, DataRef, Reader};
+use std::collections::HashMap;
+
+/// Cells between two looks at the clock.
+const CLOCK_EVERY: u64 = 4096;
+
+/// The column letters of a 0-based column index (`0` → `A`, `27` → `AB`).
+pub fn column_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
+/// The text of a cell value, or `None` for cells that cannot hold
+/// personal data (empty, booleans, errors).
+fn data_ref_text(v: &DataRef<'_>) -> Option<String> {
+    match v {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s.clone()),
+        DataRef::SharedString(s) => Some(s.to_string()),
+        DataRef::Int(i) => Some(integer_text(*i)),
+        DataRef::Float(f) => Some(float_text(*f)),
+        DataRef::DateTime(d) => d.as_datetime().map(|t| {
+            if t.time() == chrono::NaiveTime::MIN {
+                t.date().to_string()
+            } else {
+                t.to_string()
+            }
+        }),
+        DataRef::Bool(_) | DataRef::Error(_) | DataRef::Empty => None,
+    }
+}
+
+fn data_text(v: &Data) -> Option<String> {
+    let r = match v {
+        Data::String(s) => DataRef::SharedString(s),
+        Data::DateTimeIso(s) => DataRef::SharedString(s),
+        Data::DurationIso(s) => DataRef::SharedString(s),
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::Bool(_) | Data::Error(_) | Data::Empty => return None,
+    };
+    data_ref_text(&r)
+}
+
+/// Turns the cells of one sheet, in row order, into units; the first
+/// non-empty row becomes the column names.
+struct SheetUnits<'s> {
+    sheet: &'s str,
+    header_row: Option<u32>,
+    headers: HashMap<u32, String>,
+    cells: u64,
+}
+
+impl SheetUnits<'_> {
+    fn cell(&mut self, row: u32, col: u32, text: &str, sink: &mut dyn UnitSink) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.cells += 1;
+        let header_row = *self.header_row.get_or_insert(row);
+        let letters = column_letters(col);
+        if row == header_row {
+            self.headers.insert(col, text.trim().to_string());
+        }
+        let column = match self.headers.get(&col) {
+            Some(h) if row != header_row => h.as_str(),
+            _ => letters.as_str(),
+        };
+        let cell = format!("{letters}{}", row + 1);
+        sink.unit(Unit::whole(
+            text,
+            Origin::SheetCell {
+                sheet: self.sheet,
+                cell: &cell,
+                column,
+            },
+        ));
+    }
+}
+
+/// Names a calamine error for a scan-errors row.
+fn fail(format: &str, e: impl std::fmt::Display) -> ExtractError {
+    let text = e.to_string();
+    if text.to_ascii_lowercase().contains("password") || text.to_ascii_lowercase().contains("encrypt") {
+        ExtractError::Skipped(format!("encrypted {format} workbook: not checked"))
+    } else {
+        ExtractError::Failed(format!("invalid {format} workbook: {text}"))
+    }
+}
+
+/// Extracts every sheet of a workbook.
+pub fn extract(data: Box<dyn Blob>, format: &'static str, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
+    let mut out = Extracted::default();
+    match format {
+        "xlsx" | "xlsm" => {
+            let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(data).map_err(|e| fail(format, e))?;
+            for name in book.sheet_names() {
+                let mut reader = match book.worksheet_cells_reader(&name) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        out.gaps.push(format!("sheet {name}: unreadable: {e}"));
+                        continue;
+                    }
+                };
+                let next = || reader.next_cell().map_err(|e| e.to_string());
+                if !stream_sheet(&name, next, sink, &mut out) {
+                    break;
+                }
+            }
+        }
+        "xlsb" => {
+            let mut book: calamine::Xlsb<_> = calamine::Xlsb::new(data).map_err(|e| fail(format, e))?;
+            for name in book.sheet_names() {
+                let mut reader = match book.worksheet_cells_reader(&name) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        out.gaps.push(format!("sheet {name}: unreadable: {e}"));
+                        continue;
+                    }
+                };
+                let next = || reader.next_cell().map_err(|e| e.to_string());
+                if !stream_sheet(&name, next, sink, &mut out) {
+                    break;
+                }
+            }
+        }
+        "xls" => {
+            let book: calamine::Xls<_> = calamine::Xls::new(data).map_err(|e| {
+                let text = e.to_string();
+                if text.contains("Workbook") || text.contains("workbook") && text.contains("not found") {
+                    ExtractError::Skipped(
+                        "OLE2 compound file without a workbook (legacy Word, PowerPoint or Outlook file): \
+                         format not supported by this version, not checked"
+                            .into(),
+                    )
+                } else {
+                    fail(format, e)
+                }
+            })?;
+            whole_sheets(book, format, sink, &mut out)?;
+        }
+        _ => {
+            let book: calamine::Ods<_> = calamine::Ods::new(data).map_err(|e| fail(format, e))?;
+            whole_sheets(book, format, sink, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+impl<'s> SheetUnits<'s> {
+    fn new(sheet: &'s str) -> SheetUnits<'s> {
+        SheetUnits {
+            sheet,
+            header_row: None,
+            headers: HashMap::new(),
+            cells: 0,
+        }
+    }
+}
+
+/// Reads one sheet from a streaming cell reader; false when the time
+/// budget ran out (the gap is recorded).
+fn stream_sheet<'c>(
+    name: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'c>>>, String>,
+    sink: &mut dyn UnitSink,
+    out: &mut Extracted,
+) -> bool {
+    let mut units = SheetUnits::new(name);
+    loop {
+        match next() {
+            Ok(Some(cell)) => {
+                let (row, col) = cell.get_position();
+                if let Some(text) = data_ref_text(cell.get_value()) {
+                    units.cell(row, col, &text, sink);
+                }
+            }
+            Ok(None) => return true,
+            Err(e) => {
+                out.gaps.push(format!("sheet {name}: unreadable after {} cells: {e}", units.cells));
+                return true;
+            }
+        }
+        if units.cells % CLOCK_EVERY == 0 && sink.expired() {
+            out.gaps.push(time_gap(sink, &format!("sheet {name} after {} cells", units.cells)));
+            return false;
+        }
+    }
+}
+
+/// Reads formats calamine can only read a whole sheet at a time.
+fn whole_sheets<R>(
+    mut book: R,
+    format: &str,
+    sink: &mut dyn UnitSink,
+    out: &mut Extracted,
+) -> Result<(), ExtractError>
+where
+    R: Reader<Box<dyn Blob>>,
+    R::Error: std::fmt::Display,
+{
+    for name in book.sheet_names() {
+        if sink.expired() {
+            out.gaps.push(time_gap(sink, &format!("sheet {name} and those after it")));
+            return Ok(());
+        }
+        let range = match book.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                out.gaps.push(format!("sheet {name}: unreadable {format} sheet: {e}"));
+                continue;
+            }
+        };
+        let Some((top, left)) = range.start() else { continue };
+        let mut units = SheetUnits::new(&name);
+        for (r, c, value) in range.used_cells() {
+            if let Some(text) = data_text(value) {
+                units.cell(top + r as u32, left + c as u32, &text, sink);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(2), "C");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+}
