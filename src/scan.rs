@@ -414,6 +414,10 @@ struct Frame {
     path: Arc<str>,
     /// Modified time, microseconds since the epoch.
     modified: Option<i64>,
+    /// Format it is read as.
+    file_type: &'static str,
+    /// Size in bytes.
+    size: Option<u64>,
     /// Inner files of this one that were not fully checked.
     unchecked_members: u64,
     /// Section label put before locations (`message 17`).
@@ -425,8 +429,6 @@ struct FileCtx<'w, 'a> {
     worker: &'w mut Worker<'a>,
     /// The file on disk first, then any inner files being read.
     frames: Vec<Frame>,
-    file_type: &'static str,
-    size: Option<u64>,
     findings: u64,
     deadline: Option<std::time::Instant>,
     expanded: u64,
@@ -458,25 +460,25 @@ impl<'a> Worker<'a> {
         let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
         self.column_masks.clear();
         let modified = source.modified.and_then(micros);
-        let deadline =
-            std::time::Instant::now().checked_add(std::time::Duration::from_secs(self.limits.max_file_seconds));
+        let deadline = std::time::Instant::now()
+            .checked_add(std::time::Duration::from_secs(self.limits.max_file_seconds));
         let mut ctx = FileCtx {
             worker: self,
             frames: vec![Frame {
                 path: path.clone(),
                 modified,
+                file_type: "",
+                size: Some(source.size),
                 unchecked_members: 0,
                 section: None,
             }],
-            file_type: "",
-            size: Some(source.size),
             findings: 0,
             deadline,
             expanded: 0,
         };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let input = extract::open(&source.path)?;
-            ctx.file_type = input.kind.as_str();
+            ctx.frames[0].file_type = input.kind.as_str();
             input.extract(&mut ctx)
         }));
         let outcome = outcome.unwrap_or_else(|panic| {
@@ -486,11 +488,10 @@ impl<'a> Worker<'a> {
             )))
         });
         let findings = ctx.findings;
-        let file_type = ctx.file_type;
         let expired = ctx.expired();
         ctx.flush();
         let frame = ctx.frames.swap_remove(0);
-        let record = file_record(frame, file_type, Some(source.size), outcome, expired, self);
+        let record = file_record(frame, outcome, expired, self);
         let bytes_read = record.bytes_read;
         let _ = self.sink.send(Message::Done(record));
         (bytes_read, findings)
@@ -501,8 +502,6 @@ impl<'a> Worker<'a> {
 /// fully checked and a spent time budget make it `partial`.
 fn file_record(
     frame: Frame,
-    file_type: &'static str,
-    size: Option<u64>,
     outcome: std::result::Result<extract::Extracted, ExtractError>,
     expired: bool,
     worker: &Worker<'_>,
@@ -536,8 +535,8 @@ fn file_record(
     };
     FileRecord {
         path: frame.path,
-        file_type,
-        size,
+        file_type: frame.file_type,
+        size: frame.size,
         modified: frame.modified,
         status,
         bytes_read,
@@ -645,11 +644,12 @@ impl UnitSink for FileCtx<'_, '_> {
                 },
                 None => location,
             };
-            let (path, file_modified) = (frame.path.clone(), frame.modified);
+            let (path, file_type, file_size, file_modified) =
+                (frame.path.clone(), frame.file_type, frame.size, frame.modified);
             self.worker.batch.push(FindingRow {
                 path,
-                file_type: self.file_type,
-                file_size: self.size,
+                file_type,
+                file_size,
                 file_modified,
                 column_name,
                 location: location.to_string(),
@@ -697,10 +697,13 @@ impl UnitSink for FileCtx<'_, '_> {
     }
 
     fn section(&mut self, label: Option<&str>) {
-        self.frames.last_mut().expect("a file frame is always open").section = label.map(str::to_string);
+        self.frames
+            .last_mut()
+            .expect("a file frame is always open")
+            .section = label.map(str::to_string);
     }
 
-    fn begin_member(&mut self, name: &str, modified: Option<i64>) {
+    fn begin_member(&mut self, name: &str, modified: Option<i64>, kind: FileKind, size: u64) {
         let parent = self.frame();
         let path = match &parent.section {
             Some(section) => format!("{}!{section}!{name}", parent.path),
@@ -710,24 +713,21 @@ impl UnitSink for FileCtx<'_, '_> {
         self.frames.push(Frame {
             path: Arc::from(path),
             modified,
+            file_type: kind.as_str(),
+            size: Some(size),
             unchecked_members: 0,
             section: None,
         });
     }
 
-    fn end_member(
-        &mut self,
-        kind: FileKind,
-        size: u64,
-        result: std::result::Result<extract::Extracted, ExtractError>,
-    ) {
+    fn end_member(&mut self, result: std::result::Result<extract::Extracted, ExtractError>) {
         if self.frames.len() < 2 {
             return;
         }
         self.flush();
         let frame = self.frames.pop().expect("checked above");
         let expired = self.expired();
-        let mut record = file_record(frame, kind.as_str(), Some(size), result, expired, self.worker);
+        let mut record = file_record(frame, result, expired, self.worker);
         record.member = true;
         if record.status != Status::Scanned {
             self.frames.last_mut().expect("checked above").unchecked_members += 1;
@@ -792,6 +792,9 @@ fn locate(origin: Origin<'_>, newlines: u64) -> (Location, Option<u64>) {
             },
             None,
         ),
-        Origin::Part { label, first_line } => (Location::Part(label.to_string()), first_line.map(|l| l + newlines)),
+        Origin::Part { label, first_line } => (
+            Location::Part(label.to_string()),
+            first_line.map(|l| l + newlines),
+        ),
     }
 }

@@ -10,6 +10,9 @@
 //! location the scanner must report; decoys are not listed and must not be
 //! found.
 
+#[path = "gen_formats.rs"]
+mod formats;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
@@ -691,6 +694,8 @@ fn main() {
         d.line("Ugyldig IBAN: NO93 8601 1117 948, ugyldig e-post: anna@localhost, logo@2x.png");
         write(root, path, d.text().as_bytes());
     }
+
+    formats::write_formats(root, &mut r, &mut m);
 
     // The manifest.
     let mut csv = String::from("path,location,type,value\n");

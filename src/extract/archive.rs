@@ -9,7 +9,7 @@
 //! entry (the zip-bomb guard), checked both on the sizes the archive
 //! declares and on the bytes actually unpacked, because declarations lie.
 
-use super::{Blob, ExtractError, Extracted, UnitSink, extract_member, time_gap};
+use super::{Blob, ExtractError, Extracted, UnitSink, extract_member, refuse_member, time_gap};
 use crate::model::FileKind;
 use std::io::{self, BufRead, BufReader, Read, Seek};
 
@@ -51,12 +51,6 @@ pub fn zip_kind(data: &mut Box<dyn Blob>, name: &str) -> FileKind {
         "application/vnd.oasis.opendocument.presentation" => FileKind::Document("odp"),
         _ => FileKind::Zip,
     }
-}
-
-/// Records an inner file that was not unpacked, with the reason.
-fn refuse(sink: &mut dyn UnitSink, name: &str, modified: Option<i64>, size: u64, err: ExtractError) {
-    sink.begin_member(name, modified);
-    sink.end_member(FileKind::Binary, size, Err(err));
 }
 
 /// Fails a read once more than `max` bytes came out: the guard on bytes
@@ -103,7 +97,8 @@ pub fn extract_zip(data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
     }
     for i in 0..count.min(limits.max_archive_entries as usize) {
         if sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("entries {} to {count}", i + 1)));
+            out.gaps
+                .push(time_gap(sink, &format!("entries {} to {count}", i + 1)));
             break;
         }
         let fallback_name = || format!("entry {}", i + 1);
@@ -120,7 +115,7 @@ pub fn extract_zip(data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
                 } else {
                     ExtractError::Failed(reason)
                 };
-                refuse(sink, &listed_name, None, 0, err);
+                refuse_member(sink, &listed_name, None, 0, err);
                 continue;
             }
         };
@@ -137,7 +132,7 @@ pub fn extract_zip(data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
                 size / packed.max(1),
                 limits.max_compression_ratio
             );
-            refuse(sink, &name, modified, size, ExtractError::Skipped(reason));
+            refuse_member(sink, &name, modified, size, ExtractError::Skipped(reason));
             continue;
         }
         let mut guarded = Bounded {
@@ -164,7 +159,9 @@ fn extract_tar_stream(reader: impl Read, sink: &mut dyn UnitSink) -> Result<Extr
             Ok(e) => e,
             Err(e) if seen == 0 => return Err(ExtractError::Failed(format!("invalid tar archive: {e}"))),
             Err(e) => {
-                out.gaps.push(format!("tar archive unreadable after entry {seen}: {e}; the rest not checked"));
+                out.gaps.push(format!(
+                    "tar archive unreadable after entry {seen}: {e}; the rest not checked"
+                ));
                 break;
             }
         };
@@ -194,12 +191,14 @@ fn extract_tar_stream(reader: impl Read, sink: &mut dyn UnitSink) -> Result<Extr
             | tar::EntryType::XHeader
             | tar::EntryType::GNULongName
             | tar::EntryType::GNULongLink => {}
-            other => refuse(
+            other => refuse_member(
                 sink,
                 &name,
                 modified,
                 size,
-                ExtractError::Skipped(format!("{other:?} entry (not a regular file): not checked").to_lowercase()),
+                ExtractError::Skipped(
+                    format!("{other:?} entry (not a regular file): not checked").to_lowercase(),
+                ),
             ),
         }
     }
@@ -213,7 +212,11 @@ pub fn extract_tar(data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
 
 /// Extracts a gzip file: a tar inside is read as a tar, anything else as
 /// one inner file named without its `.gz`.
-pub fn extract_gzip(mut data: Box<dyn Blob>, name: &str, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
+pub fn extract_gzip(
+    mut data: Box<dyn Blob>,
+    name: &str,
+    sink: &mut dyn UnitSink,
+) -> Result<Extracted, ExtractError> {
     let packed = data
         .seek(io::SeekFrom::End(0))
         .and_then(|n| data.seek(io::SeekFrom::Start(0)).map(|_| n))
@@ -244,7 +247,6 @@ pub fn extract_gzip(mut data: Box<dyn Blob>, name: &str, sink: &mut dyn UnitSink
     out.bytes_read = packed;
     Ok(out)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -42,10 +42,13 @@ fn quote_ident(name: &str) -> String {
 pub fn extract_sqlite(path: &Path, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
     use rusqlite::OpenFlags;
     let invalid = |e: rusqlite::Error| ExtractError::Failed(format!("invalid SQLite database: {e}"));
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = rusqlite::Connection::open_with_flags(sqlite_uri(path), flags).map_err(invalid)?;
     let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
         .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect())
         .map_err(invalid)?;
     let mut out = Extracted {
@@ -57,7 +60,8 @@ pub fn extract_sqlite(path: &Path, sink: &mut dyn UnitSink) -> Result<Extracted,
             out.gaps.push(format!("table {table}: unreadable: {e}"));
         }
         if sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("table {table} and the tables after it")));
+            out.gaps
+                .push(time_gap(sink, &format!("table {table} and the tables after it")));
             break;
         }
     }
@@ -71,7 +75,7 @@ fn sqlite_table(
     out: &mut Extracted,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT * FROM {}", quote_ident(table)))?;
-    let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
+    let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
     let mut rows = stmt.query([])?;
     let mut row_number = 0u64;
     while let Some(row) = rows.next()? {
@@ -97,8 +101,9 @@ fn sqlite_table(
                 },
             ));
         }
-        if row_number % CLOCK_EVERY == 0 && sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("table {table} after row {row_number}")));
+        if row_number.is_multiple_of(CLOCK_EVERY) && sink.expired() {
+            out.gaps
+                .push(time_gap(sink, &format!("table {table} after row {row_number}")));
             return Ok(());
         }
     }
@@ -128,7 +133,8 @@ pub fn extract_parquet(
     table: &str,
     sink: &mut dyn UnitSink,
 ) -> Result<Extracted, ExtractError> {
-    let read_fail = |e: std::io::Error| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e)));
+    let read_fail =
+        |e: std::io::Error| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e)));
     match disk_path {
         Some(path) => parquet_columns(std::fs::File::open(path).map_err(read_fail)?, table, sink),
         None => {
@@ -178,7 +184,8 @@ fn parquet_columns<R: polars::io::mmap::MmapBytesReader>(
     let mut offset = 0usize;
     while offset < rows {
         if sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("rows {} to {rows}", offset + 1)));
+            out.gaps
+                .push(time_gap(sink, &format!("rows {} to {rows}", offset + 1)));
             break;
         }
         let frame = ParquetReader::new(&mut cursor)
@@ -229,7 +236,10 @@ mod tests {
 
     #[test]
     fn uris_escape_reserved_characters() {
-        assert_eq!(sqlite_uri(Path::new("/a/b?#%.db")), "file:/a/b%3F%23%25.db?immutable=1");
+        assert_eq!(
+            sqlite_uri(Path::new("/a/b?#%.db")),
+            "file:/a/b%3F%23%25.db?immutable=1"
+        );
         assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
     }
 }

@@ -5,10 +5,10 @@
 //! and anything else is read as Windows-1252, the usual encoding of older
 //! Nordic Windows exports. Decoding streams through fixed buffers.
 
-use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
 use super::Blob;
-use std::time::Instant;
+use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
 use std::io::{self, BufRead, Read, Seek, SeekFrom};
+use std::time::Instant;
 
 /// Chooses the encoding from the first bytes of a file.
 pub fn detect(head: &[u8]) -> &'static Encoding {

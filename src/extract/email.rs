@@ -90,7 +90,14 @@ fn message_units(message: &Message<'_>, sink: &mut dyn UnitSink) {
             body => {
                 let (bytes, default_ext): (&[u8], &str) = match body {
                     PartType::Message(m) => (m.raw_message(), "eml"),
-                    _ => (part.contents(), if matches!(body, PartType::Html(_)) { "html" } else { "bin" }),
+                    _ => (
+                        part.contents(),
+                        if matches!(body, PartType::Html(_)) {
+                            "html"
+                        } else {
+                            "bin"
+                        },
+                    ),
                 };
                 let name = match part.attachment_name() {
                     Some(n) => n.replace(['/', '\\', '!'], "_"),
@@ -137,7 +144,8 @@ pub fn extract_mbox(mut reader: DecodedReader, sink: &mut dyn UnitSink) -> Resul
                 break;
             }
             if sink.expired() {
-                out.gaps.push(super::time_gap(sink, &format!("messages from {} on", number + 1)));
+                out.gaps
+                    .push(super::time_gap(sink, &format!("messages from {} on", number + 1)));
                 break;
             }
             number += 1;
@@ -154,7 +162,9 @@ pub fn extract_mbox(mut reader: DecodedReader, sink: &mut dyn UnitSink) -> Resul
         previous_blank = line == b"\n" || line == b"\r\n";
     }
     if number == 0 {
-        return Err(ExtractError::Failed("not a mailbox: no `From ` line starts a message".into()));
+        return Err(ExtractError::Failed(
+            "not a mailbox: no `From ` line starts a message".into(),
+        ));
     }
     out.bytes_read = reader.bytes_read();
     Ok(out)
@@ -202,4 +212,3 @@ fn finish_message(number: u64, raw: &[u8], oversized: bool, sink: &mut dyn UnitS
     }
     sink.section(None);
 }
-

@@ -143,10 +143,12 @@ impl Stripper {
     /// at the end waits for more bytes.
     fn flush_text(&mut self, all: bool) {
         let mut cut = self.text.len();
-        if !all && let Some(amp) = memchr::memrchr(b'&', &self.text) {
-            if self.text.len() - amp <= 12 && !self.text[amp..].contains(&b';') {
-                cut = amp;
-            }
+        if !all
+            && let Some(amp) = memchr::memrchr(b'&', &self.text)
+            && self.text.len() - amp <= 12
+            && !self.text[amp..].contains(&b';')
+        {
+            cut = amp;
         }
         let decoded = decode_entities(&String::from_utf8_lossy(&self.text[..cut]));
         self.out.push_str(&decoded);
@@ -160,12 +162,14 @@ impl Stripper {
         if let Some(body) = inner.strip_prefix(b"!--") {
             self.out.push(' ');
             let body = body.strip_suffix(b"--").unwrap_or(body);
-            self.out.push_str(&decode_entities(&String::from_utf8_lossy(body)));
+            self.out
+                .push_str(&decode_entities(&String::from_utf8_lossy(body)));
             self.out.push(' ');
             return;
         }
         if let Some(body) = inner.strip_prefix(b"![CDATA[") {
-            self.out.push_str(&String::from_utf8_lossy(body.strip_suffix(b"]]").unwrap_or(body)));
+            self.out
+                .push_str(&String::from_utf8_lossy(body.strip_suffix(b"]]").unwrap_or(body)));
             return;
         }
         let name_end = inner
@@ -186,7 +190,8 @@ impl Stripper {
         if !name.starts_with(['/', '!', '?']) {
             for (attr, value) in attributes(&inner[name_end..]) {
                 let keep = !self.html
-                    || HTML_DATA_ATTRS.contains(&attr.as_str()) && (attr != "href" || is_contact_link(&value))
+                    || HTML_DATA_ATTRS.contains(&attr.as_str())
+                        && (attr != "href" || is_contact_link(&value))
                     || attr.starts_with("data-");
                 if keep {
                     let value = decode_entities(&value);
@@ -241,7 +246,10 @@ fn attributes(text: &[u8]) -> Vec<(String, String)> {
         }
         let value = if i < text.len() && (text[i] == b'"' || text[i] == b'\'') {
             let q = text[i];
-            let end = text[i + 1..].iter().position(|&b| b == q).map_or(text.len(), |p| i + 1 + p);
+            let end = text[i + 1..]
+                .iter()
+                .position(|&b| b == q)
+                .map_or(text.len(), |p| i + 1 + p);
             let v = &text[i + 1..end];
             i = end + 1;
             v
@@ -260,7 +268,11 @@ fn attributes(text: &[u8]) -> Vec<(String, String)> {
 }
 
 /// Extracts an HTML or XML file.
-pub fn extract(mut reader: DecodedReader, kind: FileKind, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
+pub fn extract(
+    mut reader: DecodedReader,
+    kind: FileKind,
+    sink: &mut dyn UnitSink,
+) -> Result<Extracted, ExtractError> {
     let mut stripper = Stripper::new(kind == FileKind::Html);
     let mut chunker = Chunker::new(1);
     let origin = |line| Origin::Text { first_line: line };

@@ -17,8 +17,8 @@ pub mod delimited;
 pub mod email;
 pub mod json;
 pub mod limits;
-pub mod numbers;
 pub mod markup;
+pub mod numbers;
 pub mod office;
 pub mod pdf;
 pub mod sheet;
@@ -184,13 +184,13 @@ pub trait UnitSink {
     /// An inner file (archive entry, attachment) starts; its units follow
     /// until [`UnitSink::end_member`]. `modified` is microseconds since the
     /// epoch, when the container records it.
-    fn begin_member(&mut self, name: &str, modified: Option<i64>) {
-        let _ = (name, modified);
+    fn begin_member(&mut self, name: &str, modified: Option<i64>, kind: FileKind, size: u64) {
+        let _ = (name, modified, kind, size);
     }
 
-    /// The inner file begun last is finished: its kind, size and outcome.
-    fn end_member(&mut self, kind: FileKind, size: u64, result: Result<Extracted, ExtractError>) {
-        let _ = (kind, size, result);
+    /// The inner file begun last is finished, with this outcome.
+    fn end_member(&mut self, result: Result<Extracted, ExtractError>) {
+        let _ = result;
     }
 }
 
@@ -247,7 +247,10 @@ pub fn open(path: &Path) -> Result<Input, ExtractError> {
     let io_fail = |e: std::io::Error| ExtractError::Failed(crate::walk::describe_io(&e));
     let file = File::open(path).map_err(io_fail)?;
     let size = file.metadata().map_err(io_fail)?.len();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Input::new(name, Box::new(file), size, Some(path.to_path_buf()))
 }
 
@@ -344,7 +347,11 @@ impl Input {
             }
             kind => {
                 let Input {
-                    head, data, size, name, ..
+                    head,
+                    data,
+                    size,
+                    name,
+                    ..
                 } = self;
                 let encoding = decode::detect(&head);
                 let mut reader = decode::DecodedReader::new(head, data, encoding);
@@ -355,7 +362,9 @@ impl Input {
                 }
                 let mut out = match kind {
                     FileKind::Delimited => delimited::extract(reader, Path::new(&name), sink),
-                    FileKind::Json | FileKind::Ndjson => json::extract(reader, kind == FileKind::Ndjson, sink),
+                    FileKind::Json | FileKind::Ndjson => {
+                        json::extract(reader, kind == FileKind::Ndjson, sink)
+                    }
                     FileKind::Sql => sql::extract(reader, sink),
                     FileKind::Eml => email::extract(reader, sink),
                     FileKind::Mbox => email::extract_mbox(reader, sink),
@@ -442,25 +451,48 @@ pub fn extract_member(
     declared: u64,
     sink: &mut dyn UnitSink,
 ) {
-    sink.begin_member(name, modified);
-    let mut kind = FileKind::Binary;
-    let mut size = declared;
-    let result = if sink.depth() > sink.limits().max_depth {
-        Err(ExtractError::Skipped(format!(
-            "nested deeper than max_depth ({}): not checked",
-            sink.limits().max_depth
-        )))
-    } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let (blob, total) = materialize(reader, declared, sink)?;
-            size = total;
-            let input = Input::new(name.to_string(), blob, total, None)?;
-            kind = input.kind;
-            input.extract(sink)
-        }))
-        .unwrap_or_else(|panic| Err(ExtractError::Failed(format!("extractor crashed: {}", panic_message(&*panic)))))
+    let max_depth = sink.limits().max_depth;
+    if sink.depth() >= max_depth {
+        let reason = format!("nested deeper than max_depth ({max_depth}): not checked");
+        refuse_member(sink, name, modified, declared, ExtractError::Skipped(reason));
+        return;
+    }
+    let guarded = |f: &mut dyn FnMut() -> Result<Extracted, ExtractError>| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+            Err(ExtractError::Failed(format!(
+                "extractor crashed: {}",
+                panic_message(&*panic)
+            )))
+        })
     };
-    sink.end_member(kind, size, result);
+    let mut input = None;
+    let prepared = guarded(&mut || {
+        let (blob, total) = materialize(reader, declared, sink)?;
+        input = Some(Input::new(name.to_string(), blob, total, None)?);
+        Ok(Extracted::default())
+    });
+    match (prepared, input) {
+        (Ok(_), Some(input)) => {
+            sink.begin_member(name, modified, input.kind, input.size);
+            let mut input = Some(input);
+            let result = guarded(&mut || input.take().expect("extracted once").extract(sink));
+            sink.end_member(result);
+        }
+        (Err(e), _) => refuse_member(sink, name, modified, declared, e),
+        (Ok(_), None) => unreachable!("a prepared inner file has its input"),
+    }
+}
+
+/// Records an inner file that was not extracted, with the reason.
+pub fn refuse_member(
+    sink: &mut dyn UnitSink,
+    name: &str,
+    modified: Option<i64>,
+    size: u64,
+    err: ExtractError,
+) {
+    sink.begin_member(name, modified, FileKind::Binary, size);
+    sink.end_member(Err(err));
 }
 
 /// The message of a caught panic.

@@ -21,7 +21,9 @@ pub fn integer_text(n: i64) -> String {
     let today = Ymd::today();
     let restore = match plain.len() {
         10 if n > 0 => nordic::no_fnr(&digits, today).is_some_and(|r| r.kind != nordic::NoKind::FhNumber),
-        9 if n > 0 => nordic::dk_cpr(&digits, today).is_some() || nordic::se_pnr(&digits, false, today).is_some(),
+        9 if n > 0 => {
+            nordic::dk_cpr(&digits, today).is_some() || nordic::se_pnr(&digits, false, today).is_some()
+        }
         _ => false,
     };
     if restore { padded } else { plain }

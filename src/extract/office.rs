@@ -103,7 +103,11 @@ fn paragraphs(
                 if let Some(p) = open.last_mut()
                     && in_list(dialect.breaks, &name)
                 {
-                    p.push(if matches!(name.as_str(), "br" | "line-break" | "cr") { '\n' } else { ' ' });
+                    p.push(if matches!(name.as_str(), "br" | "line-break" | "cr") {
+                        '\n'
+                    } else {
+                        ' '
+                    });
                 }
             }
             Event::End(e) => {
@@ -188,17 +192,21 @@ fn read_part(
                 first_line: None,
             },
         ));
-        if n % 1024 == 0 && sink.expired() {
+        if n.is_multiple_of(1024) && sink.expired() {
             expired = true;
             return false;
         }
         true
     });
     if let Err(e) = result {
-        out.gaps.push(format!("{part}: invalid XML after paragraph {n}: {e}"));
+        out.gaps
+            .push(format!("{part}: invalid XML after paragraph {n}: {e}"));
     }
     if expired {
-        out.gaps.push(time_gap(sink, &format!("{part} after paragraph {n} and the parts after it")));
+        out.gaps.push(time_gap(
+            sink,
+            &format!("{part} after paragraph {n} and the parts after it"),
+        ));
     }
     !expired
 }
@@ -311,9 +319,13 @@ fn slide_order(zip: &mut Zip) -> Vec<String> {
 }
 
 /// Extracts a docx, pptx, odt or odp document.
-pub fn extract(data: Box<dyn Blob>, format: &'static str, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
-    let mut zip: Zip =
-        zip::ZipArchive::new(data).map_err(|e| ExtractError::Failed(format!("invalid {format} (zip): {e}")))?;
+pub fn extract(
+    data: Box<dyn Blob>,
+    format: &'static str,
+    sink: &mut dyn UnitSink,
+) -> Result<Extracted, ExtractError> {
+    let mut zip: Zip = zip::ZipArchive::new(data)
+        .map_err(|e| ExtractError::Failed(format!("invalid {format} (zip): {e}")))?;
     let mut out = Extracted::default();
     match format {
         "docx" => {
@@ -428,7 +440,10 @@ mod tests {
 
     #[test]
     fn relationship_targets_resolve() {
-        assert_eq!(resolve("ppt/slides", "../notesSlides/notesSlide1.xml"), "ppt/notesSlides/notesSlide1.xml");
+        assert_eq!(
+            resolve("ppt/slides", "../notesSlides/notesSlide1.xml"),
+            "ppt/notesSlides/notesSlide1.xml"
+        );
         assert_eq!(resolve("ppt", "slides/slide2.xml"), "ppt/slides/slide2.xml");
         assert_eq!(resolve("ppt", "/ppt/slides/slide3.xml"), "ppt/slides/slide3.xml");
         assert_eq!(part_number("word/header12.xml"), 12);

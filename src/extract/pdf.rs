@@ -27,7 +27,8 @@ pub fn extract(mut data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
     let mut bytes = Vec::new();
     data.read_to_end(&mut bytes)
         .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
-    let doc = lopdf::Document::load_mem(&bytes).map_err(|e| ExtractError::Failed(format!("invalid PDF: {e}")))?;
+    let doc =
+        lopdf::Document::load_mem(&bytes).map_err(|e| ExtractError::Failed(format!("invalid PDF: {e}")))?;
     let mut out = Extracted {
         bytes_read: bytes.len() as u64,
         ..Extracted::default()
@@ -45,7 +46,8 @@ pub fn extract(mut data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
     let (mut blank, mut broken) = (Vec::new(), Vec::new());
     for &page in &pages {
         if sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("pages {page} to {}", pages.len())));
+            out.gaps
+                .push(time_gap(sink, &format!("pages {page} to {}", pages.len())));
             return Ok(out);
         }
         match doc.extract_text(&[page]) {
@@ -70,7 +72,9 @@ pub fn extract(mut data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
     }
     if broken.len() + blank.len() == pages.len() && blank.is_empty() {
         let (page, e) = &broken[0];
-        return Err(ExtractError::Failed(format!("invalid PDF: no page readable (page {page}: {e})")));
+        return Err(ExtractError::Failed(format!(
+            "invalid PDF: no page readable (page {page}: {e})"
+        )));
     }
     if !blank.is_empty() {
         out.gaps.push(format!(

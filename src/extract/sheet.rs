@@ -106,7 +106,11 @@ fn fail(format: &str, e: impl std::fmt::Display) -> ExtractError {
 }
 
 /// Extracts every sheet of a workbook.
-pub fn extract(data: Box<dyn Blob>, format: &'static str, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
+pub fn extract(
+    data: Box<dyn Blob>,
+    format: &'static str,
+    sink: &mut dyn UnitSink,
+) -> Result<Extracted, ExtractError> {
     let mut out = Extracted::default();
     match format {
         "xlsx" | "xlsm" => {
@@ -194,12 +198,18 @@ fn stream_sheet<'c>(
             }
             Ok(None) => return true,
             Err(e) => {
-                out.gaps.push(format!("sheet {name}: unreadable after {} cells: {e}", units.cells));
+                out.gaps.push(format!(
+                    "sheet {name}: unreadable after {} cells: {e}",
+                    units.cells
+                ));
                 return true;
             }
         }
-        if units.cells % CLOCK_EVERY == 0 && sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("sheet {name} after {} cells", units.cells)));
+        if units.cells.is_multiple_of(CLOCK_EVERY) && sink.expired() {
+            out.gaps.push(time_gap(
+                sink,
+                &format!("sheet {name} after {} cells", units.cells),
+            ));
             return false;
         }
     }
@@ -218,17 +228,21 @@ where
 {
     for name in book.sheet_names() {
         if sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("sheet {name} and those after it")));
+            out.gaps
+                .push(time_gap(sink, &format!("sheet {name} and those after it")));
             return Ok(());
         }
         let range = match book.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
-                out.gaps.push(format!("sheet {name}: unreadable {format} sheet: {e}"));
+                out.gaps
+                    .push(format!("sheet {name}: unreadable {format} sheet: {e}"));
                 continue;
             }
         };
-        let Some((top, left)) = range.start() else { continue };
+        let Some((top, left)) = range.start() else {
+            continue;
+        };
         let mut units = SheetUnits::new(&name);
         for (r, c, value) in range.used_cells() {
             if let Some(text) = data_text(value) {

@@ -107,8 +107,14 @@ mod tests {
         assert_eq!(sniff(Path::new("a.txt"), b"%PDF-1.7\n"), FileKind::Pdf);
         assert_eq!(sniff(Path::new("a.doc"), OLE2), FileKind::Unsupported("doc"));
         assert_eq!(sniff(Path::new("a.dat"), OLE2), FileKind::Spreadsheet("xls"));
-        assert_eq!(sniff(Path::new("a.png"), b"\x89PNG\r\n\x1A\n"), FileKind::Unsupported("image"));
-        assert_eq!(sniff(Path::new("inbox"), b"From a@b Mon Jan  1\nX: y"), FileKind::Mbox);
+        assert_eq!(
+            sniff(Path::new("a.png"), b"\x89PNG\r\n\x1A\n"),
+            FileKind::Unsupported("image")
+        );
+        assert_eq!(
+            sniff(Path::new("inbox"), b"From a@b Mon Jan  1\nX: y"),
+            FileKind::Mbox
+        );
         assert_eq!(sniff(Path::new("page"), b"  <!DOCTYPE html><p>"), FileKind::Html);
         assert_eq!(sniff(Path::new("feed"), b"<?xml version"), FileKind::Xml);
         assert_eq!(sniff(Path::new("a.csv"), b"a,b\x00c"), FileKind::Binary);

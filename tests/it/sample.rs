@@ -40,7 +40,7 @@ fn every_planted_value_is_found_exactly_where_it_was_planted() {
         .collect();
     found.sort();
     let expected = manifest();
-    assert_eq!(expected.len(), 821);
+    assert_eq!(expected.len(), 883);
     let missing: Vec<_> = expected.iter().filter(|k| !found.contains(k)).collect();
     let extra: Vec<_> = found.iter().filter(|k| !expected.contains(k)).collect();
     assert!(
@@ -58,10 +58,14 @@ fn every_planted_value_is_found_exactly_where_it_was_planted() {
     for (ty, n) in &per_type {
         assert_eq!(s["findings"]["by_type"][ty].as_u64(), Some(*n), "{ty}");
     }
-    assert_eq!(s["findings"]["total"].as_u64(), Some(821));
-    assert_eq!(s["files"]["seen"].as_u64(), Some(23));
-    assert_eq!(s["files"]["scanned"].as_u64(), Some(21));
-    assert_eq!(s["files"]["skipped"].as_u64(), Some(2));
+    assert_eq!(s["findings"]["total"].as_u64(), Some(883));
+    assert_eq!(s["files"]["seen"].as_u64(), Some(38));
+    assert_eq!(s["files"]["scanned"].as_u64(), Some(35));
+    assert_eq!(s["files"]["skipped"].as_u64(), Some(3));
+    // Inner files: two mail attachments, three archive entries (one a zip
+    // holding the third), one log in the tar.gz.
+    assert_eq!(s["files"]["inner"].as_u64(), Some(6));
+    assert_eq!(s["files"]["inner_not_checked"].as_u64(), Some(0));
 }
 
 #[test]
@@ -100,6 +104,58 @@ fn selected_findings_have_exact_locations_and_columns() {
     );
     let r = find("notes/telefonnotat-utf16.txt", "line 4");
     assert_eq!(r["file_type"], "text");
+    // Each format names its type, and structured ones their column.
+    for (path, location, file_type, column) in [
+        ("hr/ansatte.xlsx", "sheet Ansatte!B3", "xlsx", "Fødselsnummer"),
+        ("hr/ansatte.xlsx", "sheet Danmark!B2", "xlsx", "CPR"),
+        ("hr/personal.ods", "sheet Personal!B2", "ods", "Personnummer"),
+        ("hr/arbeidsavtale.docx", "paragraph 3", "docx", ""),
+        ("salg/kundemote.pptx", "slide 2 notes", "pptx", ""),
+        ("salg/lansering.odp", "slide 2", "odp", ""),
+        ("hr/motereferat.odt", "paragraph 3", "odt", ""),
+        ("hr/lonnsslipp-2024-10.pdf", "page 2", "pdf", ""),
+        (
+            "support/innboks.mbox",
+            "message 3, body part 1 line 1",
+            "mbox",
+            "",
+        ),
+        (
+            "support/innboks.mbox!message 2!kunder.csv",
+            "row 1, column cpr",
+            "csv",
+            "cpr",
+        ),
+        (
+            "support/innboks.mbox!message 2!lonnsslipp.pdf",
+            "page 2",
+            "pdf",
+            "",
+        ),
+        (
+            "exports/arkiv-2023.zip!2023/gammelt.zip!notat.txt",
+            "line 1",
+            "text",
+            "",
+        ),
+        ("exports/logger-2024.tar.gz!var/log/app.log", "line 1", "text", ""),
+        ("db/crm.sqlite", "table kunder.fnr row 2", "sqlite", "fnr"),
+        (
+            "exports/kunder.parquet",
+            "table kunder.personnummer row 3",
+            "parquet",
+            "personnummer",
+        ),
+        ("web/kontakt.html", "line 6", "html", ""),
+        ("exports/medlemmer.xml", "line 3", "xml", ""),
+    ] {
+        let r = find(path, location);
+        assert_eq!(
+            (r["file_type"].as_str(), r["column_name"].as_str()),
+            (file_type, column),
+            "{path} {location}"
+        );
+    }
     // Every row carries the scan id of scan.json, a 64-digit hash and a size.
     let scan_id = summary(out.path())["scan_id"].as_str().unwrap().to_string();
     for r in &rows {
@@ -132,6 +188,11 @@ fn decoys_and_non_text_files_are_accounted_for() {
                 "sample-data/misc/logo.png".to_string(),
                 "skipped".to_string(),
                 "image file: format not supported by this version, not checked".to_string()
+            ),
+            (
+                "sample-data/misc/skannet-kontrakt.pdf".to_string(),
+                "skipped".to_string(),
+                "no text layer (scanned or image-only PDF; no OCR): not checked".to_string()
             ),
         ]
     );
