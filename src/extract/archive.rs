@@ -21,14 +21,26 @@ const RATIO_FREE: u64 = 1 << 20;
 /// directory: the member names Office Open XML requires, or the
 /// OpenDocument `mimetype` entry. Anything else is a plain zip.
 pub fn zip_kind(data: &mut Box<dyn Blob>, name: &str) -> FileKind {
-    let Ok(mut zip) = zip::ZipArchive::new(data) else {
-        return FileKind::Zip;
-    };
-    let has = |zip: &zip::ZipArchive<_>, n: &str| zip.index_for_name(n).is_some();
     let ext = std::path::Path::new(name)
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    let Ok(mut zip) = zip::ZipArchive::new(data) else {
+        // A damaged file keeps the name its extension gives it, so its
+        // scan-errors row says `invalid xlsx …` rather than `invalid zip`.
+        return match ext.as_str() {
+            "xlsx" => FileKind::Spreadsheet("xlsx"),
+            "xlsm" => FileKind::Spreadsheet("xlsm"),
+            "xlsb" => FileKind::Spreadsheet("xlsb"),
+            "ods" => FileKind::Spreadsheet("ods"),
+            "docx" => FileKind::Document("docx"),
+            "pptx" => FileKind::Document("pptx"),
+            "odt" => FileKind::Document("odt"),
+            "odp" => FileKind::Document("odp"),
+            _ => FileKind::Zip,
+        };
+    };
+    let has = |zip: &zip::ZipArchive<_>, n: &str| zip.index_for_name(n).is_some();
     if has(&zip, "xl/workbook.xml") {
         return FileKind::Spreadsheet(if ext == "xlsm" { "xlsm" } else { "xlsx" });
     }

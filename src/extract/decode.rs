@@ -10,9 +10,37 @@ use encoding_rs::{Decoder, Encoding, UTF_8, WINDOWS_1252};
 use std::io::{self, BufRead, Read, Seek, SeekFrom};
 use std::time::Instant;
 
+/// Recognises UTF-16 text without a byte-order mark, as some Windows
+/// tools write it: in Latin-script text nearly every other byte is zero.
+/// Returns the encoding when at least 90 % of the high bytes are zero and
+/// almost none of the low bytes are.
+pub fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
+    let pairs = head.len() / 2;
+    if pairs < 8 {
+        return None;
+    }
+    let (mut even_zero, mut odd_zero) = (0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        even_zero += usize::from(pair[0] == 0);
+        odd_zero += usize::from(pair[1] == 0);
+    }
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let hardly = |n: usize| n * 50 <= pairs;
+    if mostly(odd_zero) && hardly(even_zero) {
+        Some(encoding_rs::UTF_16LE)
+    } else if mostly(even_zero) && hardly(odd_zero) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
 /// Chooses the encoding from the first bytes of a file.
 pub fn detect(head: &[u8]) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(head) {
+        return enc;
+    }
+    if let Some(enc) = utf16_without_bom(head) {
         return enc;
     }
     match std::str::from_utf8(head) {
@@ -194,6 +222,24 @@ mod tests {
         assert_eq!(
             decode(b"S\xF8ren \xC6b\xE5"),
             ("Søren Æbå".into(), "windows-1252")
+        );
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let le: Vec<u8> = "Fødselsnummer 15108695088"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "Fødselsnummer 15108695088"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode(&le), ("Fødselsnummer 15108695088".into(), "UTF-16LE"));
+        assert_eq!(decode(&be), ("Fødselsnummer 15108695088".into(), "UTF-16BE"));
+        assert_eq!(
+            utf16_without_bom(b"\x00\x01\x02\x03binary\x00\x00\x7f\x45\x4c\x46"),
+            None
         );
     }
 

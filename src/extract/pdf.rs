@@ -41,7 +41,9 @@ pub fn extract(mut data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
     }
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
     if pages.is_empty() {
-        return Err(ExtractError::Failed("invalid PDF: no pages found".into()));
+        return Err(ExtractError::Failed(
+            "invalid PDF: no pages found (page tree missing, broken or cyclic)".into(),
+        ));
     }
     let (mut blank, mut broken) = (Vec::new(), Vec::new());
     for &page in &pages {

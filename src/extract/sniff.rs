@@ -61,7 +61,7 @@ pub fn sniff(path: &Path, head: &[u8]) -> FileKind {
         if head.len() > 262 && &head[257..262] == b"ustar" {
             return FileKind::Tar;
         }
-        if head.contains(&0) {
+        if head.contains(&0) && super::decode::utf16_without_bom(head).is_none() {
             return FileKind::Binary;
         }
     }

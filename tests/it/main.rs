@@ -3,6 +3,7 @@
 //! vectors.
 
 mod cli;
+mod hostile;
 mod robustness;
 mod sample;
 mod util;
