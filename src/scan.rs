@@ -798,3 +798,63 @@ fn locate(origin: Origin<'_>, newlines: u64) -> (Location, Option<u64>) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs one worker over `source` and returns what it sent the sink.
+    fn process(source: &Source, limits: &extract::Limits) -> Vec<Message> {
+        let detector = Detector::new(DetectorSettings::default());
+        let hasher = Hasher::new(&[7u8; 32]);
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let mut worker = Worker::new(&detector, &hasher, false, limits, tx);
+        worker.process(source);
+        drop(worker);
+        rx.iter().collect()
+    }
+
+    #[test]
+    fn a_file_gone_since_the_walk_is_one_failed_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = Source {
+            path: dir.path().join("gone.txt"),
+            size: 10,
+            modified: None,
+        };
+        let msgs = process(&source, &extract::Limits::default());
+        let [Message::Done(record)] = &msgs[..] else {
+            panic!("{msgs:?}")
+        };
+        assert_eq!(
+            record.status,
+            Status::Failed("file vanished before it could be read".into())
+        );
+    }
+
+    #[test]
+    fn a_spent_time_budget_makes_the_file_partial() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("slow.txt");
+        std::fs::write(&path, "ola@example.no\n".repeat(100_000)).unwrap();
+        let source = Source {
+            path,
+            size: 1_500_000,
+            modified: None,
+        };
+        let limits = extract::Limits {
+            max_file_seconds: 0,
+            ..extract::Limits::default()
+        };
+        let msgs = process(&source, &limits);
+        let Some(Message::Done(record)) = msgs.last() else {
+            panic!("{msgs:?}")
+        };
+        assert_eq!(
+            record.status,
+            Status::Partial(vec![
+                "time limit of 0 s (max_file_seconds) reached: the rest was not checked".into()
+            ])
+        );
+    }
+}

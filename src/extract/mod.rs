@@ -306,7 +306,22 @@ impl Input {
     }
 
     /// Runs the extractor for the sniffed kind, pushing units into `sink`.
+    /// A panic inside it (format libraries do panic on some damaged files)
+    /// is caught and becomes a `failed` outcome naming the format.
     pub fn extract(self, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
+        let kind = self.kind;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.dispatch(sink))).unwrap_or_else(
+            |panic| {
+                Err(ExtractError::Failed(format!(
+                    "invalid {} file: its reader crashed ({})",
+                    kind.as_str(),
+                    panic_message(&*panic)
+                )))
+            },
+        )
+    }
+
+    fn dispatch(self, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
         let limits = sink.limits().clone();
         match self.kind {
             FileKind::Binary => Err(ExtractError::Skipped("binary file".into())),

@@ -3,6 +3,7 @@
 //! vectors.
 
 mod cli;
+mod fuzz;
 mod hostile;
 mod robustness;
 mod sample;
