@@ -54,7 +54,9 @@ pub fn sniff(path: &Path, head: &[u8]) -> FileKind {
                 "msg" => FileKind::Unsupported("msg"),
                 // Office encrypts a password-protected xlsx/docx/pptx into
                 // an OLE2 container.
-                "xlsx" | "xlsm" | "xlsb" | "docx" | "pptx" => FileKind::Unsupported("password-protected Office"),
+                "xlsx" | "xlsm" | "xlsb" | "docx" | "pptx" => {
+                    FileKind::Unsupported("password-protected Office")
+                }
                 _ => FileKind::Spreadsheet("xls"),
             };
         }
