@@ -476,22 +476,16 @@ impl<'a> Worker<'a> {
             deadline,
             expanded: 0,
         };
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let outcome = extract::guard("extractor crashed", || {
             let input = extract::open(&source.path)?;
             ctx.frames[0].file_type = input.kind.as_str();
             input.extract(&mut ctx)
-        }));
-        let outcome = outcome.unwrap_or_else(|panic| {
-            Err(ExtractError::Failed(format!(
-                "extractor crashed: {}",
-                extract::panic_message(&*panic)
-            )))
         });
         let findings = ctx.findings;
         let expired = ctx.expired();
         ctx.flush();
         let frame = ctx.frames.swap_remove(0);
-        let record = file_record(frame, outcome, expired, self);
+        let record = file_record(frame, outcome, expired, self.limits);
         let bytes_read = record.bytes_read;
         let _ = self.sink.send(Message::Done(record));
         (bytes_read, findings)
@@ -504,14 +498,8 @@ fn file_record(
     frame: Frame,
     outcome: std::result::Result<extract::Extracted, ExtractError>,
     expired: bool,
-    worker: &Worker<'_>,
+    limits: &extract::Limits,
 ) -> FileRecord {
-    let time_gap = || {
-        format!(
-            "time limit of {} s (max_file_seconds) reached: the rest was not checked",
-            worker.limits.max_file_seconds
-        )
-    };
     let (status, bytes_read, encoding, notes) = match outcome {
         Ok(mut ex) => {
             if frame.unchecked_members > 0 {
@@ -529,7 +517,12 @@ fn file_record(
             (status, ex.bytes_read, encoding, ex.notes)
         }
         // A read cut short by the clock still checked what came before.
-        Err(ExtractError::Failed(_)) if expired => (Status::Partial(vec![time_gap()]), 0, None, vec![]),
+        Err(ExtractError::Failed(_)) if expired => (
+            Status::Partial(vec![extract::time_gap(limits, "the rest was")]),
+            0,
+            None,
+            vec![],
+        ),
         Err(ExtractError::Skipped(r)) => (Status::Skipped(r), 0, None, vec![]),
         Err(ExtractError::Failed(r)) => (Status::Failed(r), 0, None, vec![]),
     };
@@ -727,7 +720,7 @@ impl UnitSink for FileCtx<'_, '_> {
         self.flush();
         let frame = self.frames.pop().expect("checked above");
         let expired = self.expired();
-        let mut record = file_record(frame, result, expired, self.worker);
+        let mut record = file_record(frame, result, expired, self.worker.limits);
         record.member = true;
         if record.status != Status::Scanned {
             self.frames.last_mut().expect("checked above").unchecked_members += 1;

@@ -11,7 +11,7 @@
 
 use super::{Blob, ExtractError, Extracted, UnitSink, extract_member, refuse_member, time_gap};
 use crate::model::FileKind;
-use std::io::{self, BufRead, BufReader, Read, Seek};
+use std::io::{self, BufRead, BufReader, Read};
 
 /// Entries below this size are never refused for their ratio: small runs
 /// of repeated bytes compress far beyond any bomb threshold.
@@ -110,7 +110,7 @@ pub fn extract_zip(data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
     for i in 0..count.min(limits.max_archive_entries as usize) {
         if sink.expired() {
             out.gaps
-                .push(time_gap(sink, &format!("entries {} to {count}", i + 1)));
+                .push(time_gap(sink.limits(), &format!("entries {} to {count}", i + 1)));
             break;
         }
         let fallback_name = || format!("entry {}", i + 1);
@@ -186,7 +186,8 @@ fn extract_tar_stream(reader: impl Read, sink: &mut dyn UnitSink) -> Result<Extr
             break;
         }
         if sink.expired() {
-            out.gaps.push(time_gap(sink, &format!("entries from {seen} on")));
+            out.gaps
+                .push(time_gap(sink.limits(), &format!("entries from {seen} on")));
             break;
         }
         let header = entry.header();
@@ -223,16 +224,14 @@ pub fn extract_tar(data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
 }
 
 /// Extracts a gzip file: a tar inside is read as a tar, anything else as
-/// one inner file named without its `.gz`.
+/// one inner file named without its `.gz`. `packed` is the file's size,
+/// the base of the compression-ratio guard.
 pub fn extract_gzip(
-    mut data: Box<dyn Blob>,
+    data: Box<dyn Blob>,
     name: &str,
+    packed: u64,
     sink: &mut dyn UnitSink,
 ) -> Result<Extracted, ExtractError> {
-    let packed = data
-        .seek(io::SeekFrom::End(0))
-        .and_then(|n| data.seek(io::SeekFrom::Start(0)).map(|_| n))
-        .map_err(|e| ExtractError::Failed(format!("read error: {e}")))?;
     let cap = ratio_cap(packed, sink.limits().max_compression_ratio);
     let decoder = Bounded {
         inner: flate2::read::MultiGzDecoder::new(BufReader::new(data)),

@@ -60,8 +60,10 @@ pub fn extract_sqlite(path: &Path, sink: &mut dyn UnitSink) -> Result<Extracted,
             out.gaps.push(format!("table {table}: unreadable: {e}"));
         }
         if sink.expired() {
-            out.gaps
-                .push(time_gap(sink, &format!("table {table} and the tables after it")));
+            out.gaps.push(time_gap(
+                sink.limits(),
+                &format!("table {table} and the tables after it"),
+            ));
             break;
         }
     }
@@ -102,8 +104,10 @@ fn sqlite_table(
             ));
         }
         if row_number.is_multiple_of(CLOCK_EVERY) && sink.expired() {
-            out.gaps
-                .push(time_gap(sink, &format!("table {table} after row {row_number}")));
+            out.gaps.push(time_gap(
+                sink.limits(),
+                &format!("table {table} after row {row_number}"),
+            ));
             return Ok(());
         }
     }
@@ -133,8 +137,7 @@ pub fn extract_parquet(
     table: &str,
     sink: &mut dyn UnitSink,
 ) -> Result<Extracted, ExtractError> {
-    let read_fail =
-        |e: std::io::Error| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e)));
+    let read_fail = |e: std::io::Error| ExtractError::read(&e);
     match disk_path {
         Some(path) => parquet_columns(std::fs::File::open(path).map_err(read_fail)?, table, sink),
         None => {
@@ -185,7 +188,7 @@ fn parquet_columns<R: polars::io::mmap::MmapBytesReader>(
     while offset < rows {
         if sink.expired() {
             out.gaps
-                .push(time_gap(sink, &format!("rows {} to {rows}", offset + 1)));
+                .push(time_gap(sink.limits(), &format!("rows {} to {rows}", offset + 1)));
             break;
         }
         let frame = ParquetReader::new(&mut cursor)

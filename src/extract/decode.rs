@@ -135,6 +135,19 @@ impl DecodedReader {
         self.decoded
     }
 
+    /// Hands every decoded buffer to `each` until the end of the file.
+    pub fn for_each_buf(&mut self, mut each: impl FnMut(&[u8])) -> io::Result<()> {
+        loop {
+            let buf = self.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            let n = buf.len();
+            each(buf);
+            self.consume(n);
+        }
+    }
+
     /// Starts over and skips the first `offset` decoded bytes, so a failed
     /// structured parse can hand the rest of the file to another reader.
     pub fn restart_at(mut self, offset: u64) -> io::Result<DecodedReader> {

@@ -31,7 +31,7 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
     let mut limited = reader.take(MAX_MESSAGE + 1);
     limited
         .read_to_end(&mut raw)
-        .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
+        .map_err(|e| ExtractError::read(&e))?;
     let reader = limited.into_inner();
     if raw.len() as u64 > MAX_MESSAGE {
         drop(raw);
@@ -133,8 +133,7 @@ pub fn extract_mbox(mut reader: DecodedReader, sink: &mut dyn UnitSink) -> Resul
     let mut previous_blank = true;
     loop {
         line.clear();
-        let n = read_line_capped(&mut reader, &mut line)
-            .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
+        let n = read_line_capped(&mut reader, &mut line).map_err(|e| ExtractError::read(&e))?;
         let boundary = n == 0 || previous_blank && line.starts_with(b"From ");
         if boundary {
             if number > 0 {
@@ -144,8 +143,10 @@ pub fn extract_mbox(mut reader: DecodedReader, sink: &mut dyn UnitSink) -> Resul
                 break;
             }
             if sink.expired() {
-                out.gaps
-                    .push(super::time_gap(sink, &format!("messages from {} on", number + 1)));
+                out.gaps.push(super::time_gap(
+                    sink.limits(),
+                    &format!("messages from {} on", number + 1),
+                ));
                 break;
             }
             number += 1;

@@ -14,7 +14,6 @@ use super::chunk::Chunker;
 use super::decode::DecodedReader;
 use super::{ExtractError, Extracted, Origin, UnitSink};
 use crate::model::FileKind;
-use std::io::BufRead;
 
 /// A tag longer than this is not a tag: the `<` is read as text.
 const MAX_TAG: usize = 1 << 20;
@@ -137,6 +136,16 @@ impl Stripper {
             self.quote = None;
         }
         done
+    }
+
+    /// Ends the input: an unclosed tag is text after all, and all pending
+    /// text is decoded.
+    fn finish(&mut self) {
+        if self.in_tag {
+            let tag = std::mem::take(&mut self.tag);
+            self.text.extend_from_slice(&tag);
+        }
+        self.flush_text(true);
     }
 
     /// Decodes pending text into `out`; unless `all`, an unfinished entity
@@ -276,26 +285,16 @@ pub fn extract(
     let mut stripper = Stripper::new(kind == FileKind::Html);
     let mut chunker = Chunker::new(1);
     let origin = |line| Origin::Text { first_line: line };
-    loop {
-        let buf = reader
-            .fill_buf()
-            .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
-        if buf.is_empty() {
-            break;
-        }
-        let n = buf.len();
-        stripper.feed(buf);
-        reader.consume(n);
-        if stripper.out.len() >= FLUSH_AT {
-            chunker.push_units(stripper.out.as_bytes(), sink, origin);
-            stripper.out.clear();
-        }
-    }
-    if stripper.in_tag {
-        let tag = std::mem::take(&mut stripper.tag);
-        stripper.text.extend_from_slice(&tag);
-    }
-    stripper.flush_text(true);
+    reader
+        .for_each_buf(|buf| {
+            stripper.feed(buf);
+            if stripper.out.len() >= FLUSH_AT {
+                chunker.push_units(stripper.out.as_bytes(), sink, origin);
+                stripper.out.clear();
+            }
+        })
+        .map_err(|e| ExtractError::read(&e))?;
+    stripper.finish();
     chunker.push_units(stripper.out.as_bytes(), sink, origin);
     chunker.finish_units(sink, origin);
     Ok(Extracted {
@@ -311,11 +310,7 @@ pub fn strip_html(html: &str) -> String {
     let mut s = Stripper::new(true);
     s.rendered_lines = true;
     s.feed(html.as_bytes());
-    if s.in_tag {
-        let tag = std::mem::take(&mut s.tag);
-        s.text.extend_from_slice(&tag);
-    }
-    s.flush_text(true);
+    s.finish();
     s.out
 }
 

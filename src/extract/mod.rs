@@ -217,6 +217,25 @@ pub enum ExtractError {
     Failed(String),
 }
 
+impl ExtractError {
+    /// A read that failed part-way: `read error: permission denied`.
+    pub fn read(e: &std::io::Error) -> ExtractError {
+        ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(e)))
+    }
+}
+
+/// Runs `f`, turning a panic inside it into a `failed` outcome whose reason
+/// is `{what}: {panic message}`. Format libraries do panic on some damaged
+/// files; this keeps one such file from ending more than itself.
+pub fn guard<T>(what: &str, f: impl FnOnce() -> Result<T, ExtractError>) -> Result<T, ExtractError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        Err(ExtractError::Failed(format!(
+            "{what}: {}",
+            panic_message(&*panic)
+        )))
+    })
+}
+
 /// Reads the first bytes of a file for sniffing.
 pub const HEAD_LEN: usize = 8192;
 
@@ -263,14 +282,13 @@ impl Input {
         disk_path: Option<PathBuf>,
     ) -> Result<Input, ExtractError> {
         let mut head = vec![0u8; HEAD_LEN];
-        let n = read_full(&mut data, &mut head)
-            .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
+        let n = read_full(&mut data, &mut head).map_err(|e| ExtractError::read(&e))?;
         head.truncate(n);
         let mut kind = sniff::sniff(Path::new(&name), &head);
         if kind == FileKind::Zip {
             kind = archive::zip_kind(&mut data, &name);
             data.seek(SeekFrom::Start(n as u64))
-                .map_err(|e| ExtractError::Failed(format!("read error: {e}")))?;
+                .map_err(|e| ExtractError::read(&e))?;
         }
         Ok(Input {
             name,
@@ -286,7 +304,7 @@ impl Input {
     fn rewound(mut self) -> Result<Box<dyn Blob>, ExtractError> {
         self.data
             .seek(SeekFrom::Start(0))
-            .map_err(|e| ExtractError::Failed(format!("read error: {e}")))?;
+            .map_err(|e| ExtractError::read(&e))?;
         Ok(self.data)
     }
 
@@ -309,16 +327,8 @@ impl Input {
     /// A panic inside it (format libraries do panic on some damaged files)
     /// is caught and becomes a `failed` outcome naming the format.
     pub fn extract(self, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
-        let kind = self.kind;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.dispatch(sink))).unwrap_or_else(
-            |panic| {
-                Err(ExtractError::Failed(format!(
-                    "invalid {} file: its reader crashed ({})",
-                    kind.as_str(),
-                    panic_message(&*panic)
-                )))
-            },
-        )
+        let what = format!("invalid {} file: its reader crashed", self.kind.as_str());
+        guard(&what, || self.dispatch(sink))
     }
 
     fn dispatch(self, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
@@ -342,8 +352,8 @@ impl Input {
             FileKind::Zip => archive::extract_zip(self.rewound()?, sink),
             FileKind::Tar => archive::extract_tar(self.rewound()?, sink),
             FileKind::Gzip => {
-                let name = self.name.clone();
-                archive::extract_gzip(self.rewound()?, &name, sink)
+                let (name, size) = (self.name.clone(), self.size);
+                archive::extract_gzip(self.rewound()?, &name, size, sink)
             }
             FileKind::Sqlite => match self.disk_path.clone() {
                 Some(path) => database::extract_sqlite(&path, sink),
@@ -472,29 +482,19 @@ pub fn extract_member(
         refuse_member(sink, name, modified, declared, ExtractError::Skipped(reason));
         return;
     }
-    let guarded = |f: &mut dyn FnMut() -> Result<Extracted, ExtractError>| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-            Err(ExtractError::Failed(format!(
-                "extractor crashed: {}",
-                panic_message(&*panic)
-            )))
-        })
-    };
-    let mut input = None;
-    let prepared = guarded(&mut || {
+    // Unpacking and sniffing run zip and gzip code on untrusted bytes;
+    // `Input::extract` guards the extraction itself.
+    let prepared = guard("extractor crashed", || {
         let (blob, total) = materialize(reader, declared, sink)?;
-        input = Some(Input::new(name.to_string(), blob, total, None)?);
-        Ok(Extracted::default())
+        Input::new(name.to_string(), blob, total, None)
     });
-    match (prepared, input) {
-        (Ok(_), Some(input)) => {
+    match prepared {
+        Ok(input) => {
             sink.begin_member(name, modified, input.kind, input.size);
-            let mut input = Some(input);
-            let result = guarded(&mut || input.take().expect("extracted once").extract(sink));
+            let result = input.extract(sink);
             sink.end_member(result);
         }
-        (Err(e), _) => refuse_member(sink, name, modified, declared, e),
-        (Ok(_), None) => unreachable!("a prepared inner file has its input"),
+        Err(e) => refuse_member(sink, name, modified, declared, e),
     }
 }
 
@@ -520,10 +520,10 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// A gap for a time budget spent part-way through a file.
-pub fn time_gap(sink: &dyn UnitSink, what: &str) -> String {
+pub fn time_gap(limits: &Limits, what: &str) -> String {
     format!(
         "time limit of {} s (max_file_seconds) reached: {what} not checked",
-        sink.limits().max_file_seconds
+        limits.max_file_seconds
     )
 }
 

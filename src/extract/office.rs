@@ -87,10 +87,11 @@ fn paragraphs(
         let event = xml.read_event_into(&mut buf).map_err(|e| e.to_string())?;
         match event {
             Event::Start(e) => {
-                let name = local(e.name().as_ref()).to_string();
-                if in_list(dialect.paragraph, &name) {
+                let qname = e.name();
+                let name = local(qname.as_ref());
+                if in_list(dialect.paragraph, name) {
                     open.push(String::new());
-                } else if in_list(dialect.text, &name) {
+                } else if in_list(dialect.text, name) {
                     text_depth += 1;
                 } else if dialect.slides && name == "page" {
                     slide += 1;
@@ -99,11 +100,12 @@ fn paragraphs(
                 }
             }
             Event::Empty(e) => {
-                let name = local(e.name().as_ref()).to_string();
+                let qname = e.name();
+                let name = local(qname.as_ref());
                 if let Some(p) = open.last_mut()
-                    && in_list(dialect.breaks, &name)
+                    && in_list(dialect.breaks, name)
                 {
-                    p.push(if matches!(name.as_str(), "br" | "line-break" | "cr") {
+                    p.push(if matches!(name, "br" | "line-break" | "cr") {
                         '\n'
                     } else {
                         ' '
@@ -111,8 +113,9 @@ fn paragraphs(
                 }
             }
             Event::End(e) => {
-                let name = local(e.name().as_ref()).to_string();
-                if in_list(dialect.paragraph, &name) {
+                let qname = e.name();
+                let name = local(qname.as_ref());
+                if in_list(dialect.paragraph, name) {
                     if let Some(text) = open.pop()
                         && !text.trim().is_empty()
                         && !each(Paragraph {
@@ -123,7 +126,7 @@ fn paragraphs(
                     {
                         return Ok(());
                     }
-                } else if in_list(dialect.text, &name) {
+                } else if in_list(dialect.text, name) {
                     text_depth = text_depth.saturating_sub(1);
                 } else if dialect.slides && name == "notes" {
                     notes_depth = notes_depth.saturating_sub(1);
@@ -204,7 +207,7 @@ fn read_part(
     }
     if expired {
         out.gaps.push(time_gap(
-            sink,
+            sink.limits(),
             &format!("{part} after paragraph {n} and the parts after it"),
         ));
     }

@@ -25,8 +25,7 @@ fn page_list(pages: &[u32]) -> String {
 /// Extracts the text of every page.
 pub fn extract(mut data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
     let mut bytes = Vec::new();
-    data.read_to_end(&mut bytes)
-        .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
+    data.read_to_end(&mut bytes).map_err(|e| ExtractError::read(&e))?;
     let doc =
         lopdf::Document::load_mem(&bytes).map_err(|e| ExtractError::Failed(format!("invalid PDF: {e}")))?;
     let mut out = Extracted {
@@ -48,8 +47,10 @@ pub fn extract(mut data: Box<dyn Blob>, sink: &mut dyn UnitSink) -> Result<Extra
     let (mut blank, mut broken) = (Vec::new(), Vec::new());
     for &page in &pages {
         if sink.expired() {
-            out.gaps
-                .push(time_gap(sink, &format!("pages {page} to {}", pages.len())));
+            out.gaps.push(time_gap(
+                sink.limits(),
+                &format!("pages {page} to {}", pages.len()),
+            ));
             return Ok(out);
         }
         match doc.extract_text(&[page]) {

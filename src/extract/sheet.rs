@@ -105,6 +105,27 @@ fn fail(format: &str, e: impl std::fmt::Display) -> ExtractError {
     }
 }
 
+/// Streams every sheet of a workbook calamine reads cell by cell (xlsx,
+/// xlsb: same methods, no shared trait, hence a macro).
+macro_rules! stream_book {
+    ($book:expr, $sink:expr, $out:expr) => {{
+        let mut book = $book;
+        for name in book.sheet_names() {
+            let mut reader = match book.worksheet_cells_reader(&name) {
+                Ok(r) => r,
+                Err(e) => {
+                    $out.gaps.push(format!("sheet {name}: unreadable: {e}"));
+                    continue;
+                }
+            };
+            let next = || reader.next_cell().map_err(|e| e.to_string());
+            if !stream_sheet(&name, next, $sink, &mut $out) {
+                break;
+            }
+        }
+    }};
+}
+
 /// Extracts every sheet of a workbook.
 pub fn extract(
     data: Box<dyn Blob>,
@@ -114,36 +135,12 @@ pub fn extract(
     let mut out = Extracted::default();
     match format {
         "xlsx" | "xlsm" => {
-            let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(data).map_err(|e| fail(format, e))?;
-            for name in book.sheet_names() {
-                let mut reader = match book.worksheet_cells_reader(&name) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        out.gaps.push(format!("sheet {name}: unreadable: {e}"));
-                        continue;
-                    }
-                };
-                let next = || reader.next_cell().map_err(|e| e.to_string());
-                if !stream_sheet(&name, next, sink, &mut out) {
-                    break;
-                }
-            }
+            let book: calamine::Xlsx<_> = calamine::Xlsx::new(data).map_err(|e| fail(format, e))?;
+            stream_book!(book, sink, out);
         }
         "xlsb" => {
-            let mut book: calamine::Xlsb<_> = calamine::Xlsb::new(data).map_err(|e| fail(format, e))?;
-            for name in book.sheet_names() {
-                let mut reader = match book.worksheet_cells_reader(&name) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        out.gaps.push(format!("sheet {name}: unreadable: {e}"));
-                        continue;
-                    }
-                };
-                let next = || reader.next_cell().map_err(|e| e.to_string());
-                if !stream_sheet(&name, next, sink, &mut out) {
-                    break;
-                }
-            }
+            let book: calamine::Xlsb<_> = calamine::Xlsb::new(data).map_err(|e| fail(format, e))?;
+            stream_book!(book, sink, out);
         }
         "xls" => {
             let book: calamine::Xls<_> = calamine::Xls::new(data).map_err(|e| {
@@ -207,7 +204,7 @@ fn stream_sheet<'c>(
         }
         if units.cells.is_multiple_of(CLOCK_EVERY) && sink.expired() {
             out.gaps.push(time_gap(
-                sink,
+                sink.limits(),
                 &format!("sheet {name} after {} cells", units.cells),
             ));
             return false;
@@ -228,8 +225,10 @@ where
 {
     for name in book.sheet_names() {
         if sink.expired() {
-            out.gaps
-                .push(time_gap(sink, &format!("sheet {name} and those after it")));
+            out.gaps.push(time_gap(
+                sink.limits(),
+                &format!("sheet {name} and those after it"),
+            ));
             return Ok(());
         }
         let range = match book.worksheet_range(&name) {

@@ -4,7 +4,6 @@
 use super::chunk::Chunker;
 use super::decode::DecodedReader;
 use super::{ExtractError, Extracted, Origin, UnitSink};
-use std::io::BufRead;
 
 /// Extracts a text file from its current position; `first_line` is the
 /// line number of the reader's next byte.
@@ -15,17 +14,9 @@ pub fn extract_from(
 ) -> Result<Extracted, ExtractError> {
     let mut chunker = Chunker::new(first_line);
     let origin = |line| Origin::Text { first_line: line };
-    loop {
-        let buf = reader
-            .fill_buf()
-            .map_err(|e| ExtractError::Failed(format!("read error: {}", crate::walk::describe_io(&e))))?;
-        if buf.is_empty() {
-            break;
-        }
-        let n = buf.len();
-        chunker.push_units(buf, sink, origin);
-        reader.consume(n);
-    }
+    reader
+        .for_each_buf(|buf| chunker.push_units(buf, sink, origin))
+        .map_err(|e| ExtractError::read(&e))?;
     chunker.finish_units(sink, origin);
     Ok(Extracted {
         bytes_read: reader.bytes_read(),
