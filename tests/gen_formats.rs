@@ -629,4 +629,15 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "line 4".into(), "email", &c.email);
         m.plant(path, "line 7".into(), "no_fnr", &d.id);
     }
+    // A macro-enabled workbook (xlsm): the same package under its own name.
+    {
+        let path = "hr/lonn-makro.xlsm";
+        let p = person(r, "NO");
+        let sheet = xlsx_sheet(&[
+            vec![X::S("Ansatt"), X::S("Kontonummer")],
+            vec![X::S(&format!("{} {}", p.first, p.last)), X::S(&p.iban)],
+        ]);
+        write(root, path, &xlsx(&[("Lønn", sheet)]));
+        m.plant(path, "sheet Lønn!B2".into(), "iban", &p.iban);
+    }
 }

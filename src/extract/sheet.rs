@@ -257,6 +257,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cells_read_as_typed_text() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date = |v| DataRef::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        // Serial 45597 is 1 November 2024; .5 is noon.
+        assert_eq!(data_ref_text(&date(45597.0)).as_deref(), Some("2024-11-01"));
+        assert_eq!(
+            data_ref_text(&date(45597.5)).as_deref(),
+            Some("2024-11-01 12:00:00")
+        );
+        assert_eq!(
+            data_ref_text(&DataRef::Float(15108695088.0)).as_deref(),
+            Some("15108695088")
+        );
+        assert_eq!(data_ref_text(&DataRef::Bool(true)), None);
+        assert_eq!(data_text(&Data::String("x".into())).as_deref(), Some("x"));
+    }
+
+    #[test]
     fn column_letters_follow_excel() {
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(2), "C");
