@@ -640,4 +640,59 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         write(root, path, &xlsx(&[("Lønn", sheet)]));
         m.plant(path, "sheet Lønn!B2".into(), "iban", &p.iban);
     }
+    // Binary workbooks: an xlsb with shared strings and a personnummer
+    // stored as a number, and a legacy xls (BIFF8) with a fødselsnummer
+    // stored as a number and text cells.
+    {
+        use super::binary_sheets::{Cell, xls, xlsb};
+        let path = "hr/timeliste.xlsb";
+        let a = person(r, "SE");
+        let b = person(r, "NO");
+        let pnr_digits: f64 = a.id.replace('-', "").parse().unwrap();
+        let (a_name, b_name) = (
+            format!("{} {}", a.first, a.last),
+            format!("{} {}", b.first, b.last),
+        );
+        let rows = vec![
+            vec![
+                Cell::Text("Namn"),
+                Cell::Text("Personnummer"),
+                Cell::Text("E-post"),
+            ],
+            vec![
+                Cell::Text(&a_name),
+                Cell::Number(pnr_digits),
+                Cell::Text(&a.email),
+            ],
+            vec![Cell::Text(&b_name), Cell::Text(&b.id), Cell::Text(&b.phone)],
+        ];
+        write(root, path, &xlsb(&[("Timer", rows)]));
+        m.plant(path, "sheet Timer!B2".into(), "se_pnr", &a.id.replace('-', ""));
+        m.plant(path, "sheet Timer!C2".into(), "email", &a.email);
+        m.plant(path, "sheet Timer!B3".into(), "no_fnr", &b.id);
+        m.plant(path, "sheet Timer!C3".into(), "phone", &b.phone);
+        let path = "hr/lonn-1998.xls";
+        let c = person(r, "NO");
+        let d = person(r, "DK");
+        let (c_name, d_name) = (
+            format!("{} {}", c.first, c.last),
+            format!("{} {}", d.first, d.last),
+        );
+        let rows = vec![
+            vec![Cell::Text("Navn"), Cell::Text("Personnr"), Cell::Text("Konto")],
+            vec![
+                Cell::Text(&c_name),
+                Cell::Number(c.id.parse().unwrap()),
+                Cell::Text(&c.iban),
+            ],
+        ];
+        let dk = vec![
+            vec![Cell::Text("Navn"), Cell::Text("CPR-nummer")],
+            vec![Cell::Text(&d_name), Cell::Text(&d.id)],
+        ];
+        write(root, path, &xls(&[("Lønn", rows), ("Danmark", dk)]));
+        m.plant(path, "sheet Lønn!B2".into(), "no_fnr", &c.id);
+        m.plant(path, "sheet Lønn!C2".into(), "iban", &c.iban);
+        m.plant(path, "sheet Danmark!B2".into(), "dk_cpr", &d.id);
+    }
 }

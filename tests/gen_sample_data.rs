@@ -10,6 +10,8 @@
 //! location the scanner must report; decoys are not listed and must not be
 //! found.
 
+#[path = "gen_binary_sheets.rs"]
+mod binary_sheets;
 #[path = "gen_formats.rs"]
 mod formats;
 

@@ -21,10 +21,7 @@ const RATIO_FREE: u64 = 1 << 20;
 /// directory: the member names Office Open XML requires, or the
 /// OpenDocument `mimetype` entry. Anything else is a plain zip.
 pub fn zip_kind(data: &mut Box<dyn Blob>, name: &str) -> FileKind {
-    let ext = std::path::Path::new(name)
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = super::sniff::extension(std::path::Path::new(name));
     let Ok(mut zip) = zip::ZipArchive::new(data) else {
         // A damaged file keeps the name its extension gives it, so its
         // scan-errors row says `invalid xlsx …` rather than `invalid zip`.

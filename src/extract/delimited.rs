@@ -15,8 +15,7 @@ pub const MAX_LINE: usize = 8 << 20;
 
 /// Picks the delimiter that splits the first lines most consistently.
 pub fn sniff_delimiter(head: &[u8], path: &Path) -> u8 {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
-    if matches!(ext.as_deref(), Some("tsv" | "tab")) {
+    if matches!(super::sniff::extension(path).as_str(), "tsv" | "tab") {
         return b'\t';
     }
     let lines: Vec<&[u8]> = head

@@ -346,7 +346,8 @@ impl Input {
                 if format == "xls" || format == "ods" {
                     self.check_document_size(sink)?;
                 }
-                sheet::extract(self.rewound()?, format, sink)
+                let name = self.name.clone();
+                sheet::extract(self.rewound()?, format, &name, sink)
             }
             FileKind::Document(format) => office::extract(self.rewound()?, format, sink),
             FileKind::Zip => archive::extract_zip(self.rewound()?, sink),

@@ -126,10 +126,12 @@ macro_rules! stream_book {
     }};
 }
 
-/// Extracts every sheet of a workbook.
+/// Extracts every sheet of a workbook. `name` (the file's name) only
+/// shapes error messages.
 pub fn extract(
     data: Box<dyn Blob>,
     format: &'static str,
+    name: &str,
     sink: &mut dyn UnitSink,
 ) -> Result<Extracted, ExtractError> {
     let mut out = Extracted::default();
@@ -144,15 +146,25 @@ pub fn extract(
         }
         "xls" => {
             let book: calamine::Xls<_> = calamine::Xls::new(data).map_err(|e| {
-                let text = e.to_string();
-                if text.contains("Workbook") || text.contains("workbook") && text.contains("not found") {
+                // calamine keeps its compound-file error type private, and
+                // reports a Workbook stream it cannot read (truncated) the
+                // same as one that is absent (a .doc, .ppt or .msg under
+                // another name); the file name tells which is likelier.
+                if !e.to_string().contains("Cannot find Workbook stream") {
+                    fail(format, e)
+                } else if matches!(
+                    super::sniff::extension(std::path::Path::new(name)).as_str(),
+                    "xls" | "xlt"
+                ) {
+                    ExtractError::Failed(
+                        "invalid xls workbook: no readable Workbook stream (truncated or damaged)".into(),
+                    )
+                } else {
                     ExtractError::Skipped(
                         "OLE2 compound file without a workbook (legacy Word, PowerPoint or Outlook file): \
                          format not supported by this version, not checked"
                             .into(),
                     )
-                } else {
-                    fail(format, e)
                 }
             })?;
             whole_sheets(book, format, sink, &mut out)?;

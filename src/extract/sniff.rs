@@ -34,14 +34,19 @@ const SIGNATURES: &[(&[u8], &str)] = &[
 /// The OLE2 compound-file signature (legacy Office: xls, doc, ppt, msg).
 const OLE2: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
+/// The extension of `path`, lower case without the dot ("" if none): the
+/// second opinion after content, and a hint in messages.
+pub fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
 /// Decides how to read a file from its first bytes and its name. Zip
 /// files are refined later (xlsx, docx, odt… are zips) by
 /// [`super::archive::zip_kind`], which reads the zip's directory.
 pub fn sniff(path: &Path, head: &[u8]) -> FileKind {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = extension(path);
     let has_bom = encoding_rs::Encoding::for_bom(head).is_some();
     if !has_bom {
         if let Some((_, kind)) = READABLE.iter().find(|(sig, _)| head.starts_with(sig)) {

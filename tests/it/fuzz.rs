@@ -86,6 +86,8 @@ fn texty() -> impl Strategy<Value = Vec<u8>> {
 const SAMPLES: &[&str] = &[
     "sample-data/hr/ansatte.xlsx",
     "sample-data/hr/personal.ods",
+    "sample-data/hr/timeliste.xlsb",
+    "sample-data/hr/lonn-1998.xls",
     "sample-data/hr/arbeidsavtale.docx",
     "sample-data/salg/kundemote.pptx",
     "sample-data/hr/motereferat.odt",

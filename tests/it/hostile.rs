@@ -93,6 +93,12 @@ fn hostile_files_each_get_one_clear_row_and_good_files_keep_their_findings() {
     t.write("in/good.csv", &good_csv);
     t.write("in/truncated.xlsx", &good_xlsx[..good_xlsx.len() / 2]);
     t.write("in/truncated.docx", &docx[..docx.len() - 30]);
+    // The binary workbooks of sample-data, cut short: the xls keeps its
+    // OLE2 header but loses its Workbook stream, the xlsb its zip directory.
+    let xls = std::fs::read("sample-data/hr/lonn-1998.xls").unwrap();
+    t.write("in/truncated.xls", &xls[..1536]);
+    let xlsb = std::fs::read("sample-data/hr/timeliste.xlsb").unwrap();
+    t.write("in/truncated.xlsb", &xlsb[..xlsb.len() / 2]);
     t.write("in/truncated.zip", &zip_of(&[("a.csv", good_csv.clone())])[..40]);
     t.write(
         "in/garbage.pdf",
@@ -136,6 +142,12 @@ fn hostile_files_each_get_one_clear_row_and_good_files_keep_their_findings() {
     };
     starts("truncated.xlsx", "failed", "invalid xlsx workbook");
     starts("truncated.docx", "failed", "invalid docx (zip)");
+    starts(
+        "truncated.xls",
+        "failed",
+        "invalid xls workbook: no readable Workbook stream",
+    );
+    starts("truncated.xlsb", "failed", "invalid xlsb");
     starts("truncated.zip", "failed", "invalid zip archive");
     starts("garbage.pdf", "failed", "invalid PDF");
     starts("cyclic.pdf", "failed", "invalid PDF: no pages found");
@@ -163,7 +175,7 @@ fn hostile_files_each_get_one_clear_row_and_good_files_keep_their_findings() {
         assert!(!rows.contains_key(quiet), "{quiet}: {:?}", rows[quiet]);
     }
     // The paths that partially failed have exactly these rows: nothing else.
-    assert_eq!(rows.len(), 14, "{rows:#?}");
+    assert_eq!(rows.len(), 16, "{rows:#?}");
 
     let findings: Vec<(String, String, String)> = read_csv(&out.path().join("findings.csv"))
         .into_iter()
@@ -206,7 +218,7 @@ fn hostile_files_each_get_one_clear_row_and_good_files_keep_their_findings() {
     assert!(!t.path().join("escaped.txt").exists());
     assert!(!out.path().join("../escaped.txt").exists());
     let s = summary(out.path());
-    assert_eq!(s["files"]["seen"].as_u64(), Some(13));
+    assert_eq!(s["files"]["seen"].as_u64(), Some(15));
 }
 
 #[test]
