@@ -346,8 +346,11 @@ impl Input {
                 if format == "xls" || format == "ods" {
                     self.check_document_size(sink)?;
                 }
-                let name = self.name.clone();
-                sheet::extract(self.rewound()?, format, &name, sink)
+                let (name, size) = (self.name.clone(), self.size);
+                // calamine reads the whole package itself.
+                let mut out = sheet::extract(self.rewound()?, format, &name, sink)?;
+                out.bytes_read = size;
+                Ok(out)
             }
             FileKind::Document(format) => office::extract(self.rewound()?, format, sink),
             FileKind::Zip => archive::extract_zip(self.rewound()?, sink),
