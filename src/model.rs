@@ -34,11 +34,14 @@ pub enum DataType {
     Ipv4,
     /// IPv6 address.
     Ipv6,
+    /// Nordic organisation number or VAT number: a company, not a person;
+    /// reported for context, never counted as personal data.
+    OrgNumber,
 }
 
 impl DataType {
     /// Every type, in output column order.
-    pub const ALL: [DataType; 11] = [
+    pub const ALL: [DataType; 12] = [
         DataType::Email,
         DataType::Phone,
         DataType::NoFnr,
@@ -50,6 +53,7 @@ impl DataType {
         DataType::PaymentCard,
         DataType::Ipv4,
         DataType::Ipv6,
+        DataType::OrgNumber,
     ];
 
     /// The identifier used in outputs and profiles.
@@ -66,6 +70,7 @@ impl DataType {
             DataType::PaymentCard => "payment_card",
             DataType::Ipv4 => "ipv4",
             DataType::Ipv6 => "ipv6",
+            DataType::OrgNumber => "org_number",
         }
     }
 
@@ -74,13 +79,20 @@ impl DataType {
         DataType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
+    /// Whether findings of this type are personal data (GDPR art. 4(1)).
+    /// Organisation numbers identify companies: they are reported but not
+    /// counted as personal data.
+    pub fn personal(self) -> bool {
+        self != DataType::OrgNumber
+    }
+
     /// Position in [`DataType::ALL`], for per-type counters.
     pub fn index(self) -> usize {
         self as usize
     }
 
     /// A one-bit mask for this type, for keyword sets.
-    pub fn bit(self) -> u16 {
+    pub fn bit(self) -> u32 {
         1 << self.index()
     }
 }

@@ -130,7 +130,7 @@ pub struct Profile {
     /// Follow symbolic links.
     pub follow_symlinks: bool,
     /// Types to report, as a bit mask ([`DataType::bit`]).
-    pub enabled_types: u16,
+    pub enabled_types: u32,
     /// Keyword window in characters.
     pub keyword_window: usize,
     /// Preferred phone plan.
@@ -162,7 +162,7 @@ impl Profile {
         };
         let syntax: ProfileSyntax =
             toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
-        let mut enabled_types = DataType::ALL.iter().fold(0u16, |m, t| m | t.bit());
+        let mut enabled_types = DataType::ALL.iter().fold(0u32, |m, t| m | t.bit());
         for id in &syntax.detect.disable {
             let ty = DataType::parse(id).ok_or_else(|| {
                 fail(format!(
@@ -249,7 +249,7 @@ mod tests {
     fn embedded_default_enables_everything() {
         let p = Profile::embedded_default();
         assert_eq!(p.name, "default");
-        assert_eq!(p.enabled_types.count_ones(), 11);
+        assert_eq!(p.enabled_types.count_ones(), 12);
         assert_eq!(p.sha256.len(), 64);
     }
 

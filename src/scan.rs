@@ -153,6 +153,8 @@ pub struct Coverage {
 pub struct FindingCounts {
     /// All findings.
     pub total: u64,
+    /// Findings that are personal data: all but `org_number`.
+    pub personal: u64,
     /// Per type, every type listed.
     pub by_type: BTreeMap<&'static str, u64>,
     /// Per confidence.
@@ -376,6 +378,7 @@ fn summarise(
         },
         findings: FindingCounts {
             total: t.findings(),
+            personal: t.personal_findings(),
             by_type: DataType::ALL
                 .iter()
                 .map(|ty| (ty.as_str(), t.findings_by_type.get(ty).copied().unwrap_or(0)))
@@ -403,7 +406,7 @@ struct Worker<'a> {
     scratch: Scratch,
     hits: Vec<detect::Hit>,
     batch: Vec<FindingRow>,
-    column_masks: HashMap<String, u16>,
+    column_masks: HashMap<String, u32>,
     limits: &'a extract::Limits,
 }
 
@@ -547,7 +550,7 @@ impl FileCtx<'_, '_> {
         }
     }
 
-    fn column_mask(&mut self, name: &str) -> u16 {
+    fn column_mask(&mut self, name: &str) -> u32 {
         if let Some(&m) = self.worker.column_masks.get(name) {
             return m;
         }
@@ -649,6 +652,7 @@ impl UnitSink for FileCtx<'_, '_> {
                 line,
                 ty: hit.ty,
                 detail: hit.detail.clone(),
+                reason: hit.reason,
                 confidence: hit.confidence,
                 value_masked: mask(hit.ty, &hit.normalized),
                 value_hash: self.worker.hasher.hash(&hit.normalized),

@@ -695,4 +695,30 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "sheet Lønn!C2".into(), "iban", &c.iban);
         m.plant(path, "sheet Danmark!B2".into(), "dk_cpr", &d.id);
     }
+    // Suppliers: organisation and VAT numbers of the four registers
+    // (reported as org_number, not personal data), a contact person, and
+    // an order number that is also a valid CVR (must not be found).
+    {
+        let path = "salg/leverandorer.txt";
+        let p = person(r, "NO");
+        let text = format!(
+            "Leverandørliste\n\
+             Nordvik Trykk AS, org.nr. 988 077 917, kontakt {} <{}>\n\
+             Fakturaadresse: NO 995 525 828 MVA\n\
+             Dansk Emballage ApS, CVR-nr. 13585628\n\
+             Svensk Logistik AB, organisationsnummer 556036-0793\n\
+             Suomen Kuljetus Oy, Y-tunnus 0737546-2, ALV FI20774740\n\
+             Ordre 24256790 er levert.\n",
+            format_args!("{} {}", p.first, p.last),
+            p.email
+        );
+        write(root, path, text.as_bytes());
+        m.plant(path, "line 2".into(), "org_number", "988 077 917");
+        m.plant(path, "line 2".into(), "email", &p.email);
+        m.plant(path, "line 3".into(), "org_number", "NO 995 525 828 MVA");
+        m.plant(path, "line 4".into(), "org_number", "13585628");
+        m.plant(path, "line 5".into(), "org_number", "556036-0793");
+        m.plant(path, "line 6".into(), "org_number", "0737546-2");
+        m.plant(path, "line 6".into(), "org_number", "FI20774740");
+    }
 }

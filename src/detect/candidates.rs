@@ -12,6 +12,9 @@ use regex::bytes::{Regex, RegexBuilder};
 const PATTERN: &str = r"(?x-u)
     [A-Za-z0-9._%+'\x80-\xFF-]+@[A-Za-z0-9.\x80-\xFF-]+\.[A-Za-z]{2,63}  # e-mail
   | [A-Z]{2}[0-9]{2}(?:\x20?[A-Z0-9]{4}){2,7}(?:\x20?[A-Z0-9]{1,3})?  # IBAN
+  | NO\x20?[0-9]{3}\x20?[0-9]{3}\x20?[0-9]{3}\x20?MVA                 # NO VAT
+  | (?:DK|FI)\x20?[0-9]{2}(?:\x20?[0-9]{2}){3}                        # DK/FI VAT
+  | SE\x20?[0-9]{12}                                                 # SE VAT
   | (?:\+|00)[1-9][0-9]{0,2}(?:\x20?\(0\))?(?:[\x20-]?[0-9]){5,14}  # phone, +CC
   | [0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}[0-9A-Ya-y]                      # HETU
   | [0-9]{4}(?:[\x20-][0-9]{4}){2,3}(?:[\x20-][0-9]{1,3})?           # card, 4-4-4-4
@@ -19,10 +22,12 @@ const PATTERN: &str = r"(?x-u)
   | [0-9]{13,19}                                                     # card, plain
   | (?:18|19|20)[0-9]{6}-?[0-9]{4}                                   # SE, 12 digits
   | [0-9]{6}[-+\x20]?[0-9]{4,5}                                      # NO/DK/SE/FI
+  | [0-9]{7}-[0-9]                                                   # FI Y-tunnus
   | [0-9]{2}(?:\x20[0-9]{2}){3}                                      # phone NN NN NN NN
   | [0-9]{3}\x20[0-9]{2}\x20[0-9]{3}                                 # phone NNN NN NNN
   | [0-9]{4}\x20[0-9]{4}                                             # phone NNNN NNNN
   | 0[1-9][0-9]{0,2}(?:[\x20-]?[0-9]{2,4}){1,4}                      # phone, trunk 0
+  | [0-9]{3}\x20?[0-9]{3}\x20?[0-9]{3}(?:\x20?MVA)?                   # NO orgnr
   | [0-9]{8}                                                         # phone, 8 digits
   | [0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.[0-9]{1,3}){0,3}  # IPv6
   | [0-9]{1,3}(?:\.[0-9]{1,3}){3}                                    # IPv4
@@ -66,5 +71,17 @@ mod tests {
         assert_eq!(spans("via ::ffff:192.0.2.128 ok"), ["::ffff:192.0.2.128"]);
         assert_eq!(spans("from 192.168.1.20"), ["192.168.1.20"]);
         assert_eq!(spans("mail ola.nordmann@example.no"), ["ola.nordmann@example.no"]);
+        assert_eq!(spans("org.nr. 995 525 828"), ["995 525 828"]);
+        assert_eq!(spans("NO 995 525 828 MVA"), ["NO 995 525 828 MVA"]);
+        assert_eq!(spans("988077917MVA"), ["988077917MVA"]);
+        assert_eq!(spans("Y-tunnus 0737546-2"), ["0737546-2"]);
+        assert_eq!(spans("moms DK 13 74 81 36"), ["DK 13 74 81 36"]);
+        assert_eq!(spans("VAT SE556036079301"), ["SE556036079301"]);
+        assert_eq!(
+            spans("SE45 5000 0000 0583 9825 7466"),
+            ["SE45 5000 0000 0583 9825 7466"]
+        );
+        assert_eq!(spans("fnr 15108695088"), ["15108695088"]);
+        assert_eq!(spans("puh 050 123 4567"), ["050 123 4567"]);
     }
 }

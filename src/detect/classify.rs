@@ -4,7 +4,7 @@
 //! `DDMMYY-NNNN` number can be Danish, Swedish and Finnish at once).
 
 use super::context::ANTI;
-use super::validate::{card, date::Ymd, email, iban, ip, nordic, phone};
+use super::validate::{card, date::Ymd, email, iban, ip, nordic, org, phone, two};
 use crate::model::{Confidence, DataType};
 
 /// A validated finding inside a text unit.
@@ -16,6 +16,10 @@ pub struct Hit {
     pub detail: String,
     /// How sure the finding is.
     pub confidence: Confidence,
+    /// What the confidence rests on: the value's own evidence (`checksum`,
+    /// `date`, `number plan`, `format`) and, when context named the type,
+    /// `+keyword` or `+column header`.
+    pub reason: &'static str,
     /// Start byte offset in the unit's text.
     pub start: usize,
     /// End byte offset (exclusive).
@@ -28,7 +32,9 @@ pub struct Hit {
 pub struct Context {
     /// Types named by keywords near the span or by the column header,
     /// plus [`ANTI`] when an anti-keyword is near.
-    pub mask: u16,
+    pub mask: u32,
+    /// The part of `mask` that came from the column header only.
+    pub header: u32,
     /// Today's date, for future-date checks and Swedish centuries.
     pub today: Ymd,
     /// Plan used when a national phone number fits two countries.
@@ -48,6 +54,9 @@ impl Context {
 struct Option_ {
     ty: DataType,
     base: Confidence,
+    /// What the value itself proves: `checksum`, `date`, `number plan`
+    /// or `format`.
+    evidence: &'static str,
     detail: Vec<&'static str>,
     normalized: String,
     /// Reported only when a keyword or header names the type.
@@ -63,6 +72,7 @@ impl Option_ {
         Option_ {
             ty,
             base,
+            evidence: "checksum",
             detail: Vec::new(),
             normalized,
             needs_keyword: false,
@@ -95,8 +105,11 @@ pub fn classify(span: &[u8], start: usize, ctx: &Context) -> Option<Hit> {
     let mut viable: Vec<(bool, Option_)> = options
         .into_iter()
         .filter_map(|o| {
+            // A shape too weak to stand alone needs a keyword, and an
+            // anti-keyword right before it (`Ordre 20241101`) vetoes it.
             let named = ctx.named(o.ty);
-            (named || !o.needs_keyword).then_some((named, o))
+            let keep = !o.needs_keyword || (named && !(o.numeric && ctx.anti()));
+            keep.then_some((named, o))
         })
         .collect();
     if viable.is_empty() {
@@ -112,9 +125,10 @@ pub fn classify(span: &[u8], start: usize, ctx: &Context) -> Option<Hit> {
     let (named, best) = viable.swap_remove(0);
     let mut confidence = best.base;
     let mut detail: Vec<String> = best.detail.iter().map(|s| s.to_string()).collect();
+    let by_keyword = named && (ctx.mask & !ctx.header) & best.ty.bit() != 0;
+    let reason = reason(best.evidence, named, by_keyword);
     if named {
         confidence = confidence.raised();
-        detail.push("keyword".into());
     } else if !others.is_empty() {
         confidence = confidence.lowered();
         for t in others {
@@ -129,10 +143,27 @@ pub fn classify(span: &[u8], start: usize, ctx: &Context) -> Option<Hit> {
         ty: best.ty,
         detail: detail.join("; "),
         confidence,
+        reason,
         start,
         end: start + best.len.unwrap_or(span.len()),
         normalized: best.normalized,
     })
+}
+
+/// The `reason` text for a value's own evidence and the context that
+/// named its type (a keyword near it wins over the column header).
+fn reason(evidence: &'static str, named: bool, by_keyword: bool) -> &'static str {
+    match (evidence, named, by_keyword) {
+        (e, false, _) => e,
+        ("checksum", true, true) => "checksum+keyword",
+        ("checksum", true, false) => "checksum+column header",
+        ("date", true, true) => "date+keyword",
+        ("date", true, false) => "date+column header",
+        ("number plan", true, true) => "number plan+keyword",
+        ("number plan", true, false) => "number plan+column header",
+        (_, true, true) => "format+keyword",
+        (_, true, false) => "format+column header",
+    }
 }
 
 fn digits_string(d: &[u8]) -> String {
@@ -147,6 +178,7 @@ fn shapes(span: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
                 Confidence::Medium,
                 String::from_utf8_lossy(span).to_lowercase(),
             );
+            o.evidence = "format";
             o.numeric = false;
             out.push(o);
         }
@@ -154,11 +186,15 @@ fn shapes(span: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
     }
     if span.len() >= 2 && span[0].is_ascii_uppercase() && span[1].is_ascii_uppercase() {
         iban_shape(span, out);
+        if out.is_empty() {
+            vat_shape(span, out);
+        }
         return;
     }
     if span.contains(&b':') {
         if let Some((addr, scope)) = ip::ipv6(span) {
             let mut o = Option_::new(DataType::Ipv6, scope_confidence(scope), addr.to_string());
+            o.evidence = "format";
             o.numeric = false;
             out.push(o);
         }
@@ -177,6 +213,7 @@ fn shapes(span: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
     if span.iter().filter(|&&b| b == b'.').count() == 3 {
         if let Some((addr, scope)) = ip::ipv4(span) {
             let mut o = Option_::new(DataType::Ipv4, scope_confidence(scope), addr.to_string());
+            o.evidence = "format";
             if ctx.anti() {
                 o.detail.push("version-like context");
             }
@@ -267,6 +304,7 @@ fn international_phone(span: &[u8], out: &mut Vec<Option_>) {
                 Confidence::Medium
             };
             let mut o = Option_::new(DataType::Phone, base, normalized);
+            o.evidence = "number plan";
             o.detail.push(country.as_str());
             o.len = Some(end);
             out.push(o);
@@ -346,10 +384,21 @@ impl Layout {
 }
 
 fn numeric_shapes(span: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
+    if let Some(body) = span.strip_suffix(b"MVA") {
+        // `988077917MVA`: the Norwegian VAT form, distinctive on its own.
+        let mut buf = [0u8; 12];
+        if let Some(d) = super::validate::compact_digits(body, b" ", &mut buf)
+            && org::no_orgnr(d)
+        {
+            out.push(org_option(org::Register::No, d, false));
+        }
+        return;
+    }
     let Some(l) = Layout::parse(span) else {
         return;
     };
     let d = l.d();
+    org_shapes(&l, out);
     match l.n {
         11 if l.single_sep(6, b" -").is_some() => {
             norwegian(d, ctx, out);
@@ -385,6 +434,53 @@ fn numeric_shapes(span: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
         }
     }
     national_phone(&l, ctx, out);
+}
+
+/// An organisation-number option: `CC` + the register's digits.
+fn org_option(register: org::Register, d: &[u8], needs_keyword: bool) -> Option_ {
+    let cc = &register.as_str()[..2];
+    let mut o = Option_::new(
+        DataType::OrgNumber,
+        Confidence::Medium,
+        format!("{cc}{}", digits_string(d)),
+    );
+    o.detail.push(register.as_str());
+    o.needs_keyword = needs_keyword;
+    o
+}
+
+/// Plain organisation numbers. Nine to ten in a hundred random digit
+/// strings of these lengths pass the checks (spec §1.2–§4.2), so each
+/// needs a keyword (`org.nr`, `CVR`, `Y-tunnus`…) or column header.
+fn org_shapes(l: &Layout, out: &mut Vec<Option_>) {
+    let d = l.d();
+    let register = match l.n {
+        9 if (l.n_seps == 0 || l.grouped(&[3, 6])) && org::no_orgnr(d) => org::Register::No,
+        // An 8-digit run that reads as a date (`20241101`) is a date.
+        8 if l.n_seps == 0 && org::dk_cvr(d) && !yyyymmdd(d) => org::Register::Dk,
+        8 if l.single_sep(7, b"-") == Some(Some(b'-')) && org::fi_ytunnus(d) => org::Register::Fi,
+        10 if l.single_sep(6, b"-").is_some() && org::se_orgnr(d) => org::Register::Se,
+        _ => return,
+    };
+    out.push(org_option(register, d, true));
+}
+
+/// Whether eight digits read as a date `YYYYMMDD` between 1900 and 2099.
+fn yyyymmdd(d: &[u8]) -> bool {
+    let year = two(&d[..2]) * 100 + two(&d[2..4]);
+    (1900..2100).contains(&year) && Ymd::new(year, two(&d[4..6]), two(&d[6..8])).is_some()
+}
+
+/// VAT numbers (`NO 995 525 828 MVA`, `DK13585628`, `SE556036079301`,
+/// `FI20774740`): country prefix plus a valid organisation number is
+/// distinctive enough to report without a keyword.
+fn vat_shape(span: &[u8], out: &mut Vec<Option_>) {
+    let mut buf = [0u8; 12];
+    if let Some((register, n)) = org::vat(span, &mut buf) {
+        let mut o = org_option(register, &buf[..n], false);
+        o.detail.push("VAT number");
+        out.push(o);
+    }
 }
 
 fn norwegian(d: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
@@ -439,6 +535,7 @@ fn danish(d: &[u8], separated: bool, ctx: &Context, out: &mut Vec<Option_>) {
         digits_string(d),
     );
     if !r.mod11 {
+        o.evidence = "date";
         o.detail.push(if r.jan1 {
             "no mod-11 (1 January series)"
         } else {
@@ -491,6 +588,7 @@ fn national_phone(l: &Layout, ctx: &Context, out: &mut Vec<Option_>) {
     let nsn = if trunk { &d[1..] } else { d };
     let normalized = format!("+{}{}", country.calling_code(), digits_string(nsn));
     let mut o = Option_::new(DataType::Phone, Confidence::Low, normalized);
+    o.evidence = "number plan";
     o.detail.push(country.as_str());
     o.needs_keyword = !grouped;
     out.push(o);
@@ -500,9 +598,10 @@ fn national_phone(l: &Layout, ctx: &Context, out: &mut Vec<Option_>) {
 mod tests {
     use super::*;
 
-    fn ctx(mask: u16) -> Context {
+    fn ctx(mask: u32) -> Context {
         Context {
             mask,
+            header: 0,
             today: Ymd {
                 year: 2026,
                 month: 11,
@@ -512,7 +611,7 @@ mod tests {
         }
     }
 
-    fn one(span: &str, mask: u16) -> Option<(DataType, Confidence)> {
+    fn one(span: &str, mask: u32) -> Option<(DataType, Confidence)> {
         classify(span.as_bytes(), 0, &ctx(mask)).map(|h| (h.ty, h.confidence))
     }
 
@@ -561,5 +660,44 @@ mod tests {
             one("91234567", DataType::Phone.bit()),
             Some((DataType::Phone, Confidence::Medium))
         );
+    }
+
+    #[test]
+    fn organisation_numbers_need_a_keyword_and_yield_to_dates_and_orders() {
+        let org = DataType::OrgNumber.bit();
+        assert_eq!(one("988077917", 0), None);
+        let h = classify(b"988077917", 0, &ctx(org)).unwrap();
+        assert_eq!(
+            (h.ty, h.normalized.as_str(), h.reason),
+            (DataType::OrgNumber, "NO988077917", "checksum+keyword")
+        );
+        // A valid CVR that reads as a date is a date.
+        assert_eq!(one("20241101", org), None);
+        // An order keyword next to it vetoes a keyword-dependent shape.
+        assert_eq!(one("13585628", org | ANTI), None);
+        assert_eq!(
+            one("13585628", org),
+            Some((DataType::OrgNumber, Confidence::High))
+        );
+        // VAT forms stand alone.
+        assert_eq!(
+            one("NO 995 525 828 MVA", 0),
+            Some((DataType::OrgNumber, Confidence::Medium))
+        );
+        assert!(!DataType::OrgNumber.personal());
+    }
+
+    #[test]
+    fn reason_names_the_evidence_and_the_context() {
+        let c = Context {
+            header: DataType::NoFnr.bit(),
+            ..ctx(DataType::NoFnr.bit())
+        };
+        assert_eq!(
+            classify(b"15108695088", 0, &c).unwrap().reason,
+            "checksum+column header"
+        );
+        assert_eq!(classify(b"15108695088", 0, &ctx(0)).unwrap().reason, "checksum");
+        assert_eq!(classify(b"ola@example.no", 0, &ctx(0)).unwrap().reason, "format");
     }
 }

@@ -10,27 +10,27 @@ use crate::model::DataType;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 /// Bit set on a keyword's mask when it is an anti-keyword.
-pub const ANTI: u16 = 1 << 15;
+pub const ANTI: u32 = 1 << 31;
 
-const NATIONAL: u16 = (1 << DataType::NoFnr as u16)
-    | (1 << DataType::NoDnr as u16)
-    | (1 << DataType::DkCpr as u16)
-    | (1 << DataType::SePnr as u16)
-    | (1 << DataType::FiHetu as u16);
-const IP: u16 = (1 << DataType::Ipv4 as u16) | (1 << DataType::Ipv6 as u16);
+const NATIONAL: u32 = (1 << DataType::NoFnr as u32)
+    | (1 << DataType::NoDnr as u32)
+    | (1 << DataType::DkCpr as u32)
+    | (1 << DataType::SePnr as u32)
+    | (1 << DataType::FiHetu as u32);
+const IP: u32 = (1 << DataType::Ipv4 as u32) | (1 << DataType::Ipv6 as u32);
 
-fn bit(t: DataType) -> u16 {
+fn bit(t: DataType) -> u32 {
     t.bit()
 }
 
 /// The built-in keyword lists: (keyword, lower-case; mask of types it names).
-fn keyword_table() -> Vec<(&'static str, u16)> {
+fn keyword_table() -> Vec<(&'static str, u32)> {
     let no = bit(DataType::NoFnr) | bit(DataType::NoDnr);
     let dk = bit(DataType::DkCpr);
     let se = bit(DataType::SePnr);
     let fi = bit(DataType::FiHetu);
-    let mut t: Vec<(&'static str, u16)> = Vec::new();
-    let mut add = |words: &[&'static str], mask: u16| t.extend(words.iter().map(|w| (*w, mask)));
+    let mut t: Vec<(&'static str, u32)> = Vec::new();
+    let mut add = |words: &[&'static str], mask: u32| t.extend(words.iter().map(|w| (*w, mask)));
     add(
         &[
             "fødselsnummer",
@@ -197,6 +197,42 @@ fn keyword_table() -> Vec<(&'static str, u16)> {
     );
     add(
         &[
+            "org.nr",
+            "org. nr",
+            "org nr",
+            "orgnr",
+            "org.nummer",
+            "organisasjonsnummer",
+            "organisasjonsnr",
+            "organisationsnummer",
+            "foretaksregisteret",
+            "enhetsregisteret",
+            "mva",
+            "cvr",
+            "cvr-nr",
+            "cvr-nummer",
+            "cvrnr",
+            "se-nr",
+            "momsnummer",
+            "moms nr",
+            "momsreg.nr",
+            "virksomhedsnummer",
+            "y-tunnus",
+            "ytunnus",
+            "fo-nummer",
+            "alv-numero",
+            "alv nro",
+            "vat",
+            "vat number",
+            "business id",
+            "company number",
+            "organisation number",
+            "organization number",
+        ],
+        bit(DataType::OrgNumber),
+    );
+    add(
+        &[
             "ordre",
             "ordrenr",
             "ordrenummer",
@@ -240,13 +276,13 @@ pub struct KeywordHit {
     /// End byte offset (exclusive).
     pub end: usize,
     /// Types the keyword names, plus [`ANTI`].
-    pub mask: u16,
+    pub mask: u32,
 }
 
 /// The compiled keyword automaton, shared read-only by all workers.
 pub struct Keywords {
     automaton: AhoCorasick,
-    masks: Vec<u16>,
+    masks: Vec<u32>,
     lens: Vec<usize>,
 }
 
@@ -300,7 +336,7 @@ impl Keywords {
     }
 
     /// The union of masks of keywords in a column header.
-    pub fn header_mask(&self, header: &str) -> u16 {
+    pub fn header_mask(&self, header: &str) -> u32 {
         let mut hits = Vec::new();
         self.find(header.as_bytes(), true, &mut hits);
         hits.iter().fold(0, |m, h| m | h.mask)
@@ -318,7 +354,7 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// The union of masks of hits that overlap `[from, to)`; `hits` is sorted.
-pub fn mask_in_window(hits: &[KeywordHit], from: usize, to: usize) -> u16 {
+pub fn mask_in_window(hits: &[KeywordHit], from: usize, to: usize) -> u32 {
     let first = hits.partition_point(|h| h.end <= from);
     hits[first..]
         .iter()

@@ -47,6 +47,9 @@ pub fn mask(ty: DataType, normalized: &str) -> String {
             let groups: Vec<&str> = normalized.split(':').take(2).collect();
             format!("{}:*", groups.join(":"))
         }
+        // Companies' numbers are public (business registers) and not
+        // personal data: shown whole so a data map can name the company.
+        DataType::OrgNumber => normalized.to_string(),
     }
 }
 

@@ -29,7 +29,7 @@ pub struct DetectorSettings {
     /// Plan used when a national phone number fits two countries.
     pub phone_country: Country,
     /// Types to report (bit per [`DataType::bit`]).
-    pub enabled: u16,
+    pub enabled: u32,
     /// The date future-date checks compare against.
     pub today: Ymd,
 }
@@ -82,7 +82,7 @@ impl Detector {
 
     /// Context mask of a column header: the types it names and whether it
     /// names a non-personal number (`ordrenr`). Computed once per column.
-    pub fn column_mask(&self, header: &str) -> u16 {
+    pub fn column_mask(&self, header: &str) -> u32 {
         self.keywords.header_mask(&header.to_lowercase())
     }
 
@@ -98,7 +98,7 @@ impl Detector {
         text: &str,
         from: usize,
         until: usize,
-        header_mask: u16,
+        header_mask: u32,
         scratch: &mut Scratch,
         out: &mut Vec<Hit>,
     ) -> usize {
@@ -162,6 +162,7 @@ impl Detector {
             let near = named | anti;
             let ctx = classify::Context {
                 mask: near | header_mask,
+                header: header_mask & !near,
                 today: self.settings.today,
                 phone_country: self.settings.phone_country,
             };

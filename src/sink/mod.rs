@@ -35,6 +35,8 @@ pub struct FindingRow {
     pub ty: DataType,
     /// Variant and reasons.
     pub detail: String,
+    /// What the confidence rests on (`checksum+keyword`, `format`…).
+    pub reason: &'static str,
     /// Confidence.
     pub confidence: Confidence,
     /// Masked value.
@@ -142,11 +144,20 @@ impl Totals {
     pub fn findings(&self) -> u64 {
         self.findings_by_type.values().sum()
     }
+
+    /// Findings that are personal data (all but organisation numbers).
+    pub fn personal_findings(&self) -> u64 {
+        self.findings_by_type
+            .iter()
+            .filter(|(t, _)| t.personal())
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 #[derive(Default)]
 struct Counts {
-    per_type: [u64; 11],
+    per_type: [u64; DataType::ALL.len()],
     highest: Option<Confidence>,
 }
 
@@ -157,6 +168,13 @@ impl Counts {
     }
     fn total(&self) -> u64 {
         self.per_type.iter().sum()
+    }
+    fn personal(&self) -> u64 {
+        DataType::ALL
+            .iter()
+            .filter(|t| t.personal())
+            .map(|t| self.per_type[t.index()])
+            .sum()
     }
 }
 
@@ -187,6 +205,7 @@ fn findings_columns(reveal: bool) -> Vec<(String, Kind)> {
         ("column_name", Kind::Str),
         ("type", Kind::Str),
         ("detail", Kind::Str),
+        ("reason", Kind::Str),
         ("confidence", Kind::Str),
         ("value_masked", Kind::Str),
         ("value_hash", Kind::Str),
@@ -209,6 +228,7 @@ fn data_map_columns() -> Vec<(String, Kind)> {
         ("file_type", Kind::Str),
         ("column_name", Kind::Str),
         ("total_findings", Kind::U64),
+        ("personal_findings", Kind::U64),
         ("highest_confidence", Kind::Str),
         ("types", Kind::Str),
     ]
@@ -305,6 +325,7 @@ impl Sink {
             Cell::from(row.column_name),
             Cell::from(row.ty.as_str()),
             Cell::from(row.detail),
+            Cell::from(row.reason),
             Cell::from(row.confidence.as_str()),
             Cell::from(row.value_masked),
             Cell::from(row.value_hash),
@@ -329,6 +350,7 @@ impl Sink {
             Cell::from(r.file_type),
             Cell::from(column),
             Cell::U64(counts.total()),
+            Cell::U64(counts.personal()),
             Cell::from(counts.highest.map(Confidence::as_str)),
             Cell::from(types.join(",")),
         ];

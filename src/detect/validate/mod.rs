@@ -13,6 +13,7 @@ pub mod email;
 pub mod iban;
 pub mod ip;
 pub mod nordic;
+pub mod org;
 pub mod phone;
 
 /// Copies the ASCII digits of `raw` into `out`, returning how many there
