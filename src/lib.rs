@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod columns;
 pub mod detect;
 pub mod error;
 pub mod extract;

@@ -4,10 +4,11 @@
 //! stops the scan: it becomes a scan-errors row. Only setup failures and
 //! output write failures end a scan with an error.
 
+use crate::columns::{self, ColumnBook};
 use crate::detect::{self, Detector, DetectorSettings, Scratch, mask::mask};
 use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
 use crate::keyed_hash::{Hasher, KeySource};
-use crate::model::{DataType, FileKind, Location};
+use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
 use crate::sink::{FileRecord, FindingRow, Message, Sink, Status, Totals};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
@@ -323,6 +324,7 @@ fn walk_record(path: &Path, status: Status) -> FileRecord {
         encoding: None,
         notes: Vec::new(),
         member: false,
+        columns: Vec::new(),
     }
 }
 
@@ -405,6 +407,8 @@ struct Worker<'a> {
     sink: Sender<Message>,
     scratch: Scratch,
     hits: Vec<detect::Hit>,
+    /// Rows of the unit being handled, before column classification.
+    cell_rows: Vec<FindingRow>,
     batch: Vec<FindingRow>,
     column_masks: HashMap<String, u32>,
     limits: &'a extract::Limits,
@@ -425,6 +429,89 @@ struct Frame {
     unchecked_members: u64,
     /// Section label put before locations (`message 17`).
     section: Option<String>,
+    /// Column classification of its structured data.
+    columns: ColumnBook<FindingRow>,
+}
+
+/// Where findings of a frame are: what every row of it repeats.
+struct Place<'f> {
+    path: &'f Arc<str>,
+    file_type: &'static str,
+    size: Option<u64>,
+    modified: Option<i64>,
+    section: &'f Option<String>,
+}
+
+impl Frame {
+    fn place(&self) -> Place<'_> {
+        Place {
+            path: &self.path,
+            file_type: self.file_type,
+            size: self.size,
+            modified: self.modified,
+            section: &self.section,
+        }
+    }
+}
+
+impl Place<'_> {
+    /// A finding row at `origin`, `newlines` lines into its unit; type,
+    /// value and confidence are the caller's to set.
+    fn row_at(&self, origin: Origin<'_>, newlines: u64) -> FindingRow {
+        let (location, line) = locate(origin, newlines);
+        let column_name = match origin {
+            Origin::Json { path, .. } => Some(json_column(path)),
+            _ => location.column_name().map(str::to_string),
+        };
+        let location = match self.section {
+            Some(section) => Location::Within {
+                section: section.clone(),
+                inner: Box::new(location),
+            },
+            None => location,
+        };
+        FindingRow {
+            path: self.path.clone(),
+            file_type: self.file_type,
+            file_size: self.size,
+            file_modified: self.modified,
+            column_name,
+            location: location.to_string(),
+            line,
+            ty: DataType::Email,
+            detail: String::new(),
+            reason: "",
+            confidence: Confidence::Low,
+            value_masked: String::new(),
+            value_hash: String::new(),
+            value: None,
+        }
+    }
+}
+
+/// Completes a look-alike found by column classification: a value of an
+/// identifier column that does not validate is reported as `low`.
+fn look_alike_finding(hasher: &Hasher, mut row: FindingRow, ty: DataType, normalized: String) -> FindingRow {
+    row.ty = ty;
+    row.detail = "does not validate; most values of its column do".into();
+    row.reason = "column classification";
+    row.confidence = Confidence::Low;
+    row.value_masked = mask(ty, &normalized);
+    row.value_hash = hasher.hash(&normalized);
+    row
+}
+
+impl columns::Finding for FindingRow {
+    fn ty(&self) -> DataType {
+        self.ty
+    }
+    fn demote(&mut self, note: &'static str) {
+        self.confidence = Confidence::Low;
+        if !self.detail.is_empty() {
+            self.detail.push_str("; ");
+        }
+        self.detail.push_str(note);
+    }
 }
 
 /// The per-file context the unit sink needs.
@@ -453,6 +540,7 @@ impl<'a> Worker<'a> {
             sink,
             scratch: Scratch::default(),
             hits: Vec::new(),
+            cell_rows: Vec::new(),
             batch: Vec::with_capacity(BATCH),
             column_masks: HashMap::new(),
         }
@@ -474,6 +562,7 @@ impl<'a> Worker<'a> {
                 size: Some(source.size),
                 unchecked_members: 0,
                 section: None,
+                columns: ColumnBook::default(),
             }],
             findings: 0,
             deadline,
@@ -484,11 +573,13 @@ impl<'a> Worker<'a> {
             ctx.frames[0].file_type = input.kind.as_str();
             input.extract(&mut ctx)
         });
+        let columns = ctx.finish_columns();
         let findings = ctx.findings;
         let expired = ctx.expired();
         ctx.flush();
         let frame = ctx.frames.swap_remove(0);
-        let record = file_record(frame, outcome, expired, self.limits);
+        let mut record = file_record(frame, outcome, expired, self.limits);
+        record.columns = columns;
         let bytes_read = record.bytes_read;
         let _ = self.sink.send(Message::Done(record));
         (bytes_read, findings)
@@ -539,10 +630,25 @@ fn file_record(
         encoding,
         notes,
         member: false,
+        columns: Vec::new(),
     }
 }
 
 impl FileCtx<'_, '_> {
+    /// Gives the open frame's columns their verdict, queues what they held
+    /// and returns their summaries for the data map.
+    fn finish_columns(&mut self) -> Vec<(String, columns::Summary)> {
+        let before = self.worker.batch.len();
+        let hasher = self.worker.hasher;
+        let frame = self.frames.last_mut().expect("a file frame is always open");
+        let summaries = frame.columns.finish(
+            &mut |row, ty, v| look_alike_finding(hasher, row, ty, v),
+            &mut self.worker.batch,
+        );
+        self.findings += (self.worker.batch.len() - before) as u64;
+        summaries
+    }
+
     fn flush(&mut self) {
         if !self.worker.batch.is_empty() {
             let batch = std::mem::replace(&mut self.worker.batch, Vec::with_capacity(BATCH));
@@ -612,6 +718,16 @@ impl UnitSink for FileCtx<'_, '_> {
             Origin::MailHeader { name } => self.column_mask(name),
             _ => 0,
         };
+        // Values of structured data go through column classification (the
+        // first piece of a value only: a huge cell is still one value).
+        let classified_column = match unit.origin {
+            Origin::Cell { row, column, .. } if row > 0 => Some(column),
+            Origin::Sql { column, .. } | Origin::SheetCell { column, .. } | Origin::Table { column, .. } => {
+                Some(column)
+            }
+            _ => None,
+        }
+        .filter(|_| unit.from == 0 && !unit.text.trim().is_empty());
         let mut hits = std::mem::take(&mut self.worker.hits);
         hits.clear();
         let resume = self.worker.detector.detect(
@@ -622,50 +738,68 @@ impl UnitSink for FileCtx<'_, '_> {
             &mut self.worker.scratch,
             &mut hits,
         );
+        let mut rows = std::mem::take(&mut self.worker.cell_rows);
+        rows.clear();
+        let (hasher, reveal) = (self.worker.hasher, self.worker.reveal);
+        let frame = self.frames.last_mut().expect("a file frame is always open");
         let (mut counted_to, mut newlines) = (0usize, 0u64);
         for hit in &hits {
             newlines +=
                 memchr::memchr_iter(b'\n', &unit.text.as_bytes()[counted_to..hit.start]).count() as u64;
             counted_to = hit.start;
-            let (location, line) = locate(unit.origin, newlines);
-            let column_name = match unit.origin {
-                Origin::Json { path, .. } => Some(json_column(path)),
-                _ => location.column_name().map(str::to_string),
-            };
-            let frame = self.frame();
-            let location = match &frame.section {
-                Some(section) => Location::Within {
-                    section: section.clone(),
-                    inner: Box::new(location),
-                },
-                None => location,
-            };
-            let (path, file_type, file_size, file_modified) =
-                (frame.path.clone(), frame.file_type, frame.size, frame.modified);
-            self.worker.batch.push(FindingRow {
-                path,
-                file_type,
-                file_size,
-                file_modified,
-                column_name,
-                location: location.to_string(),
-                line,
-                ty: hit.ty,
-                detail: hit.detail.clone(),
-                reason: hit.reason,
-                confidence: hit.confidence,
-                value_masked: mask(hit.ty, &hit.normalized),
-                value_hash: self.worker.hasher.hash(&hit.normalized),
-                value: self
-                    .worker
-                    .reveal
-                    .then(|| unit.text[hit.start..hit.end].to_string()),
-            });
-            self.findings += 1;
-            if self.worker.batch.len() >= BATCH {
-                self.flush();
+            let mut row = frame.place().row_at(unit.origin, newlines);
+            row.ty = hit.ty;
+            row.detail.clone_from(&hit.detail);
+            row.reason = hit.reason;
+            row.confidence = hit.confidence;
+            row.value_masked = mask(hit.ty, &hit.normalized);
+            row.value_hash = hasher.hash(&hit.normalized);
+            row.value = reveal.then(|| unit.text[hit.start..hit.end].to_string());
+            rows.push(row);
+        }
+        let before = self.worker.batch.len();
+        match classified_column {
+            None => self.worker.batch.append(&mut rows),
+            Some(column) => {
+                let Frame {
+                    columns,
+                    path,
+                    file_type,
+                    size,
+                    modified,
+                    section,
+                    ..
+                } = frame;
+                let place = Place {
+                    path,
+                    file_type,
+                    size: *size,
+                    modified: *modified,
+                    section,
+                };
+                let template = || {
+                    let mut row = place.row_at(unit.origin, 0);
+                    row.value = reveal.then(|| unit.text.trim().to_string());
+                    columns::LookAlike {
+                        text: unit.text.to_string(),
+                        template: row,
+                    }
+                };
+                columns.cell(
+                    column,
+                    header_mask,
+                    &mut rows,
+                    template,
+                    &mut |row, ty, v| look_alike_finding(hasher, row, ty, v),
+                    &mut self.worker.batch,
+                );
             }
         }
+        self.findings += (self.worker.batch.len() - before) as u64;
+        if self.worker.batch.len() >= BATCH {
+            self.flush();
+        }
+        self.worker.cell_rows = rows;
         self.worker.hits = hits;
         resume
     }
@@ -714,6 +848,7 @@ impl UnitSink for FileCtx<'_, '_> {
             size: Some(size),
             unchecked_members: 0,
             section: None,
+            columns: ColumnBook::default(),
         });
     }
 
@@ -721,11 +856,13 @@ impl UnitSink for FileCtx<'_, '_> {
         if self.frames.len() < 2 {
             return;
         }
+        let columns = self.finish_columns();
         self.flush();
         let frame = self.frames.pop().expect("checked above");
         let expired = self.expired();
         let mut record = file_record(frame, result, expired, self.worker.limits);
         record.member = true;
+        record.columns = columns;
         if record.status != Status::Scanned {
             self.frames.last_mut().expect("checked above").unchecked_members += 1;
         }

@@ -95,6 +95,8 @@ pub struct FileRecord {
     /// disk: listed in every output under its `outer!inner` path, counted
     /// apart from the files the walk found.
     pub member: bool,
+    /// Column classification of structured data, by column name.
+    pub columns: Vec<(String, crate::columns::Summary)>,
 }
 
 /// What workers send to the sink.
@@ -227,6 +229,9 @@ fn data_map_columns() -> Vec<(String, Kind)> {
         ("path", Kind::Str),
         ("file_type", Kind::Str),
         ("column_name", Kind::Str),
+        ("column_type", Kind::Str),
+        ("column_values", Kind::U64),
+        ("column_share", Kind::F64),
         ("total_findings", Kind::U64),
         ("personal_findings", Kind::U64),
         ("highest_confidence", Kind::Str),
@@ -339,6 +344,7 @@ impl Sink {
     }
 
     fn data_map_row(&mut self, r: &FileRecord, column: Option<&str>, counts: &Counts) -> Result<()> {
+        let summary = column.and_then(|c| r.columns.iter().find(|(n, _)| n == c).map(|(_, s)| s));
         let types: Vec<&str> = DataType::ALL
             .iter()
             .filter(|t| counts.per_type[t.index()] > 0)
@@ -349,6 +355,9 @@ impl Sink {
             Cell::from(&*r.path),
             Cell::from(r.file_type),
             Cell::from(column),
+            Cell::from(summary.and_then(|s| s.ty).map(DataType::as_str)),
+            Cell::from(summary.map(|s| s.values)),
+            summary.map_or(Cell::Null, |s| Cell::F64((s.share * 1000.0).round() / 1000.0)),
             Cell::U64(counts.total()),
             Cell::U64(counts.personal()),
             Cell::from(counts.highest.map(Confidence::as_str)),

@@ -24,6 +24,8 @@ pub enum Kind {
     U64,
     /// UTC timestamp in microseconds (nullable); RFC 3339 in CSV.
     Time,
+    /// Floating-point number (nullable), for shares and ratios.
+    F64,
 }
 
 /// One cell of a row.
@@ -35,6 +37,8 @@ pub enum Cell {
     U64(u64),
     /// Microseconds since the Unix epoch, UTC.
     Time(i64),
+    /// A share or ratio.
+    F64(f64),
     /// Missing.
     Null,
 }
@@ -64,6 +68,7 @@ enum Buffer {
     Str(Vec<Option<String>>),
     U64(Vec<Option<u64>>),
     Time(Vec<Option<i64>>),
+    F64(Vec<Option<f64>>),
 }
 
 fn pl_type(kind: Kind) -> PlType {
@@ -71,6 +76,7 @@ fn pl_type(kind: Kind) -> PlType {
         Kind::Str => PlType::String,
         Kind::U64 => PlType::UInt64,
         Kind::Time => PlType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)),
+        Kind::F64 => PlType::Float64,
     }
 }
 
@@ -123,6 +129,7 @@ impl TableWriter {
                 Kind::Str => Buffer::Str(Vec::new()),
                 Kind::U64 => Buffer::U64(Vec::new()),
                 Kind::Time => Buffer::Time(Vec::new()),
+                Kind::F64 => Buffer::F64(Vec::new()),
             })
             .collect();
         Ok(TableWriter {
@@ -157,6 +164,7 @@ impl TableWriter {
                     }
                     self.csv.write_field(&self.last_time.1)
                 }
+                Cell::F64(v) => self.csv.write_field(v.to_string()),
                 Cell::Null => self.csv.write_field(""),
             };
             written.map_err(|e| write_err(&self.csv_path, e))?;
@@ -172,6 +180,8 @@ impl TableWriter {
                 (Buffer::U64(v), _) => v.push(None),
                 (Buffer::Time(v), Cell::Time(t)) => v.push(Some(t)),
                 (Buffer::Time(v), _) => v.push(None),
+                (Buffer::F64(v), Cell::F64(x)) => v.push(Some(x)),
+                (Buffer::F64(v), _) => v.push(None),
             }
         }
         self.rows += 1;
@@ -193,6 +203,7 @@ impl TableWriter {
             let series = match buf {
                 Buffer::Str(v) => Series::new(name, std::mem::take(v)),
                 Buffer::U64(v) => Series::new(name, std::mem::take(v)),
+                Buffer::F64(v) => Series::new(name, std::mem::take(v)),
                 Buffer::Time(v) => Series::new(name, std::mem::take(v))
                     .cast(&pl_type(*kind))
                     .map_err(|e| write_err(&self.parquet_path, e))?,

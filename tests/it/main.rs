@@ -3,6 +3,7 @@
 //! vectors.
 
 mod cli;
+mod columns;
 mod fuzz;
 mod hostile;
 mod robustness;

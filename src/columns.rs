@@ -1,0 +1,413 @@
+//! Column classification for structured data (CSV, SQL dumps, sheets,
+//! SQLite, Parquet): what share of a column's values validate as each
+//! type, and what that says about the values that do not.
+//!
+//! A column is judged on a sample of its first [`SAMPLE`] non-empty values
+//! (or all of them, when the file ends first). While it is sampled, its
+//! findings and its unvalidated look-alikes are held back; the verdict then
+//! decides what happens to them and to every later value:
+//!
+//! - **dominant** (at least [`DOMINANT`] of the values validate as one
+//!   type): values of that type's rough shape that do not validate (a typo,
+//!   a wrong check digit, a number that lost its leading zero) are reported
+//!   too, as `low`, reason `column classification`;
+//! - otherwise, a finding of a type that is rare in the column so far (at
+//!   least [`RARE_MIN`] values seen and under [`RARE`] of them valid as
+//!   that type, the header not naming it) is a chance hit among order
+//!   numbers and is lowered to `low`; other findings pass unchanged.
+//!
+//! The counts keep running to the end of the file and go into the data map
+//! (`column_type`, `column_values`, `column_share`). Memory is bounded: at
+//! most [`SAMPLE`] held cells per column, and at most [`MAX_COLUMNS`]
+//! columns per file are classified.
+
+use crate::model::DataType;
+use std::collections::HashMap;
+
+/// Values sampled before a column's verdict.
+pub const SAMPLE: u64 = 100;
+/// Share of valid values that makes a column an identifier column.
+pub const DOMINANT: f64 = 0.9;
+/// Share under which valid values are chance hits.
+pub const RARE: f64 = 0.02;
+/// Values needed before a column can be judged rare.
+pub const RARE_MIN: u64 = 100;
+/// Fewest values a verdict is given on at the end of a file.
+pub const MIN_VALUES: u64 = 10;
+/// Columns classified per file; further columns pass unchanged.
+pub const MAX_COLUMNS: usize = 1024;
+
+/// A finding row as the classifier needs to see it.
+pub trait Finding {
+    /// The finding's type.
+    fn ty(&self) -> DataType;
+    /// Lowers the finding to `low`, noting why in its detail.
+    fn demote(&mut self, note: &'static str);
+}
+
+/// A cell no validator accepted, held until its column's verdict: its
+/// text, and a row at its location that the caller's `finalize` turns into
+/// a finding of the column's type when the text has that type's shape.
+pub struct LookAlike<R> {
+    /// The text of the cell.
+    pub text: String,
+    /// A row at the cell's location (type and value still to be set).
+    pub template: R,
+}
+
+/// Turns a look-alike's template into a finding: (row, type, normalised
+/// value) → row. The caller owns masking, hashing and the reason text.
+pub type Finalize<'f, R> = &'f mut dyn FnMut(R, DataType, String) -> R;
+
+/// What a column holds, for the data map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The type most of its valid values have (None: no valid value).
+    pub ty: Option<DataType>,
+    /// Non-empty values seen.
+    pub values: u64,
+    /// Share of the values that validate as `ty`.
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Verdict {
+    /// One type dominates: look-alikes of it are reported.
+    Dominant(DataType),
+    /// No type dominates: findings of a type rare in the column so far
+    /// are lowered.
+    Other,
+}
+
+struct Column<R> {
+    values: u64,
+    valid: [u64; DataType::ALL.len()],
+    /// Whether the header names each type (bit per type).
+    header: u32,
+    verdict: Option<Verdict>,
+    held: Vec<R>,
+    look_alikes: Vec<LookAlike<R>>,
+}
+
+impl<R> Column<R> {
+    fn top(&self) -> Option<(DataType, u64)> {
+        DataType::ALL
+            .iter()
+            .map(|&t| (t, self.valid[t.index()]))
+            .filter(|&(_, n)| n > 0)
+            .max_by_key(|&(t, n)| (n, std::cmp::Reverse(t.index())))
+    }
+
+    fn judge(&self) -> Verdict {
+        match self.top() {
+            Some((ty, n)) if ty.personal() && n as f64 / self.values as f64 >= DOMINANT => {
+                Verdict::Dominant(ty)
+            }
+            _ => Verdict::Other,
+        }
+    }
+
+    /// Whether `ty` is a chance hit here: enough values seen, few of them
+    /// valid as `ty`, and the header does not name it.
+    fn rare(&self, ty: DataType) -> bool {
+        self.values >= RARE_MIN
+            && (self.valid[ty.index()] as f64 / self.values as f64) < RARE
+            && self.header & ty.bit() == 0
+    }
+}
+
+/// The columns of one file being classified.
+pub struct ColumnBook<R> {
+    columns: HashMap<String, Column<R>>,
+}
+
+impl<R> Default for ColumnBook<R> {
+    fn default() -> Self {
+        ColumnBook {
+            columns: HashMap::new(),
+        }
+    }
+}
+
+impl<R: Finding> ColumnBook<R> {
+    /// Records one non-empty cell of `column` (whose header names the types
+    /// in `header_mask`) with the findings detection made in it, and
+    /// returns what to emit now: nothing while the column is sampled, the
+    /// held rows when the sample completes, the cell's (adjusted) findings
+    /// afterwards. `look_alike` is asked for the cell's text and row maker
+    /// only when needed.
+    pub fn cell(
+        &mut self,
+        column: &str,
+        header_mask: u32,
+        rows: &mut Vec<R>,
+        look_alike: impl FnOnce() -> LookAlike<R>,
+        finalize: Finalize<'_, R>,
+        out: &mut Vec<R>,
+    ) {
+        if !self.columns.contains_key(column) {
+            if self.columns.len() >= MAX_COLUMNS {
+                out.append(rows);
+                return;
+            }
+            self.columns.insert(
+                column.to_string(),
+                Column {
+                    values: 0,
+                    valid: [0; DataType::ALL.len()],
+                    header: header_mask,
+                    verdict: None,
+                    held: Vec::new(),
+                    look_alikes: Vec::new(),
+                },
+            );
+        }
+        let col = self.columns.get_mut(column).expect("inserted above");
+        col.values += 1;
+        let mut seen = 0u32;
+        for r in rows.iter() {
+            if seen & r.ty().bit() == 0 {
+                col.valid[r.ty().index()] += 1;
+                seen |= r.ty().bit();
+            }
+        }
+        match col.verdict {
+            None => {
+                if rows.is_empty() {
+                    let candidate = look_alike();
+                    if looks_like_any(&candidate.text) {
+                        col.look_alikes.push(candidate);
+                    }
+                }
+                col.held.append(rows);
+                if col.values >= SAMPLE {
+                    let verdict = col.judge();
+                    col.verdict = Some(verdict);
+                    release(col, verdict, finalize, out);
+                }
+            }
+            Some(verdict) => {
+                apply(col, verdict, rows);
+                if rows.is_empty()
+                    && let Verdict::Dominant(ty) = verdict
+                {
+                    let candidate = look_alike();
+                    if let Some(v) = shape(ty, &candidate.text) {
+                        out.push(finalize(candidate.template, ty, v));
+                    }
+                }
+                out.append(rows);
+            }
+        }
+    }
+
+    /// Ends the file: gives a verdict to columns still being sampled,
+    /// emits what they held, and returns each column's summary.
+    pub fn finish(&mut self, finalize: Finalize<'_, R>, out: &mut Vec<R>) -> Vec<(String, Summary)> {
+        let mut summaries = Vec::with_capacity(self.columns.len());
+        for (name, mut col) in self.columns.drain() {
+            if col.verdict.is_none() {
+                let verdict = if col.values >= MIN_VALUES {
+                    col.judge()
+                } else {
+                    Verdict::Other
+                };
+                release(&mut col, verdict, finalize, out);
+            }
+            let (ty, share) = match col.top() {
+                Some((t, n)) => (Some(t), n as f64 / col.values as f64),
+                None => (None, 0.0),
+            };
+            summaries.push((
+                name,
+                Summary {
+                    ty,
+                    values: col.values,
+                    share,
+                },
+            ));
+        }
+        summaries.sort_by(|a, b| a.0.cmp(&b.0));
+        summaries
+    }
+}
+
+/// Emits a column's held rows under its verdict, with its look-alikes
+/// turned into findings when the column is dominated by one type.
+fn release<R: Finding>(col: &mut Column<R>, verdict: Verdict, finalize: Finalize<'_, R>, out: &mut Vec<R>) {
+    let mut held = std::mem::take(&mut col.held);
+    apply(col, verdict, &mut held);
+    out.append(&mut held);
+    for candidate in std::mem::take(&mut col.look_alikes) {
+        if let Verdict::Dominant(ty) = verdict
+            && let Some(v) = shape(ty, &candidate.text)
+        {
+            out.push(finalize(candidate.template, ty, v));
+        }
+    }
+}
+
+fn apply<R: Finding>(col: &Column<R>, verdict: Verdict, rows: &mut [R]) {
+    if verdict == Verdict::Other {
+        for r in rows.iter_mut().filter(|r| col.rare(r.ty())) {
+            r.demote("rare in its column");
+        }
+    }
+}
+
+/// Cheap pre-check before holding a cell: some digit or an `@`.
+fn looks_like_any(text: &str) -> bool {
+    text.len() <= 64 && text.bytes().any(|b| b.is_ascii_digit() || b == b'@')
+}
+
+/// The normalised value of `text` when it has the rough shape of `ty`
+/// (right length and characters) without validating.
+pub fn shape(ty: DataType, text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 64 {
+        return None;
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    let only = |extra: &[char]| t.chars().all(|c| c.is_ascii_digit() || extra.contains(&c));
+    let ok = match ty {
+        DataType::NoFnr | DataType::NoDnr => only(&[' ', '-', '.']) && (10..=11).contains(&digits.len()),
+        DataType::DkCpr => only(&[' ', '-']) && (9..=10).contains(&digits.len()),
+        DataType::SePnr => only(&[' ', '-', '+']) && matches!(digits.len(), 10 | 12),
+        DataType::PaymentCard => only(&[' ', '-']) && (13..=19).contains(&digits.len()),
+        DataType::Phone => only(&[' ', '-', '+', '(', ')']) && (8..=15).contains(&digits.len()),
+        DataType::FiHetu => {
+            let b = t.as_bytes();
+            b.len() == 11 && b[..6].iter().all(u8::is_ascii_digit) && b[7..10].iter().all(u8::is_ascii_digit)
+        }
+        DataType::Iban => {
+            let c: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            let b = c.as_bytes();
+            (15..=34).contains(&b.len())
+                && b[..2].iter().all(u8::is_ascii_alphabetic)
+                && b[2..].iter().all(u8::is_ascii_alphanumeric)
+        }
+        DataType::Email => t.matches('@').count() == 1 && !t.contains(char::is_whitespace),
+        DataType::Ipv4 | DataType::Ipv6 | DataType::OrgNumber => false,
+    };
+    if !ok {
+        return None;
+    }
+    Some(match ty {
+        DataType::Email => t.to_lowercase(),
+        DataType::FiHetu | DataType::Iban => t
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase(),
+        _ => digits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Row {
+        ty: DataType,
+        text: String,
+        low: bool,
+    }
+
+    impl Finding for Row {
+        fn ty(&self) -> DataType {
+            self.ty
+        }
+        fn demote(&mut self, _: &'static str) {
+            self.low = true;
+        }
+    }
+
+    fn low(mut r: Row, ty: DataType, _: String) -> Row {
+        r.ty = ty;
+        r.low = true;
+        r
+    }
+
+    fn feed(book: &mut ColumnBook<Row>, header: u32, cells: &[(&str, Option<DataType>)]) -> Vec<Row> {
+        let mut out = Vec::new();
+        for (text, ty) in cells {
+            let row = |ty| Row {
+                ty,
+                text: text.to_string(),
+                low: false,
+            };
+            let mut rows: Vec<Row> = ty.map(row).into_iter().collect();
+            book.cell(
+                "c",
+                header,
+                &mut rows,
+                || LookAlike {
+                    text: text.to_string(),
+                    template: row(DataType::Email),
+                },
+                &mut low,
+                &mut out,
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn a_dominant_column_reports_its_look_alikes_as_low() {
+        let mut book = ColumnBook::default();
+        let mut cells: Vec<(&str, Option<DataType>)> = vec![("15108695088", Some(DataType::NoFnr)); 190];
+        cells.extend([("15108695077", None); 5]); // wrong check digit
+        cells.extend([("ukjent", None); 5]);
+        let mut out = feed(&mut book, 0, &cells);
+        let summary = book.finish(&mut low, &mut out);
+        assert_eq!(out.len(), 195);
+        assert_eq!(out.iter().filter(|r| r.low).count(), 5);
+        assert!(out.iter().filter(|r| r.low).all(|r| r.text == "15108695077"));
+        assert_eq!(summary[0].1.ty, Some(DataType::NoFnr));
+        assert_eq!(summary[0].1.values, 200);
+        assert!((summary[0].1.share - 0.95).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_lone_valid_value_among_order_numbers_is_lowered() {
+        let mut book = ColumnBook::default();
+        let mut cells: Vec<(&str, Option<DataType>)> = vec![("12345678901", None); 500];
+        cells[40] = ("15108695088", Some(DataType::NoFnr));
+        cells[300] = ("01017002038", Some(DataType::NoFnr));
+        let mut out = feed(&mut book, 0, &cells);
+        book.finish(&mut low, &mut out);
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|r| r.low));
+        // When the header names the type, they stand.
+        let mut book = ColumnBook::default();
+        let mut out = feed(&mut book, DataType::NoFnr.bit(), &cells);
+        book.finish(&mut low, &mut out);
+        assert!(out.iter().all(|r| !r.low));
+    }
+
+    #[test]
+    fn small_and_mixed_columns_pass_unchanged() {
+        let mut book = ColumnBook::default();
+        let cells = [("15108695088", Some(DataType::NoFnr)), ("15108695077", None)];
+        let mut out = feed(&mut book, 0, &cells);
+        book.finish(&mut low, &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].low);
+    }
+
+    #[test]
+    fn shapes_are_loose_but_typed() {
+        assert_eq!(
+            shape(DataType::NoFnr, " 151086 95077 "),
+            Some("15108695077".into())
+        );
+        assert_eq!(shape(DataType::NoFnr, "ukjent"), None);
+        assert_eq!(shape(DataType::Email, "Ola@Example"), Some("ola@example".into()));
+        assert_eq!(
+            shape(DataType::Iban, "no93 8601 1117 948"),
+            Some("NO9386011117948".into())
+        );
+        assert_eq!(shape(DataType::Ipv4, "10.0.0.1"), None);
+    }
+}
