@@ -33,6 +33,7 @@ pub mod model;
 pub mod profile;
 pub mod scan;
 pub mod sink;
+pub mod suppress;
 pub mod walk;
 
 pub use error::{Error, Result};

@@ -6,6 +6,7 @@
 use crate::detect::validate::phone::Country;
 use crate::extract::{DEFAULT_LIMITS, Limits};
 use crate::model::DataType;
+use crate::suppress::{Allow, AllowSyntax};
 use crate::{Error, Result};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -33,6 +34,9 @@ pub struct ProfileSyntax {
     /// What one file may cost.
     #[serde(default)]
     pub limits: LimitsSyntax,
+    /// Findings reviewed and accepted: not reported, only counted.
+    #[serde(default)]
+    pub allow: AllowSyntax,
 }
 
 /// A byte size: a number of bytes or text such as `"512 MiB"`, `"8 GiB"`.
@@ -137,6 +141,8 @@ pub struct Profile {
     pub phone_country: Country,
     /// Per-file limits.
     pub limits: Limits,
+    /// Suppressed findings.
+    pub allow: Allow,
 }
 
 impl Profile {
@@ -190,6 +196,7 @@ impl Profile {
             globset::Glob::new(glob).map_err(|e| fail(format!("[scan] invalid glob {glob:?}: {e}")))?;
         }
         let limits = resolve_limits(&syntax.limits).map_err(fail)?;
+        let allow = Allow::resolve(&syntax.allow).map_err(fail)?;
         let name = syntax.name.clone().unwrap_or_else(|| {
             Path::new(origin)
                 .file_stem()
@@ -206,6 +213,7 @@ impl Profile {
             keyword_window,
             phone_country,
             limits,
+            allow,
         })
     }
 }

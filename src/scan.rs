@@ -10,6 +10,7 @@ use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
 use crate::keyed_hash::{Hasher, KeySource};
 use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
+use crate::suppress::{Suppressed, Suppressor};
 use crate::sink::{FileRecord, FindingRow, Message, Sink, Status, Totals};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
 use crate::{Error, Result, atomic};
@@ -160,6 +161,17 @@ pub struct FindingCounts {
     pub by_type: BTreeMap<&'static str, u64>,
     /// Per confidence.
     pub by_confidence: BTreeMap<&'static str, u64>,
+    /// Findings the profile's allow list kept out of the outputs.
+    pub suppressed: SuppressedCounts,
+}
+
+/// Suppressed findings in `scan.json`: never silently dropped.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuppressedCounts {
+    /// All suppressed findings.
+    pub total: u64,
+    /// Per allow-list entry, in profile order.
+    pub by_entry: Vec<Suppressed>,
 }
 
 /// Throughput in `scan.json`.
@@ -230,6 +242,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         threads,
     };
 
+    let suppressor = Suppressor::new(&config.profile.allow, &config.roots);
     let totals: Result<Totals> = std::thread::scope(|scope| {
         let sink_thread = std::thread::Builder::new()
             .name("datakart-sink".into())
@@ -281,6 +294,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                         &config.hasher,
                         config.reveal_values,
                         &config.profile.limits,
+                        &suppressor,
                         sink_tx.clone(),
                     )
                 },
@@ -302,6 +316,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     let totals = totals?;
     let summary = summarise(
         config,
+        suppressor.counts(),
         scan_id,
         started_at,
         started.elapsed().as_secs_f64(),
@@ -334,6 +349,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 
 fn summarise(
     config: &ScanConfig,
+    suppressed: Vec<Suppressed>,
     scan_id: String,
     started_at: String,
     seconds: f64,
@@ -390,6 +406,10 @@ fn summarise(
                 .iter()
                 .map(|(c, n)| (c.as_str(), *n))
                 .collect(),
+            suppressed: SuppressedCounts {
+                total: suppressed.iter().map(|s| s.findings).sum(),
+                by_entry: suppressed,
+            },
         },
         throughput: Throughput {
             bytes_per_second: t.bytes_read as f64 / secs,
@@ -412,6 +432,7 @@ struct Worker<'a> {
     batch: Vec<FindingRow>,
     column_masks: HashMap<String, u32>,
     limits: &'a extract::Limits,
+    suppressor: &'a Suppressor<'a>,
 }
 
 /// One file being extracted: the file on disk, or an inner file (archive
@@ -530,10 +551,12 @@ impl<'a> Worker<'a> {
         hasher: &'a Hasher,
         reveal: bool,
         limits: &'a extract::Limits,
+        suppressor: &'a Suppressor<'a>,
         sink: Sender<Message>,
     ) -> Worker<'a> {
         Worker {
             limits,
+            suppressor,
             detector,
             hasher,
             reveal,
@@ -645,8 +668,21 @@ impl FileCtx<'_, '_> {
             &mut |row, ty, v| look_alike_finding(hasher, row, ty, v),
             &mut self.worker.batch,
         );
+        self.suppress_from(before);
         self.findings += (self.worker.batch.len() - before) as u64;
         summaries
+    }
+
+    /// Drops the rows queued from `from` on that the profile's allow list
+    /// suppresses (they are counted by the suppressor).
+    fn suppress_from(&mut self, from: usize) {
+        let suppressor = self.worker.suppressor;
+        if !suppressor.active() || from == self.worker.batch.len() {
+            return;
+        }
+        let mut tail = self.worker.batch.split_off(from);
+        tail.retain(|r| suppressor.keep(&r.path, r.ty, &r.value_hash));
+        self.worker.batch.append(&mut tail);
     }
 
     fn flush(&mut self) {
@@ -795,6 +831,7 @@ impl UnitSink for FileCtx<'_, '_> {
                 );
             }
         }
+        self.suppress_from(before);
         self.findings += (self.worker.batch.len() - before) as u64;
         if self.worker.batch.len() >= BATCH {
             self.flush();
@@ -942,7 +979,9 @@ mod tests {
         let detector = Detector::new(DetectorSettings::default());
         let hasher = Hasher::new(&[7u8; 32]);
         let (tx, rx) = crossbeam_channel::unbounded();
-        let mut worker = Worker::new(&detector, &hasher, false, limits, tx);
+        let allow = crate::suppress::Allow::default();
+        let suppressor = Suppressor::new(&allow, &[]);
+        let mut worker = Worker::new(&detector, &hasher, false, limits, &suppressor, tx);
         worker.process(source);
         drop(worker);
         rx.iter().collect()

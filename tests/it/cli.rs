@@ -181,6 +181,73 @@ fn equal_values_hash_equally_whatever_their_spelling() {
 }
 
 #[test]
+fn the_allow_list_suppresses_and_counts() {
+    let t = Tree::new();
+    t.write(
+        "in/brev.txt",
+        "Sentralbord: +47 22 12 34 56\nKunde: ola@example.no\nKontakt: post@example.no\n",
+    );
+    t.write("in/switchboard/liste.txt", "Vakt: +47 22 98 76 54, kari@example.no\n");
+    t.write("in/testdata/fixture.csv", "fnr\n15108695088\n");
+    // First scan without a list, to learn the published address's hash.
+    let first = t.path().join("first");
+    scan(&[&t.path().join("in")], &first, &[]);
+    let rows = crate::util::read_csv(&first.join("findings.csv"));
+    assert_eq!(rows.len(), 6);
+    let post = rows.iter().find(|r| r["value_masked"] == "p***@example.no").unwrap();
+    let profile = t.write(
+        "p.toml",
+        format!(
+            "[allow]\nvalues = [\"{}\"]\npaths = [\"testdata/**\"]\n[[allow.rule]]\ntype = \"phone\"\npath = \"**/switchboard/**\"\nnote = \"duty phone\"\n",
+            post["value_hash"]
+        ),
+    );
+    let out = t.path().join("out");
+    scan(
+        &[&t.path().join("in")],
+        &out,
+        &["--profile", profile.to_str().unwrap(), "--reveal-values"],
+    );
+    let mut kept: Vec<String> = crate::util::read_csv(&out.join("findings.csv"))
+        .into_iter()
+        .map(|r| r["value"].clone())
+        .collect();
+    kept.sort();
+    assert_eq!(kept, ["+47 22 12 34 56", "kari@example.no", "ola@example.no"]);
+    let s = summary(&out);
+    assert_eq!(s["findings"]["total"].as_u64(), Some(3));
+    assert_eq!(s["findings"]["suppressed"]["total"].as_u64(), Some(3));
+    let by_entry: Vec<(String, u64)> = s["findings"]["suppressed"]["by_entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["entry"].as_str().unwrap().to_string(), e["findings"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        by_entry,
+        [
+            (format!("value {}…", &post["value_hash"][..12]), 1),
+            ("path testdata/**".to_string(), 1),
+            (
+                "rule 1 (type=phone, path=**/switchboard/**, note=duty phone)".to_string(),
+                1
+            ),
+        ]
+    );
+    // A mistake in the list is a profile error naming the key.
+    let bad = t.write("bad.toml", "[[allow.rule]]\ntype = \"telefon\"\n");
+    let o = crate::util::datakart(t.path())
+        .args(["scan", "--profile", bad.to_str().unwrap(), "--out"])
+        .arg(t.path().join("out2"))
+        .arg(t.path().join("in"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("[[allow.rule]] number 1: unknown type \"telefon\""), "{err}");
+}
+
+#[test]
 fn profile_globs_and_disabled_types_apply() {
     let t = Tree::new();
     t.write("in/keep/a.txt", "e-post: ola@example.no, ip 81.2.69.142\n");
