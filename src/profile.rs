@@ -3,6 +3,7 @@
 //! arguments: [`ProfileSyntax`] mirrors the file exactly and rejects
 //! unknown keys; [`Profile`] is the resolved, validated form the scan uses.
 
+use crate::detect::catalogue::Catalogue;
 use crate::detect::validate::phone::Country;
 use crate::extract::{DEFAULT_LIMITS, Limits};
 use crate::model::DataType;
@@ -109,7 +110,10 @@ pub struct ScanSyntax {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DetectSyntax {
-    /// Type identifiers not to report.
+    /// Detector ids to run, all others off (empty: every detector).
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// Detector ids not to run.
     #[serde(default)]
     pub disable: Vec<String>,
     /// Keyword window in characters.
@@ -135,8 +139,9 @@ pub struct Profile {
     pub follow_symlinks: bool,
     /// Types to report, as a bit mask ([`DataType::bit`]).
     pub enabled_types: u32,
-    /// Keyword window in characters.
-    pub keyword_window: usize,
+    /// Keyword window in characters for every detector (None: each
+    /// detector's own window from the catalogue).
+    pub keyword_window: Option<usize>,
     /// Preferred phone plan.
     pub phone_country: Country,
     /// Per-file limits.
@@ -168,15 +173,26 @@ impl Profile {
         };
         let syntax: ProfileSyntax =
             toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
-        let mut enabled_types = DataType::ALL.iter().fold(0u32, |m, t| m | t.bit());
-        for id in &syntax.detect.disable {
-            let ty = DataType::parse(id).ok_or_else(|| {
+        let catalogue = Catalogue::builtin();
+        let detector = |key: &str, id: &String| {
+            catalogue.get(id).map(|d| d.ty().bit()).ok_or_else(|| {
                 fail(format!(
-                    "[detect] disable: unknown type {id:?}; known types: {}",
-                    DataType::ALL.map(DataType::as_str).join(", ")
+                    "[detect] {key}: unknown detector {id:?}; known detectors: {} (see `datakart detectors`)",
+                    catalogue.ids()
                 ))
-            })?;
-            enabled_types &= !ty.bit();
+            })
+        };
+        let mut enabled_types = if syntax.detect.enable.is_empty() {
+            DataType::ALL.iter().fold(0u32, |m, t| m | t.bit())
+        } else {
+            let mut m = 0;
+            for id in &syntax.detect.enable {
+                m |= detector("enable", id)?;
+            }
+            m
+        };
+        for id in &syntax.detect.disable {
+            enabled_types &= !detector("disable", id)?;
         }
         let phone_country = match &syntax.detect.phone_country {
             None => Country::No,
@@ -186,10 +202,12 @@ impl Profile {
                 ))
             })?,
         };
-        let keyword_window = syntax.detect.keyword_window.unwrap_or(300);
-        if keyword_window > 10_000 {
+        let keyword_window = syntax.detect.keyword_window;
+        if let Some(w) = keyword_window
+            && w > 10_000
+        {
             return Err(fail(format!(
-                "[detect] keyword_window: {keyword_window} is larger than the maximum of 10000"
+                "[detect] keyword_window: {w} is larger than the maximum of 10000"
             )));
         }
         for glob in syntax.scan.include.iter().chain(&syntax.scan.exclude) {
@@ -275,7 +293,22 @@ mod tests {
         let err = Profile::parse("[detect]\ndisable = [\"ssn\"]\n", "p.toml")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("\"ssn\""), "{err}");
+        assert!(err.contains("unknown detector \"ssn\""), "{err}");
+        assert!(err.contains("no_fnr, no_dnr"), "{err}");
+    }
+
+    #[test]
+    fn enable_keeps_only_the_named_detectors() {
+        let p = Profile::parse(
+            "[detect]\nenable = [\"email\", \"no_fnr\"]\ndisable = [\"email\"]\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(p.enabled_types, DataType::NoFnr.bit());
+        let err = Profile::parse("[detect]\nenable = [\"cpr\"]\n", "p.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[detect] enable: unknown detector \"cpr\""), "{err}");
     }
 
     #[test]

@@ -124,7 +124,12 @@ impl Allow {
             .flatten()
             .collect();
             label += &format!(" ({})", parts.join(", "));
-            allow.entries.push(Entry { label, ty, path, value });
+            allow.entries.push(Entry {
+                label,
+                ty,
+                path,
+                value,
+            });
         }
         Ok(allow)
     }
@@ -260,7 +265,10 @@ mod tests {
         .unwrap();
         assert_eq!(a.matches("x/y.txt", DataType::Email, H), Some(0));
         assert_eq!(a.matches("a/testdata/b.csv", DataType::NoFnr, "00"), Some(1));
-        assert_eq!(a.matches("hr/switchboard/list.txt", DataType::Phone, "00"), Some(2));
+        assert_eq!(
+            a.matches("hr/switchboard/list.txt", DataType::Phone, "00"),
+            Some(2)
+        );
         assert_eq!(a.matches("hr/switchboard/list.txt", DataType::Email, "00"), None);
         assert_eq!(a.matches("x/y.txt", DataType::Email, "00"), None);
         assert_eq!(a.labels()[2], "rule 1 (type=phone, path=**/switchboard/**)");
@@ -268,9 +276,21 @@ mod tests {
 
     #[test]
     fn mistakes_are_explained() {
-        assert!(allow("values = [\"abc\"]").unwrap_err().contains("not a value hash"));
-        assert!(allow("[[rule]]\ntype = \"telefon\"").unwrap_err().contains("unknown type \"telefon\""));
-        assert!(allow("[[rule]]\nnote = \"x\"").unwrap_err().contains("at least one of"));
+        assert!(
+            allow("values = [\"abc\"]")
+                .unwrap_err()
+                .contains("not a value hash")
+        );
+        assert!(
+            allow("[[rule]]\ntype = \"telefon\"")
+                .unwrap_err()
+                .contains("unknown type \"telefon\"")
+        );
+        assert!(
+            allow("[[rule]]\nnote = \"x\"")
+                .unwrap_err()
+                .contains("at least one of")
+        );
         assert!(allow("paths = [\"a/[\"]").unwrap_err().contains("invalid glob"));
     }
 }

@@ -25,6 +25,18 @@ pub enum Command {
     /// listed in scan_errors), 1 the scan could not run (bad profile,
     /// missing root, output not writable), 2 usage error.
     Scan(ScanArgs),
+    /// List the built-in detector catalogue: each detector's id (as used
+    /// in a profile's [detect] enable/disable), type, shape, validation,
+    /// confidence rules, keyword window, keywords and examples.
+    Detectors(DetectorsArgs),
+}
+
+/// Arguments of `datakart detectors`.
+#[derive(Debug, Args)]
+pub struct DetectorsArgs {
+    /// `text` for people, `json` for tools.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
 }
 
 /// Arguments of `datakart scan`.

@@ -6,7 +6,7 @@ mod args;
 mod progress;
 
 use anyhow::Context;
-use args::{Cli, Command, ScanArgs};
+use args::{Cli, Command, DetectorsArgs, ScanArgs};
 use clap::Parser;
 use datakart::keyed_hash::{self, KeySource};
 use datakart::profile::Profile;
@@ -39,6 +39,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Detectors(args) => run_detectors(args),
     };
     match result {
         Ok(()) => ExitCode::from(Exit::Success as u8),
@@ -47,6 +48,34 @@ pub fn main() -> ExitCode {
             ExitCode::from(Exit::Failure as u8)
         }
     }
+}
+
+fn run_detectors(args: DetectorsArgs) -> anyhow::Result<()> {
+    let catalogue = datakart::detect::catalogue::Catalogue::builtin();
+    if args.format == "json" {
+        println!("{}", serde_json::to_string_pretty(catalogue)?);
+        return Ok(());
+    }
+    for d in &catalogue.detectors {
+        println!("{}  {} ({})", d.id, d.name, d.type_id);
+        println!("    shape       {}", d.shape);
+        println!("    validation  {}", d.validator);
+        println!("    confidence  {}", d.confidence);
+        println!(
+            "    keywords    within {} characters: {}",
+            d.window,
+            d.keywords.join(", ")
+        );
+        println!("    examples    {}", d.examples.join(" | "));
+        println!("    not found   {}", d.negative_examples.join(" | "));
+        println!();
+    }
+    println!(
+        "anti-keywords (within {} bytes before a value): {}",
+        catalogue.anti.window,
+        catalogue.anti.keywords.join(", ")
+    );
+    Ok(())
 }
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<()> {

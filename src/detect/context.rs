@@ -6,266 +6,32 @@
 //! then look up hits inside their window with a binary search, so the cost
 //! does not grow with the number of candidates.
 
-use crate::model::DataType;
+use super::catalogue::Catalogue;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 /// Bit set on a keyword's mask when it is an anti-keyword.
 pub const ANTI: u32 = 1 << 31;
 
-const NATIONAL: u32 = (1 << DataType::NoFnr as u32)
-    | (1 << DataType::NoDnr as u32)
-    | (1 << DataType::DkCpr as u32)
-    | (1 << DataType::SePnr as u32)
-    | (1 << DataType::FiHetu as u32);
-const IP: u32 = (1 << DataType::Ipv4 as u32) | (1 << DataType::Ipv6 as u32);
-
-fn bit(t: DataType) -> u32 {
-    t.bit()
-}
-
-/// The built-in keyword lists: (keyword, lower-case; mask of types it names).
-fn keyword_table() -> Vec<(&'static str, u32)> {
-    let no = bit(DataType::NoFnr) | bit(DataType::NoDnr);
-    let dk = bit(DataType::DkCpr);
-    let se = bit(DataType::SePnr);
-    let fi = bit(DataType::FiHetu);
-    let mut t: Vec<(&'static str, u32)> = Vec::new();
-    let mut add = |words: &[&'static str], mask: u32| t.extend(words.iter().map(|w| (*w, mask)));
-    add(
-        &[
-            "fødselsnummer",
-            "fødselsnr",
-            "fodselsnummer",
-            "fnr",
-            "f.nr",
-            "d-nummer",
-            "d-nr",
-            "dnummer",
-            "hjelpenummer",
-            "h-nummer",
-            "identitetsnummer",
-        ],
-        no,
-    );
-    add(
-        &[
-            "personnummer",
-            "personnr",
-            "pers.nr",
-            "id-nummer",
-            "id number",
-            "national id",
-            "ssn",
-            "social security",
-        ],
-        NATIONAL,
-    );
-    add(
-        &[
-            "cpr",
-            "cpr-nr",
-            "cprnr",
-            "cpr.nr",
-            "cpr-nummer",
-            "cprnummer",
-            "sygesikring",
-            "sundhedskort",
-            "identifikationsnummer",
-        ],
-        dk,
-    );
-    add(
-        &[
-            "pnr",
-            "samordningsnummer",
-            "samordningsnr",
-            "födelsenummer",
-            "personal identity number",
-        ],
-        se,
-    );
-    add(
-        &[
-            "henkilötunnus",
-            "henkilotunnus",
-            "hetu",
-            "sotu",
-            "personbeteckning",
-            "personal identity code",
-            "syntymäaika",
-            "sosiaaliturvatunnus",
-        ],
-        fi,
-    );
-    add(
-        &[
-            "e-post",
-            "epost",
-            "email",
-            "e-mail",
-            "mail",
-            "sähköposti",
-            "sahkoposti",
-            "mailadresse",
-            "emailadresse",
-            "e-postadress",
-        ],
-        bit(DataType::Email),
-    );
-    add(
-        &[
-            "tlf",
-            "telefon",
-            "telefonnummer",
-            "telefonnr",
-            "mobil",
-            "mobilnr",
-            "mob",
-            "tel",
-            "phone",
-            "puhelin",
-            "puh",
-            "gsm",
-            "mobile",
-            "cell",
-            "sms",
-            "matkapuhelin",
-            "ring",
-        ],
-        bit(DataType::Phone),
-    );
-    add(
-        &[
-            "iban",
-            "kontonummer",
-            "kontonr",
-            "konto",
-            "bankkonto",
-            "account",
-            "tilinumero",
-            "tili",
-            "swift",
-            "bic",
-        ],
-        bit(DataType::Iban),
-    );
-    add(
-        &[
-            "kortnummer",
-            "kredittkort",
-            "kreditkort",
-            "betalkort",
-            "bankkort",
-            "betalingskort",
-            "luottokortti",
-            "pankkikortti",
-            "korttinumero",
-            "card number",
-            "credit card",
-            "debit card",
-            "card",
-            "visa",
-            "mastercard",
-            "cvc",
-            "cvv",
-            "utløpsdato",
-            "udløbsdato",
-            "utgångsdatum",
-            "expiry",
-            "dankort",
-            "amex",
-        ],
-        bit(DataType::PaymentCard),
-    );
-    add(
-        &[
-            "ip",
-            "ip-adresse",
-            "ipadresse",
-            "ip-address",
-            "ip address",
-            "ip-adress",
-            "ip-osoite",
-            "client",
-            "remote_addr",
-            "remote",
-            "src",
-            "x-forwarded-for",
-            "login",
-        ],
-        IP,
-    );
-    add(
-        &[
-            "org.nr",
-            "org. nr",
-            "org nr",
-            "orgnr",
-            "org.nummer",
-            "organisasjonsnummer",
-            "organisasjonsnr",
-            "organisationsnummer",
-            "foretaksregisteret",
-            "enhetsregisteret",
-            "mva",
-            "cvr",
-            "cvr-nr",
-            "cvr-nummer",
-            "cvrnr",
-            "se-nr",
-            "momsnummer",
-            "moms nr",
-            "momsreg.nr",
-            "virksomhedsnummer",
-            "y-tunnus",
-            "ytunnus",
-            "fo-nummer",
-            "alv-numero",
-            "alv nro",
-            "vat",
-            "vat number",
-            "business id",
-            "company number",
-            "organisation number",
-            "organization number",
-        ],
-        bit(DataType::OrgNumber),
-    );
-    add(
-        &[
-            "ordre",
-            "ordrenr",
-            "ordrenummer",
-            "order",
-            "ordernr",
-            "invoice",
-            "faktura",
-            "fakturanr",
-            "fakturanummer",
-            "kundenr",
-            "kundenummer",
-            "ref",
-            "referanse",
-            "reference",
-            "isbn",
-            "ean",
-            "gtin",
-            "sku",
-            "varenr",
-            "varenummer",
-            "artikkelnr",
-            "saksnr",
-            "tracking",
-            "sporingsnummer",
-            "ticket",
-            "transaksjon",
-            "transaction",
-            "version",
-            "versjon",
-        ],
-        ANTI,
-    );
-    t
+/// The keyword table from the catalogue: each word once, with the union
+/// of the types whose detectors list it, plus [`ANTI`] for anti-keywords.
+fn keyword_table(catalogue: &Catalogue) -> Vec<(String, u32)> {
+    let mut table: Vec<(String, u32)> = Vec::new();
+    let mut add = |word: &str, mask: u32| {
+        let word = word.to_lowercase();
+        match table.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, m)) => *m |= mask,
+            None => table.push((word, mask)),
+        }
+    };
+    for d in &catalogue.detectors {
+        for k in &d.keywords {
+            add(k, d.ty().bit());
+        }
+    }
+    for k in &catalogue.anti.keywords {
+        add(k, ANTI);
+    }
+    table
 }
 
 /// A keyword found in a text unit.
@@ -287,9 +53,14 @@ pub struct Keywords {
 }
 
 impl Keywords {
-    /// Compiles the built-in keyword lists.
+    /// Compiles the built-in catalogue's keyword lists.
     pub fn builtin() -> Keywords {
-        let table = keyword_table();
+        Keywords::from_catalogue(Catalogue::builtin())
+    }
+
+    /// Compiles the keyword lists of `catalogue`.
+    pub fn from_catalogue(catalogue: &Catalogue) -> Keywords {
+        let table = keyword_table(catalogue);
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -353,6 +124,32 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 
+/// The types named by keyword hits near the span `[start, end)`: a hit's
+/// type bits count when the hit lies within that type's window
+/// (`windows[type index]` characters before the start or after the end).
+/// `hits` is sorted; `max` is the largest window.
+pub fn mask_near(hits: &[KeywordHit], start: usize, end: usize, windows: &[usize], max: usize) -> u32 {
+    let lo = start.saturating_sub(max);
+    let first = hits.partition_point(|h| h.end <= lo);
+    let mut mask = 0;
+    for h in hits[first..].iter().take_while(|h| h.start < end + max) {
+        let gap = if h.end <= start {
+            start - h.end
+        } else {
+            h.start.saturating_sub(end)
+        };
+        let mut bits = h.mask & !ANTI;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            if windows.get(i).is_some_and(|&w| gap < w) {
+                mask |= 1 << i;
+            }
+            bits &= bits - 1;
+        }
+    }
+    mask
+}
+
 /// The union of masks of hits that overlap `[from, to)`; `hits` is sorted.
 pub fn mask_in_window(hits: &[KeywordHit], from: usize, to: usize) -> u32 {
     let first = hits.partition_point(|h| h.end <= from);
@@ -365,10 +162,30 @@ pub fn mask_in_window(hits: &[KeywordHit], from: usize, to: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::DataType;
+
+    #[test]
+    fn each_type_has_its_own_window() {
+        let hits = [KeywordHit {
+            start: 0,
+            end: 3,
+            mask: DataType::Email.bit() | DataType::Phone.bit(),
+        }];
+        let mut windows = [0; DataType::ALL.len()];
+        windows[DataType::Email.index()] = 10;
+        windows[DataType::Phone.index()] = 100;
+        // 47 characters between keyword and value: phone only.
+        assert_eq!(mask_near(&hits, 50, 60, &windows, 100), DataType::Phone.bit());
+        assert_eq!(
+            mask_near(&hits, 8, 20, &windows, 100),
+            DataType::Email.bit() | DataType::Phone.bit()
+        );
+    }
 
     #[test]
     fn keywords_fit_the_overlap() {
-        assert!(keyword_table().iter().all(|(w, _)| w.len() <= MAX_KEYWORD_BYTES));
+        let table = keyword_table(Catalogue::builtin());
+        assert!(table.iter().all(|(w, _)| w.len() <= MAX_KEYWORD_BYTES));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! a candidate at all.
 
 pub mod candidates;
+pub mod catalogue;
 pub mod classify;
 pub mod context;
 pub mod mask;
@@ -24,8 +25,9 @@ use crate::model::DataType;
 /// Detection settings resolved from the profile.
 #[derive(Debug, Clone)]
 pub struct DetectorSettings {
-    /// Characters either side of a candidate searched for keywords.
-    pub keyword_window: usize,
+    /// Characters either side of a candidate searched for keywords, for
+    /// every type; `None` uses each detector's window from the catalogue.
+    pub keyword_window: Option<usize>,
     /// Plan used when a national phone number fits two countries.
     pub phone_country: Country,
     /// Types to report (bit per [`DataType::bit`]).
@@ -37,7 +39,7 @@ pub struct DetectorSettings {
 impl Default for DetectorSettings {
     fn default() -> Self {
         DetectorSettings {
-            keyword_window: 300,
+            keyword_window: None,
             phone_country: Country::No,
             enabled: DataType::ALL.iter().fold(0, |m, t| m | t.bit()),
             today: Ymd::today(),
@@ -48,14 +50,17 @@ impl Default for DetectorSettings {
 /// Minimum stretch of text searched for keywords at a time.
 const KEYWORD_STEP: usize = 2048;
 
-/// Bytes before a candidate searched for anti-keywords (`ordre`, `ref`).
-pub const ANTI_WINDOW: usize = 24;
-
 /// The compiled detector, built once per scan and shared by all workers.
 pub struct Detector {
     candidates: Regex,
     keywords: Keywords,
     settings: DetectorSettings,
+    /// Keyword window per type.
+    windows: [usize; DataType::ALL.len()],
+    /// The largest of `windows`.
+    max_window: usize,
+    /// Bytes before a value searched for anti-keywords.
+    anti_window: usize,
 }
 
 /// Per-worker buffers reused between calls so detection does not allocate
@@ -68,9 +73,17 @@ pub struct Scratch {
 impl Detector {
     /// Compiles the candidate expression and keyword lists.
     pub fn new(settings: DetectorSettings) -> Detector {
+        let catalogue = catalogue::Catalogue::builtin();
+        let windows = match settings.keyword_window {
+            Some(w) => [w; DataType::ALL.len()],
+            None => catalogue.windows(),
+        };
         Detector {
             candidates: candidates::compile(),
-            keywords: Keywords::builtin(),
+            keywords: Keywords::from_catalogue(catalogue),
+            max_window: windows.iter().copied().max().unwrap_or(0),
+            windows,
+            anti_window: catalogue.anti.window,
             settings,
         }
     }
@@ -126,7 +139,7 @@ impl Detector {
             if !boundaries_ok(text, m.start(), m.end()) {
                 continue;
             }
-            let window = self.settings.keyword_window;
+            let window = self.max_window.max(self.anti_window);
             let needed = m.end() + window;
             if needed > scanned_to {
                 // Scan ahead in steps so dense text costs few searches.
@@ -147,16 +160,18 @@ impl Detector {
                 }
                 scanned_to = hi;
             }
-            let named = context::mask_in_window(
+            let named = context::mask_near(
                 &scratch.keywords,
-                m.start().saturating_sub(window),
-                m.end() + window,
-            ) & !context::ANTI;
+                m.start(),
+                m.end(),
+                &self.windows,
+                self.max_window,
+            );
             // Anti-keywords count only right next to the value ("Ordre
             // 12345678901"), not anywhere in a letter that mentions an order.
             let anti = context::mask_in_window(
                 &scratch.keywords,
-                m.start().saturating_sub(ANTI_WINDOW),
+                m.start().saturating_sub(self.anti_window),
                 m.start(),
             ) & context::ANTI;
             let near = named | anti;

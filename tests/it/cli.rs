@@ -187,14 +187,20 @@ fn the_allow_list_suppresses_and_counts() {
         "in/brev.txt",
         "Sentralbord: +47 22 12 34 56\nKunde: ola@example.no\nKontakt: post@example.no\n",
     );
-    t.write("in/switchboard/liste.txt", "Vakt: +47 22 98 76 54, kari@example.no\n");
+    t.write(
+        "in/switchboard/liste.txt",
+        "Vakt: +47 22 98 76 54, kari@example.no\n",
+    );
     t.write("in/testdata/fixture.csv", "fnr\n15108695088\n");
     // First scan without a list, to learn the published address's hash.
     let first = t.path().join("first");
     scan(&[&t.path().join("in")], &first, &[]);
     let rows = crate::util::read_csv(&first.join("findings.csv"));
     assert_eq!(rows.len(), 6);
-    let post = rows.iter().find(|r| r["value_masked"] == "p***@example.no").unwrap();
+    let post = rows
+        .iter()
+        .find(|r| r["value_masked"] == "p***@example.no")
+        .unwrap();
     let profile = t.write(
         "p.toml",
         format!(
@@ -221,7 +227,12 @@ fn the_allow_list_suppresses_and_counts() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["entry"].as_str().unwrap().to_string(), e["findings"].as_u64().unwrap()))
+        .map(|e| {
+            (
+                e["entry"].as_str().unwrap().to_string(),
+                e["findings"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         by_entry,
@@ -244,7 +255,10 @@ fn the_allow_list_suppresses_and_counts() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("[[allow.rule]] number 1: unknown type \"telefon\""), "{err}");
+    assert!(
+        err.contains("[[allow.rule]] number 1: unknown type \"telefon\""),
+        "{err}"
+    );
 }
 
 #[test]

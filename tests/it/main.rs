@@ -2,6 +2,7 @@
 //! temporary trees, plus the validators against the specification's test
 //! vectors.
 
+mod catalogue;
 mod cli;
 mod columns;
 mod fuzz;
