@@ -287,7 +287,7 @@ pub fn shape(ty: DataType, text: &str) -> Option<String> {
                 && b[2..].iter().all(u8::is_ascii_alphanumeric)
         }
         DataType::Email => t.matches('@').count() == 1 && !t.contains(char::is_whitespace),
-        DataType::Ipv4 | DataType::Ipv6 | DataType::OrgNumber => false,
+        DataType::Ipv4 | DataType::Ipv6 | DataType::OrgNumber | DataType::Custom => false,
     };
     if !ok {
         return None;

@@ -37,11 +37,13 @@ pub enum DataType {
     /// Nordic organisation number or VAT number: a company, not a person;
     /// reported for context, never counted as personal data.
     OrgNumber,
+    /// A profile's custom detector; the row's type label is its id.
+    Custom,
 }
 
 impl DataType {
     /// Every type, in output column order.
-    pub const ALL: [DataType; 12] = [
+    pub const ALL: [DataType; 13] = [
         DataType::Email,
         DataType::Phone,
         DataType::NoFnr,
@@ -54,6 +56,7 @@ impl DataType {
         DataType::Ipv4,
         DataType::Ipv6,
         DataType::OrgNumber,
+        DataType::Custom,
     ];
 
     /// The identifier used in outputs and profiles.
@@ -71,6 +74,7 @@ impl DataType {
             DataType::Ipv4 => "ipv4",
             DataType::Ipv6 => "ipv6",
             DataType::OrgNumber => "org_number",
+            DataType::Custom => "custom",
         }
     }
 

@@ -4,6 +4,7 @@
 //! unknown keys; [`Profile`] is the resolved, validated form the scan uses.
 
 use crate::detect::catalogue::Catalogue;
+use crate::detect::custom::{CustomDetector, CustomSyntax, MAX_CUSTOM, check_examples};
 use crate::detect::validate::phone::Country;
 use crate::extract::{DEFAULT_LIMITS, Limits};
 use crate::model::DataType;
@@ -120,6 +121,9 @@ pub struct DetectSyntax {
     pub keyword_window: Option<usize>,
     /// Preferred phone plan, `NO`, `DK`, `SE` or `FI`.
     pub phone_country: Option<String>,
+    /// Company-specific detectors.
+    #[serde(default)]
+    pub custom: Vec<CustomSyntax>,
 }
 
 /// A resolved profile.
@@ -144,6 +148,8 @@ pub struct Profile {
     pub keyword_window: Option<usize>,
     /// Preferred phone plan.
     pub phone_country: Country,
+    /// Custom detectors that are enabled, compiled and checked.
+    pub custom: Vec<CustomDetector>,
     /// Per-file limits.
     pub limits: Limits,
     /// Suppressed findings.
@@ -174,26 +180,58 @@ impl Profile {
         let syntax: ProfileSyntax =
             toml::from_str(text).map_err(|e| fail(e.to_string().trim_end().to_string()))?;
         let catalogue = Catalogue::builtin();
-        let detector = |key: &str, id: &String| {
-            catalogue.get(id).map(|d| d.ty().bit()).ok_or_else(|| {
-                fail(format!(
-                    "[detect] {key}: unknown detector {id:?}; known detectors: {} (see `datakart detectors`)",
-                    catalogue.ids()
-                ))
-            })
-        };
-        let mut enabled_types = if syntax.detect.enable.is_empty() {
-            DataType::ALL.iter().fold(0u32, |m, t| m | t.bit())
-        } else {
-            let mut m = 0;
-            for id in &syntax.detect.enable {
-                m |= detector("enable", id)?;
+        let mut custom = Vec::new();
+        for c in &syntax.detect.custom {
+            let taken =
+                |id: &str| catalogue.get(id).is_some() || custom.iter().any(|d: &CustomDetector| d.id == id);
+            custom.push(CustomDetector::compile(c, &taken).map_err(fail)?);
+        }
+        if custom.len() > MAX_CUSTOM {
+            return Err(fail(format!(
+                "[[detect.custom]]: {} detectors; at most {MAX_CUSTOM} are supported",
+                custom.len()
+            )));
+        }
+        // A detector id: a built-in type's bit, or a custom detector's
+        // index (marked by `Err`) for the custom list.
+        let detector = |key: &str, id: &String| -> Result<std::result::Result<u32, usize>> {
+            if let Some(d) = catalogue.get(id) {
+                return Ok(Ok(d.ty().bit()));
             }
-            m
+            if let Some(i) = custom.iter().position(|c| c.id == id) {
+                return Ok(Err(i));
+            }
+            let customs: String = custom.iter().map(|c| format!(", {}", c.id)).collect();
+            Err(fail(format!(
+                "[detect] {key}: unknown detector {id:?}; known detectors: {}{customs} (see `datakart detectors`)",
+                catalogue.ids()
+            )))
+        };
+        let all = DataType::ALL.iter().fold(0u32, |m, t| m | t.bit());
+        let (mut enabled_types, mut custom_on) = if syntax.detect.enable.is_empty() {
+            (all, vec![true; custom.len()])
+        } else {
+            let (mut m, mut on) = (DataType::Custom.bit(), vec![false; custom.len()]);
+            for id in &syntax.detect.enable {
+                match detector("enable", id)? {
+                    Ok(bit) => m |= bit,
+                    Err(i) => on[i] = true,
+                }
+            }
+            (m, on)
         };
         for id in &syntax.detect.disable {
-            enabled_types &= !detector("disable", id)?;
+            match detector("disable", id)? {
+                Ok(bit) => enabled_types &= !bit,
+                Err(i) => custom_on[i] = false,
+            }
         }
+        let custom: Vec<CustomDetector> = custom
+            .into_iter()
+            .zip(custom_on)
+            .filter_map(|(c, on)| on.then_some(c))
+            .collect();
+        check_examples(&custom).map_err(fail)?;
         let phone_country = match &syntax.detect.phone_country {
             None => Country::No,
             Some(c) => Country::parse(c).ok_or_else(|| {
@@ -230,6 +268,7 @@ impl Profile {
             enabled_types,
             keyword_window,
             phone_country,
+            custom,
             limits,
             allow,
         })
@@ -275,7 +314,7 @@ mod tests {
     fn embedded_default_enables_everything() {
         let p = Profile::embedded_default();
         assert_eq!(p.name, "default");
-        assert_eq!(p.enabled_types.count_ones(), 12);
+        assert_eq!(p.enabled_types.count_ones(), 13);
         assert_eq!(p.sha256.len(), 64);
     }
 
@@ -304,7 +343,7 @@ mod tests {
             "p.toml",
         )
         .unwrap();
-        assert_eq!(p.enabled_types, DataType::NoFnr.bit());
+        assert_eq!(p.enabled_types & !DataType::Custom.bit(), DataType::NoFnr.bit());
         let err = Profile::parse("[detect]\nenable = [\"cpr\"]\n", "p.toml")
             .unwrap_err()
             .to_string();

@@ -157,7 +157,7 @@ pub struct FindingCounts {
     pub total: u64,
     /// Findings that are personal data: all but `org_number`.
     pub personal: u64,
-    /// Per type, every type listed.
+    /// Per type, every type listed (custom detectors by their id).
     pub by_type: BTreeMap<&'static str, u64>,
     /// Per confidence.
     pub by_confidence: BTreeMap<&'static str, u64>,
@@ -224,6 +224,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         keyword_window: config.profile.keyword_window,
         phone_country: config.profile.phone_country,
         enabled: config.profile.enabled_types,
+        custom: config.profile.custom.clone(),
         ..DetectorSettings::default()
     });
     let threads = config.threads.max(1);
@@ -399,7 +400,15 @@ fn summarise(
             personal: t.personal_findings(),
             by_type: DataType::ALL
                 .iter()
+                .filter(|&&ty| ty != DataType::Custom)
                 .map(|ty| (ty.as_str(), t.findings_by_type.get(ty).copied().unwrap_or(0)))
+                .chain(
+                    config
+                        .profile
+                        .custom
+                        .iter()
+                        .map(|c| (c.id, t.custom_findings.get(c.id).copied().unwrap_or(0))),
+                )
                 .collect(),
             by_confidence: t
                 .findings_by_confidence
@@ -500,6 +509,7 @@ impl Place<'_> {
             location: location.to_string(),
             line,
             ty: DataType::Email,
+            type_label: "",
             detail: String::new(),
             reason: "",
             confidence: Confidence::Low,
@@ -514,6 +524,7 @@ impl Place<'_> {
 /// identifier column that does not validate is reported as `low`.
 fn look_alike_finding(hasher: &Hasher, mut row: FindingRow, ty: DataType, normalized: String) -> FindingRow {
     row.ty = ty;
+    row.type_label = ty.as_str();
     row.detail = "does not validate; most values of its column do".into();
     row.reason = "column classification";
     row.confidence = Confidence::Low;
@@ -785,6 +796,7 @@ impl UnitSink for FileCtx<'_, '_> {
             counted_to = hit.start;
             let mut row = frame.place().row_at(unit.origin, newlines);
             row.ty = hit.ty;
+            row.type_label = hit.label;
             row.detail.clone_from(&hit.detail);
             row.reason = hit.reason;
             row.confidence = hit.confidence;

@@ -34,6 +34,10 @@ pub enum Command {
 /// Arguments of `datakart detectors`.
 #[derive(Debug, Args)]
 pub struct DetectorsArgs {
+    /// Also list this profile's custom detectors (and check them).
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
     /// `text` for people, `json` for tools.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub format: String,

@@ -52,8 +52,29 @@ pub fn main() -> ExitCode {
 
 fn run_detectors(args: DetectorsArgs) -> anyhow::Result<()> {
     let catalogue = datakart::detect::catalogue::Catalogue::builtin();
+    let custom = match &args.profile {
+        Some(path) => Profile::load(path)?.custom,
+        None => Vec::new(),
+    };
     if args.format == "json" {
-        println!("{}", serde_json::to_string_pretty(catalogue)?);
+        let mut json = serde_json::to_value(catalogue)?;
+        json["custom"] = custom
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id,
+                    "name": c.name,
+                    "pattern": c.regex.as_str(),
+                    "keywords": c.keywords,
+                    "requires_keyword": c.requires_keyword,
+                    "confidence": c.base.as_str(),
+                    "window": c.window,
+                    "examples": c.examples,
+                    "negative_examples": c.negative_examples,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(());
     }
     for d in &catalogue.detectors {
@@ -68,6 +89,27 @@ fn run_detectors(args: DetectorsArgs) -> anyhow::Result<()> {
         );
         println!("    examples    {}", d.examples.join(" | "));
         println!("    not found   {}", d.negative_examples.join(" | "));
+        println!();
+    }
+    for c in &custom {
+        println!("{}  {} (custom, from the profile)", c.id, c.name);
+        println!("    pattern     {}", c.regex.as_str());
+        println!(
+            "    confidence  {}{}; one level up with a keyword or column header",
+            c.base.as_str(),
+            if c.requires_keyword {
+                ", only with a keyword"
+            } else {
+                ""
+            }
+        );
+        println!(
+            "    keywords    within {} characters: {}",
+            c.window,
+            c.keywords.join(", ")
+        );
+        println!("    examples    {}", c.examples.join(" | "));
+        println!("    not found   {}", c.negative_examples.join(" | "));
         println!();
     }
     println!(

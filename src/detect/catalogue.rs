@@ -106,10 +106,10 @@ impl Catalogue {
             .join(", ")
     }
 
-    /// Keyword window per type (index [`DataType::index`]): the largest
-    /// window of the type's detectors.
-    pub fn windows(&self) -> [usize; DataType::ALL.len()] {
-        let mut w = [0; DataType::ALL.len()];
+    /// Keyword window per mask bit (a type's [`DataType::index`]): the
+    /// largest window of the type's detectors.
+    pub fn windows(&self) -> [usize; 32] {
+        let mut w = [0; 32];
         for d in &self.detectors {
             let i = d.ty().index();
             w[i] = w[i].max(d.window);
@@ -138,7 +138,7 @@ mod tests {
     #[test]
     fn builtin_catalogue_covers_every_type() {
         let c = Catalogue::builtin();
-        for t in DataType::ALL {
+        for t in DataType::ALL.into_iter().filter(|&t| t != DataType::Custom) {
             assert!(c.detectors.iter().any(|d| d.ty() == t), "{t}");
         }
         assert_eq!(c.windows()[DataType::NoFnr.index()], 300);

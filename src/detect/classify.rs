@@ -12,6 +12,8 @@ use crate::model::{Confidence, DataType};
 pub struct Hit {
     /// The type reported.
     pub ty: DataType,
+    /// The `type` column: the type's name, or a custom detector's id.
+    pub label: &'static str,
     /// The variant (`d-number`, `synthetic`, `visa`, `NO`…), `; `-joined.
     pub detail: String,
     /// How sure the finding is.
@@ -141,6 +143,7 @@ pub fn classify(span: &[u8], start: usize, ctx: &Context) -> Option<Hit> {
     }
     Some(Hit {
         ty: best.ty,
+        label: best.ty.as_str(),
         detail: detail.join("; "),
         confidence,
         reason,

@@ -7,6 +7,7 @@
 //! does not grow with the number of candidates.
 
 use super::catalogue::Catalogue;
+use super::custom::{CustomDetector, FIRST_BIT};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 /// Bit set on a keyword's mask when it is an anti-keyword.
@@ -14,7 +15,7 @@ pub const ANTI: u32 = 1 << 31;
 
 /// The keyword table from the catalogue: each word once, with the union
 /// of the types whose detectors list it, plus [`ANTI`] for anti-keywords.
-fn keyword_table(catalogue: &Catalogue) -> Vec<(String, u32)> {
+fn keyword_table(catalogue: &Catalogue, custom: &[CustomDetector]) -> Vec<(String, u32)> {
     let mut table: Vec<(String, u32)> = Vec::new();
     let mut add = |word: &str, mask: u32| {
         let word = word.to_lowercase();
@@ -26,6 +27,11 @@ fn keyword_table(catalogue: &Catalogue) -> Vec<(String, u32)> {
     for d in &catalogue.detectors {
         for k in &d.keywords {
             add(k, d.ty().bit());
+        }
+    }
+    for (i, c) in custom.iter().enumerate() {
+        for k in &c.keywords {
+            add(k, 1 << (FIRST_BIT as usize + i));
         }
     }
     for k in &catalogue.anti.keywords {
@@ -55,12 +61,13 @@ pub struct Keywords {
 impl Keywords {
     /// Compiles the built-in catalogue's keyword lists.
     pub fn builtin() -> Keywords {
-        Keywords::from_catalogue(Catalogue::builtin())
+        Keywords::from_catalogue(Catalogue::builtin(), &[])
     }
 
-    /// Compiles the keyword lists of `catalogue`.
-    pub fn from_catalogue(catalogue: &Catalogue) -> Keywords {
-        let table = keyword_table(catalogue);
+    /// Compiles the keyword lists of `catalogue` and of the custom
+    /// detectors (custom detector `i` gets mask bit `FIRST_BIT + i`).
+    pub fn from_catalogue(catalogue: &Catalogue, custom: &[CustomDetector]) -> Keywords {
+        let table = keyword_table(catalogue, custom);
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -171,7 +178,7 @@ mod tests {
             end: 3,
             mask: DataType::Email.bit() | DataType::Phone.bit(),
         }];
-        let mut windows = [0; DataType::ALL.len()];
+        let mut windows = [0; 32];
         windows[DataType::Email.index()] = 10;
         windows[DataType::Phone.index()] = 100;
         // 47 characters between keyword and value: phone only.
@@ -184,7 +191,7 @@ mod tests {
 
     #[test]
     fn keywords_fit_the_overlap() {
-        let table = keyword_table(Catalogue::builtin());
+        let table = keyword_table(Catalogue::builtin(), &[]);
         assert!(table.iter().all(|(w, _)| w.len() <= MAX_KEYWORD_BYTES));
     }
 

@@ -11,6 +11,7 @@ pub mod candidates;
 pub mod catalogue;
 pub mod classify;
 pub mod context;
+pub mod custom;
 pub mod mask;
 pub mod validate;
 
@@ -34,6 +35,8 @@ pub struct DetectorSettings {
     pub enabled: u32,
     /// The date future-date checks compare against.
     pub today: Ymd,
+    /// The profile's custom detectors (at most [`custom::MAX_CUSTOM`]).
+    pub custom: Vec<custom::CustomDetector>,
 }
 
 impl Default for DetectorSettings {
@@ -43,6 +46,7 @@ impl Default for DetectorSettings {
             phone_country: Country::No,
             enabled: DataType::ALL.iter().fold(0, |m, t| m | t.bit()),
             today: Ymd::today(),
+            custom: Vec::new(),
         }
     }
 }
@@ -55,8 +59,8 @@ pub struct Detector {
     candidates: Regex,
     keywords: Keywords,
     settings: DetectorSettings,
-    /// Keyword window per type.
-    windows: [usize; DataType::ALL.len()],
+    /// Keyword window per mask bit: built-in types, then custom detectors.
+    windows: [usize; 32],
     /// The largest of `windows`.
     max_window: usize,
     /// Bytes before a value searched for anti-keywords.
@@ -68,19 +72,28 @@ pub struct Detector {
 #[derive(Default)]
 pub struct Scratch {
     keywords: Vec<KeywordHit>,
+    /// Keyword hits around one custom-detector match.
+    custom_keywords: Vec<KeywordHit>,
 }
 
 impl Detector {
     /// Compiles the candidate expression and keyword lists.
     pub fn new(settings: DetectorSettings) -> Detector {
         let catalogue = catalogue::Catalogue::builtin();
-        let windows = match settings.keyword_window {
-            Some(w) => [w; DataType::ALL.len()],
-            None => catalogue.windows(),
-        };
+        assert!(
+            settings.custom.len() <= custom::MAX_CUSTOM,
+            "too many custom detectors"
+        );
+        let mut windows = catalogue.windows();
+        for (i, c) in settings.custom.iter().enumerate() {
+            windows[custom::FIRST_BIT as usize + i] = c.window;
+        }
+        if let Some(w) = settings.keyword_window {
+            windows = [w; 32];
+        }
         Detector {
             candidates: candidates::compile(),
-            keywords: Keywords::from_catalogue(catalogue),
+            keywords: Keywords::from_catalogue(catalogue, &settings.custom),
             max_window: windows.iter().copied().max().unwrap_or(0),
             windows,
             anti_window: catalogue.anti.window,
@@ -116,6 +129,7 @@ impl Detector {
         out: &mut Vec<Hit>,
     ) -> usize {
         let bytes = text.as_bytes();
+        let first_hit = out.len();
         let mut resume = until;
         // Keywords are searched lazily, only around candidates, and each
         // byte at most once (plus a small overlap): `scanned_to` is how far
@@ -185,6 +199,74 @@ impl Detector {
                 && self.settings.enabled & hit.ty.bit() != 0
             {
                 out.push(hit);
+            }
+        }
+        if !self.settings.custom.is_empty() && self.settings.enabled & DataType::Custom.bit() != 0 {
+            resume = resume.max(self.detect_custom(text, from, until, header_mask, scratch, out));
+            out[first_hit..].sort_by_key(|h| h.start);
+        }
+        resume
+    }
+
+    /// The custom detectors' pass over the same range; returns how far
+    /// their matches reach.
+    fn detect_custom(
+        &self,
+        text: &str,
+        from: usize,
+        until: usize,
+        header_mask: u32,
+        scratch: &mut Scratch,
+        out: &mut Vec<Hit>,
+    ) -> usize {
+        let bytes = text.as_bytes();
+        let mut resume = until;
+        for (i, c) in self.settings.custom.iter().enumerate() {
+            let bit = 1u32 << (custom::FIRST_BIT as usize + i);
+            let window = self.windows[custom::FIRST_BIT as usize + i];
+            let mut from = from;
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let tail = &text[from..];
+            for m in c.regex.find_iter(tail) {
+                let (start, end) = (from + m.start(), from + m.end());
+                if start >= until {
+                    break;
+                }
+                if start == end || !boundaries_ok(text, start, end) {
+                    continue;
+                }
+                resume = resume.max(end);
+                scratch.custom_keywords.clear();
+                self.keywords.find_in(
+                    bytes,
+                    start.saturating_sub(window + context::MAX_KEYWORD_BYTES),
+                    (end + window).min(bytes.len()),
+                    false,
+                    &mut scratch.custom_keywords,
+                );
+                let near =
+                    context::mask_near(&scratch.custom_keywords, start, end, &self.windows, window) & bit;
+                let (confidence, reason) = if near != 0 {
+                    (c.base.raised(), "pattern+keyword")
+                } else if header_mask & bit != 0 {
+                    (c.base.raised(), "pattern+column header")
+                } else if c.requires_keyword {
+                    continue;
+                } else {
+                    (c.base, "pattern")
+                };
+                out.push(Hit {
+                    ty: DataType::Custom,
+                    label: c.id,
+                    detail: c.name.clone(),
+                    confidence,
+                    reason,
+                    start,
+                    end,
+                    normalized: custom::normalize(&text[start..end]),
+                });
             }
         }
         resume

@@ -33,6 +33,8 @@ pub struct FindingRow {
     pub column_name: Option<String>,
     /// Type.
     pub ty: DataType,
+    /// The `type` column: the type's name, or a custom detector's id.
+    pub type_label: &'static str,
     /// Variant and reasons.
     pub detail: String,
     /// What the confidence rests on (`checksum+keyword`, `format`…).
@@ -137,6 +139,9 @@ pub struct Totals {
     pub inner_files_not_checked: u64,
     /// Findings per type.
     pub findings_by_type: BTreeMap<DataType, u64>,
+    /// Findings of each custom detector, by id (also counted under
+    /// `DataType::Custom` in `findings_by_type`).
+    pub custom_findings: BTreeMap<&'static str, u64>,
     /// Findings per confidence.
     pub findings_by_confidence: BTreeMap<Confidence, u64>,
 }
@@ -161,12 +166,17 @@ impl Totals {
 struct Counts {
     per_type: [u64; DataType::ALL.len()],
     highest: Option<Confidence>,
+    /// Ids of the custom detectors that found something here.
+    custom: Vec<&'static str>,
 }
 
 impl Counts {
-    fn add(&mut self, ty: DataType, c: Confidence) {
-        self.per_type[ty.index()] += 1;
-        self.highest = self.highest.max(Some(c));
+    fn add(&mut self, row: &FindingRow) {
+        self.per_type[row.ty.index()] += 1;
+        self.highest = self.highest.max(Some(row.confidence));
+        if row.ty == DataType::Custom && !self.custom.contains(&row.type_label) {
+            self.custom.push(row.type_label);
+        }
     }
     fn total(&self) -> u64 {
         self.per_type.iter().sum()
@@ -304,18 +314,21 @@ impl Sink {
     fn finding(&mut self, row: FindingRow) -> Result<()> {
         let (file_type, size, modified) = (row.file_type, row.file_size, row.file_modified);
         let counts = self.pending.entry(row.path.clone()).or_default();
-        counts.file.add(row.ty, row.confidence);
+        counts.file.add(&row);
         if let Some(col) = &row.column_name {
             match counts.columns.get_mut(col) {
-                Some(c) => c.add(row.ty, row.confidence),
+                Some(c) => c.add(&row),
                 None => {
                     let mut c = Counts::default();
-                    c.add(row.ty, row.confidence);
+                    c.add(&row);
                     counts.columns.insert(col.clone(), c);
                 }
             }
         }
         *self.totals.findings_by_type.entry(row.ty).or_default() += 1;
+        if row.ty == DataType::Custom {
+            *self.totals.custom_findings.entry(row.type_label).or_default() += 1;
+        }
         *self
             .totals
             .findings_by_confidence
@@ -328,7 +341,7 @@ impl Sink {
             Cell::from(row.location),
             Cell::from(row.line),
             Cell::from(row.column_name),
-            Cell::from(row.ty.as_str()),
+            Cell::from(row.type_label),
             Cell::from(row.detail),
             Cell::from(row.reason),
             Cell::from(row.confidence.as_str()),
@@ -347,8 +360,9 @@ impl Sink {
         let summary = column.and_then(|c| r.columns.iter().find(|(n, _)| n == c).map(|(_, s)| s));
         let types: Vec<&str> = DataType::ALL
             .iter()
-            .filter(|t| counts.per_type[t.index()] > 0)
+            .filter(|&&t| counts.per_type[t.index()] > 0 && t != DataType::Custom)
             .map(|t| t.as_str())
+            .chain(counts.custom.iter().copied())
             .collect();
         let mut cells = vec![
             Cell::from(self.scan_id.as_str()),
