@@ -64,9 +64,13 @@ struct Entry {
 /// The resolved allow list.
 #[derive(Debug, Clone, Default)]
 pub struct Allow {
+    /// The `values` entries first, then `paths`, then rules.
     entries: Vec<Entry>,
-    /// Value hash → entry index, for `values` (looked up per finding).
+    /// Value hash → entry index, for `values` (looked up per finding
+    /// instead of scanning them).
     by_value: HashMap<String, usize>,
+    /// Index of the first entry after the `values` ones.
+    scan_from: usize,
 }
 
 impl Allow {
@@ -75,14 +79,15 @@ impl Allow {
         let mut allow = Allow::default();
         for v in &syntax.values {
             let hash = check_hash(v).map_err(|e| format!("[allow] values: {e}"))?;
-            allow.by_value.insert(hash.clone(), allow.entries.len());
             allow.entries.push(Entry {
                 label: format!("value {}…", &hash[..12]),
                 ty: None,
                 path: None,
-                value: Some(hash),
+                value: None,
             });
+            allow.by_value.insert(hash, allow.entries.len() - 1);
         }
+        allow.scan_from = allow.entries.len();
         for p in &syntax.paths {
             allow.entries.push(Entry {
                 label: format!("path {p}"),
@@ -150,12 +155,14 @@ impl Allow {
         if let Some(&i) = self.by_value.get(hash) {
             return Some(i);
         }
-        self.entries.iter().position(|e| {
-            (e.path.is_some() || e.ty.is_some())
-                && e.ty.is_none_or(|t| t == ty)
-                && e.path.as_ref().is_none_or(|g| g.is_match(path))
-                && e.value.as_deref().is_none_or(|v| v == hash)
-        })
+        self.entries[self.scan_from..]
+            .iter()
+            .position(|e| {
+                e.ty.is_none_or(|t| t == ty)
+                    && e.path.as_ref().is_none_or(|g| g.is_match(path))
+                    && e.value.as_deref().is_none_or(|v| v == hash)
+            })
+            .map(|i| self.scan_from + i)
     }
 }
 
@@ -272,6 +279,15 @@ mod tests {
         assert_eq!(a.matches("hr/switchboard/list.txt", DataType::Email, "00"), None);
         assert_eq!(a.matches("x/y.txt", DataType::Email, "00"), None);
         assert_eq!(a.labels()[2], "rule 1 (type=phone, path=**/switchboard/**)");
+        // A rule may name only a value (here: twice the same value in
+        // `values` does not shift the rules).
+        let b = allow(&format!(
+            "values = [\"{H}\", \"{H}\"]\n[[rule]]\nvalue = \"{}\"\n",
+            "ab".repeat(32)
+        ))
+        .unwrap();
+        assert_eq!(b.matches("x", DataType::Email, &"ab".repeat(32)), Some(2));
+        assert_eq!(b.matches("x", DataType::Email, "00"), None);
     }
 
     #[test]
