@@ -192,45 +192,35 @@ impl Profile {
                 custom.len()
             )));
         }
-        // A detector id: a built-in type's bit, or a custom detector's
-        // index (marked by `Err`) for the custom list.
-        let detector = |key: &str, id: &String| -> Result<std::result::Result<u32, usize>> {
-            if let Some(d) = catalogue.get(id) {
-                return Ok(Ok(d.ty().bit()));
-            }
-            if let Some(i) = custom.iter().position(|c| c.id == id) {
-                return Ok(Err(i));
-            }
-            let customs: String = custom.iter().map(|c| format!(", {}", c.id)).collect();
-            Err(fail(format!(
-                "[detect] {key}: unknown detector {id:?}; known detectors: {}{customs} (see `datakart detectors`)",
-                catalogue.ids()
-            )))
-        };
-        let all = DataType::ALL.iter().fold(0u32, |m, t| m | t.bit());
-        let (mut enabled_types, mut custom_on) = if syntax.detect.enable.is_empty() {
-            (all, vec![true; custom.len()])
-        } else {
-            let (mut m, mut on) = (DataType::Custom.bit(), vec![false; custom.len()]);
-            for id in &syntax.detect.enable {
-                match detector("enable", id)? {
-                    Ok(bit) => m |= bit,
-                    Err(i) => on[i] = true,
-                }
-            }
-            (m, on)
-        };
-        for id in &syntax.detect.disable {
-            match detector("disable", id)? {
-                Ok(bit) => enabled_types &= !bit,
-                Err(i) => custom_on[i] = false,
+        // Every id in enable/disable must name a detector; then a detector
+        // runs when `enable` is empty or names it, and `disable` does not.
+        for (key, ids) in [
+            ("enable", &syntax.detect.enable),
+            ("disable", &syntax.detect.disable),
+        ] {
+            if let Some(id) = ids
+                .iter()
+                .find(|id| catalogue.get(id).is_none() && !custom.iter().any(|c| c.id == id.as_str()))
+            {
+                let customs: String = custom.iter().map(|c| format!(", {}", c.id)).collect();
+                return Err(fail(format!(
+                    "[detect] {key}: unknown detector {id:?}; known detectors: {}{customs} (see `datakart detectors`)",
+                    catalogue.ids()
+                )));
             }
         }
-        let custom: Vec<CustomDetector> = custom
-            .into_iter()
-            .zip(custom_on)
-            .filter_map(|(c, on)| on.then_some(c))
-            .collect();
+        let on = |id: &str| {
+            let named = |ids: &[String]| ids.iter().any(|i| i == id);
+            (syntax.detect.enable.is_empty() || named(&syntax.detect.enable))
+                && !named(&syntax.detect.disable)
+        };
+        // Custom detectors are switched one by one through their list.
+        let enabled_types = catalogue
+            .detectors
+            .iter()
+            .filter(|d| on(&d.id))
+            .fold(DataType::Custom.bit(), |m, d| m | d.ty().bit());
+        custom.retain(|c| on(c.id));
         check_examples(&custom).map_err(fail)?;
         let phone_country = match &syntax.detect.phone_country {
             None => Country::No,

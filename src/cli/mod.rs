@@ -82,14 +82,7 @@ fn run_detectors(args: DetectorsArgs) -> anyhow::Result<()> {
         println!("    shape       {}", d.shape);
         println!("    validation  {}", d.validator);
         println!("    confidence  {}", d.confidence);
-        println!(
-            "    keywords    within {} characters: {}",
-            d.window,
-            d.keywords.join(", ")
-        );
-        println!("    examples    {}", d.examples.join(" | "));
-        println!("    not found   {}", d.negative_examples.join(" | "));
-        println!();
+        print_context_and_examples(d.window, &d.keywords, &d.examples, &d.negative_examples);
     }
     for c in &custom {
         println!("{}  {} (custom, from the profile)", c.id, c.name);
@@ -103,14 +96,7 @@ fn run_detectors(args: DetectorsArgs) -> anyhow::Result<()> {
                 ""
             }
         );
-        println!(
-            "    keywords    within {} characters: {}",
-            c.window,
-            c.keywords.join(", ")
-        );
-        println!("    examples    {}", c.examples.join(" | "));
-        println!("    not found   {}", c.negative_examples.join(" | "));
-        println!();
+        print_context_and_examples(c.window, &c.keywords, &c.examples, &c.negative_examples);
     }
     println!(
         "anti-keywords (within {} bytes before a value): {}",
@@ -118,6 +104,17 @@ fn run_detectors(args: DetectorsArgs) -> anyhow::Result<()> {
         catalogue.anti.keywords.join(", ")
     );
     Ok(())
+}
+
+/// The lines every detector listing ends with.
+fn print_context_and_examples(window: usize, keywords: &[String], examples: &[String], negatives: &[String]) {
+    println!(
+        "    keywords    within {window} characters: {}",
+        keywords.join(", ")
+    );
+    println!("    examples    {}", examples.join(" | "));
+    println!("    not found   {}", negatives.join(" | "));
+    println!();
 }
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<()> {

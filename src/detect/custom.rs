@@ -20,7 +20,7 @@
 //! found (with the bracketed value as the finding), or a negative example
 //! is found: the examples are the detector's specification.
 
-use super::catalogue::example_value;
+use super::catalogue::{example_value, verify_examples};
 use crate::model::Confidence;
 use regex::Regex;
 use serde::Deserialize;
@@ -143,34 +143,19 @@ impl CustomDetector {
 }
 
 /// Checks every custom detector's examples against the full detector
-/// (built-in detectors included, as in a scan): each example's bracketed
-/// value must be reported with the detector's id, and no negative example
-/// may be. The error names the detector and the example.
+/// (built-in detectors included, as in a scan), with
+/// [`verify_examples`]. The error names the detector and the example.
 pub fn check_examples(custom: &[CustomDetector]) -> Result<(), String> {
+    if custom.is_empty() {
+        return Ok(());
+    }
     let detector = super::Detector::new(super::DetectorSettings {
         custom: custom.to_vec(),
         ..super::DetectorSettings::default()
     });
-    let mut scratch = super::Scratch::default();
     for c in custom {
-        let at = format!("[[detect.custom]] {:?}", c.id);
-        for e in &c.examples {
-            let (text, value) = example_value(e).expect("checked when compiled");
-            let mut hits = Vec::new();
-            detector.detect(&text, 0, text.len(), 0, &mut scratch, &mut hits);
-            if !hits.iter().any(|h| h.label == c.id && (h.start..h.end) == value) {
-                return Err(format!(
-                    "{at}: example {e:?} is not found (the pattern, its word boundaries or requires_keyword keep it out)"
-                ));
-            }
-        }
-        for e in &c.negative_examples {
-            let mut hits = Vec::new();
-            detector.detect(e, 0, e.len(), 0, &mut scratch, &mut hits);
-            if hits.iter().any(|h| h.label == c.id) {
-                return Err(format!("{at}: negative example {e:?} is found"));
-            }
-        }
+        verify_examples(&detector, c.id, &c.examples, &c.negative_examples)
+            .map_err(|e| format!("[[detect.custom]] {:?}: {e}", c.id))?;
     }
     Ok(())
 }

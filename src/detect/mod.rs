@@ -221,14 +221,15 @@ impl Detector {
     ) -> usize {
         let bytes = text.as_bytes();
         let mut resume = until;
+        // A chunked reader's `from` may fall inside a character.
+        let mut from = from;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let tail = &text[from..];
         for (i, c) in self.settings.custom.iter().enumerate() {
             let bit = 1u32 << (custom::FIRST_BIT as usize + i);
             let window = self.windows[custom::FIRST_BIT as usize + i];
-            let mut from = from;
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
-            let tail = &text[from..];
             for m in c.regex.find_iter(tail) {
                 let (start, end) = (from + m.start(), from + m.end());
                 if start >= until {

@@ -3,9 +3,9 @@
 //! the detector's type. `datakart detectors` lists the catalogue.
 
 use crate::util::{Tree, datakart};
-use datakart::detect::catalogue::{Catalogue, example_value};
+use datakart::detect::catalogue::{Catalogue, verify_examples};
 use datakart::detect::validate::date::Ymd;
-use datakart::detect::{Detector, DetectorSettings, Scratch};
+use datakart::detect::{Detector, DetectorSettings};
 
 #[test]
 fn every_example_is_found_and_no_negative_example_is() {
@@ -13,31 +13,17 @@ fn every_example_is_found_and_no_negative_example_is() {
         today: Ymd::new(2026, 11, 22).unwrap(),
         ..DetectorSettings::default()
     });
-    let mut scratch = Scratch::default();
-    let mut wrong = Vec::new();
     let mut checked = 0;
+    let mut wrong = Vec::new();
     for d in &Catalogue::builtin().detectors {
         assert!(
             d.examples.len() >= 2 && d.negative_examples.len() >= 2,
             "{}",
             d.id
         );
-        for example in &d.examples {
-            let (text, value) = example_value(example).unwrap();
-            let mut hits = Vec::new();
-            detector.detect(&text, 0, text.len(), 0, &mut scratch, &mut hits);
-            if !hits.iter().any(|h| h.ty == d.ty() && (h.start..h.end) == value) {
-                wrong.push(format!("{}: {example:?} not found, hits {hits:?}", d.id));
-            }
-            checked += 1;
-        }
-        for text in &d.negative_examples {
-            let mut hits = Vec::new();
-            detector.detect(text, 0, text.len(), 0, &mut scratch, &mut hits);
-            if hits.iter().any(|h| h.ty == d.ty()) {
-                wrong.push(format!("{}: negative {text:?} reported, hits {hits:?}", d.id));
-            }
-            checked += 1;
+        match verify_examples(&detector, &d.type_id, &d.examples, &d.negative_examples) {
+            Ok(n) => checked += n,
+            Err(e) => wrong.push(format!("{}: {e}", d.id)),
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
@@ -203,8 +189,8 @@ fn custom_detectors_from_the_profile_find_company_ids() {
 #[test]
 fn a_custom_detector_that_contradicts_its_examples_is_refused() {
     let t = Tree::new();
-    let check = |body: &str, expected: &str| {
-        let p = t.write("bad.toml", format!("[[detect.custom]]\nid = \"x_id\"\n{body}"));
+    let check_id = |id: &str, body: &str, expected: &str| {
+        let p = t.write("bad.toml", format!("[[detect.custom]]\nid = \"{id}\"\n{body}"));
         let out = datakart(t.path())
             .args(["scan", "--profile", p.to_str().unwrap(), "--out"])
             .arg(t.path().join("out"))
@@ -215,6 +201,7 @@ fn a_custom_detector_that_contradicts_its_examples_is_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expected), "{body}: {err}");
     };
+    let check = |body: &str, expected: &str| check_id("x_id", body, expected);
     check(
         "pattern = 'X[0-9'\nexamples = [\"[X1]\"]\n",
         "[[detect.custom]] \"x_id\": pattern:",
@@ -228,15 +215,9 @@ fn a_custom_detector_that_contradicts_its_examples_is_refused() {
         "negative example \"X999\" is found",
     );
     check("pattern = 'X[0-9]{3}'\nexamples = [\"X123\"]\n", "has no [value]");
-    let p = t.write(
-        "dup.toml",
-        "[[detect.custom]]\nid = \"email\"\npattern = 'X[0-9]'\nexamples = [\"[X1]\"]\n",
+    check_id(
+        "email",
+        "pattern = 'X[0-9]'\nexamples = [\"[X1]\"]\n",
+        "id is already used",
     );
-    let out = datakart(t.path())
-        .args(["scan", "--profile", p.to_str().unwrap(), "--out"])
-        .arg(t.path().join("out"))
-        .arg(t.path())
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("id is already used"));
 }
