@@ -48,16 +48,25 @@ pub trait Finding {
 /// A cell no validator accepted, held until its column's verdict: its
 /// text, and a row at its location that the caller's `finalize` turns into
 /// a finding of the column's type when the text has that type's shape.
-pub struct LookAlike<R> {
-    /// The text of the cell.
-    pub text: String,
-    /// A row at the cell's location (type and value still to be set).
-    pub template: R,
+struct LookAlike<R> {
+    text: String,
+    template: R,
 }
 
 /// Turns a look-alike's template into a finding: (row, type, normalised
 /// value) → row. The caller owns masking, hashing and the reason text.
 pub type Finalize<'f, R> = &'f mut dyn FnMut(R, DataType, String) -> R;
+
+/// One value of a structured file, as the classifier sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct CellText<'a> {
+    /// The column's name (header).
+    pub column: &'a str,
+    /// The value's text.
+    pub text: &'a str,
+    /// Types the header names (bit per type), from the keyword lists.
+    pub header_mask: u32,
+}
 
 /// What a column holds, for the data map.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,21 +139,25 @@ impl<R> Default for ColumnBook<R> {
 }
 
 impl<R: Finding> ColumnBook<R> {
-    /// Records one non-empty cell of `column` (whose header names the types
-    /// in `header_mask`) with the findings detection made in it, and
-    /// returns what to emit now: nothing while the column is sampled, the
-    /// held rows when the sample completes, the cell's (adjusted) findings
-    /// afterwards. `look_alike` is asked for the cell's text and row maker
-    /// only when needed.
+    /// Records one non-empty cell and the findings detection made in it.
+    /// Emits into `out` what is due now: nothing while the column is
+    /// sampled, the held rows when the sample completes, the cell's
+    /// (adjusted) findings afterwards. `template` makes a row at the cell's
+    /// location, asked for only when the cell is a look-alike to hold or
+    /// report.
     pub fn cell(
         &mut self,
-        column: &str,
-        header_mask: u32,
+        cell: CellText<'_>,
         rows: &mut Vec<R>,
-        look_alike: impl FnOnce() -> LookAlike<R>,
+        template: impl FnOnce() -> R,
         finalize: Finalize<'_, R>,
         out: &mut Vec<R>,
     ) {
+        let CellText {
+            column,
+            text,
+            header_mask,
+        } = cell;
         if !self.columns.contains_key(column) {
             if self.columns.len() >= MAX_COLUMNS {
                 out.append(rows);
@@ -173,11 +186,11 @@ impl<R: Finding> ColumnBook<R> {
         }
         match col.verdict {
             None => {
-                if rows.is_empty() {
-                    let candidate = look_alike();
-                    if looks_like_any(&candidate.text) {
-                        col.look_alikes.push(candidate);
-                    }
+                if rows.is_empty() && looks_like_any(text) {
+                    col.look_alikes.push(LookAlike {
+                        text: text.to_string(),
+                        template: template(),
+                    });
                 }
                 col.held.append(rows);
                 if col.values >= SAMPLE {
@@ -190,11 +203,9 @@ impl<R: Finding> ColumnBook<R> {
                 apply(col, verdict, rows);
                 if rows.is_empty()
                     && let Verdict::Dominant(ty) = verdict
+                    && let Some(v) = shape(ty, text)
                 {
-                    let candidate = look_alike();
-                    if let Some(v) = shape(ty, &candidate.text) {
-                        out.push(finalize(candidate.template, ty, v));
-                    }
+                    out.push(finalize(template(), ty, v));
                 }
                 out.append(rows);
             }
@@ -338,17 +349,12 @@ mod tests {
                 low: false,
             };
             let mut rows: Vec<Row> = ty.map(row).into_iter().collect();
-            book.cell(
-                "c",
-                header,
-                &mut rows,
-                || LookAlike {
-                    text: text.to_string(),
-                    template: row(DataType::Email),
-                },
-                &mut low,
-                &mut out,
-            );
+            let cell = CellText {
+                column: "c",
+                text,
+                header_mask: header,
+            };
+            book.cell(cell, &mut rows, || row(DataType::Email), &mut low, &mut out);
         }
         out
     }

@@ -828,14 +828,15 @@ impl UnitSink for FileCtx<'_, '_> {
                 let template = || {
                     let mut row = place.row_at(unit.origin, 0);
                     row.value = reveal.then(|| unit.text.trim().to_string());
-                    columns::LookAlike {
-                        text: unit.text.to_string(),
-                        template: row,
-                    }
+                    row
+                };
+                let cell = columns::CellText {
+                    column,
+                    text: unit.text,
+                    header_mask,
                 };
                 columns.cell(
-                    column,
-                    header_mask,
+                    cell,
                     &mut rows,
                     template,
                     &mut |row, ty, v| look_alike_finding(hasher, row, ty, v),
