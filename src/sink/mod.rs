@@ -97,7 +97,7 @@ pub struct FileRecord {
     /// disk: listed in every output under its `outer!inner` path, counted
     /// apart from the files the walk found.
     pub member: bool,
-    /// Column classification of structured data, by column name.
+    /// Column classification of structured data, sorted by column name.
     pub columns: Vec<(String, crate::columns::Summary)>,
 }
 
@@ -357,7 +357,10 @@ impl Sink {
     }
 
     fn data_map_row(&mut self, r: &FileRecord, column: Option<&str>, counts: &Counts) -> Result<()> {
-        let summary = column.and_then(|c| r.columns.iter().find(|(n, _)| n == c).map(|(_, s)| s));
+        let summary = column.and_then(|c| {
+            let i = r.columns.binary_search_by(|(n, _)| n.as_str().cmp(c)).ok()?;
+            Some(&r.columns[i].1)
+        });
         let types: Vec<&str> = DataType::ALL
             .iter()
             .filter(|&&t| counts.per_type[t.index()] > 0 && t != DataType::Custom)
