@@ -213,7 +213,8 @@ impl<R: Finding> ColumnBook<R> {
     }
 
     /// Ends the file: gives a verdict to columns still being sampled,
-    /// emits what they held, and returns each column's summary.
+    /// emits what they held, and returns each column's summary, sorted by
+    /// column name.
     pub fn finish(&mut self, finalize: Finalize<'_, R>, out: &mut Vec<R>) -> Vec<(String, Summary)> {
         let mut summaries = Vec::with_capacity(self.columns.len());
         for (name, mut col) in self.columns.drain() {
