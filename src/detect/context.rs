@@ -211,6 +211,7 @@ mod tests {
         let k = Keywords::builtin();
         assert_ne!(k.header_mask("kundeepost") & DataType::Email.bit(), 0);
         assert_ne!(k.header_mask("ordrenr") & ANTI, 0);
+        assert_ne!(k.header_mask("invoice_id") & ANTI, 0);
         assert_eq!(k.header_mask("beløp"), 0);
     }
 
