@@ -116,10 +116,12 @@ impl<R> Column<R> {
         }
     }
 
-    /// Whether `ty` is a chance hit here: enough values seen, few of them
-    /// valid as `ty`, and the header does not name it.
+    /// Whether `ty` is a chance hit here: a type random digits can pass,
+    /// enough values seen, few of them valid as `ty`, and the header does
+    /// not name it.
     fn rare(&self, ty: DataType) -> bool {
-        self.values >= RARE_MIN
+        ty.chance_valid()
+            && self.values >= RARE_MIN
             && (self.valid[ty.index()] as f64 / self.values as f64) < RARE
             && self.header & ty.bit() == 0
     }
@@ -299,7 +301,13 @@ pub fn shape(ty: DataType, text: &str) -> Option<String> {
                 && b[2..].iter().all(u8::is_ascii_alphanumeric)
         }
         DataType::Email => t.matches('@').count() == 1 && !t.contains(char::is_whitespace),
-        DataType::Ipv4 | DataType::Ipv6 | DataType::OrgNumber | DataType::Custom => false,
+        DataType::Ipv4
+        | DataType::Ipv6
+        | DataType::OrgNumber
+        | DataType::PersonName
+        | DataType::PostalAddress
+        | DataType::SpecialCategory
+        | DataType::Custom => false,
     };
     if !ok {
         return None;

@@ -37,13 +37,20 @@ pub enum DataType {
     /// Nordic organisation number or VAT number: a company, not a person;
     /// reported for context, never counted as personal data.
     OrgNumber,
+    /// A person's full name (lexicon, salutation or label, column header).
+    PersonName,
+    /// A street address with house number, optionally postal code and town.
+    PostalAddress,
+    /// Text revealing a special category of personal data (GDPR art. 9) or
+    /// a criminal offence (art. 10); the finding's subtype says which.
+    SpecialCategory,
     /// A profile's custom detector; the row's type label is its id.
     Custom,
 }
 
 impl DataType {
     /// Every type, in output column order.
-    pub const ALL: [DataType; 13] = [
+    pub const ALL: [DataType; 16] = [
         DataType::Email,
         DataType::Phone,
         DataType::NoFnr,
@@ -56,6 +63,9 @@ impl DataType {
         DataType::Ipv4,
         DataType::Ipv6,
         DataType::OrgNumber,
+        DataType::PersonName,
+        DataType::PostalAddress,
+        DataType::SpecialCategory,
         DataType::Custom,
     ];
 
@@ -74,6 +84,9 @@ impl DataType {
             DataType::Ipv4 => "ipv4",
             DataType::Ipv6 => "ipv6",
             DataType::OrgNumber => "org_number",
+            DataType::PersonName => "person_name",
+            DataType::PostalAddress => "postal_address",
+            DataType::SpecialCategory => "special_category",
             DataType::Custom => "custom",
         }
     }
@@ -88,6 +101,17 @@ impl DataType {
     /// counted as personal data.
     pub fn personal(self) -> bool {
         self != DataType::OrgNumber
+    }
+
+    /// Whether a value can pass this type's checks by chance (a number
+    /// that happens to validate): true for identifiers, false for e-mail
+    /// addresses and the word-level types (names, addresses, special
+    /// categories), which are never demoted as rare in their column.
+    pub fn chance_valid(self) -> bool {
+        !matches!(
+            self,
+            DataType::Email | DataType::PersonName | DataType::PostalAddress | DataType::SpecialCategory
+        )
     }
 
     /// Position in [`DataType::ALL`], for per-type counters.

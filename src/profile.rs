@@ -304,7 +304,7 @@ mod tests {
     fn embedded_default_enables_everything() {
         let p = Profile::embedded_default();
         assert_eq!(p.name, "default");
-        assert_eq!(p.enabled_types.count_ones(), 13);
+        assert_eq!(p.enabled_types.count_ones(), DataType::ALL.len() as u32);
         assert_eq!(p.sha256.len(), 64);
     }
 

@@ -510,6 +510,7 @@ impl Place<'_> {
             line,
             ty: DataType::Email,
             type_label: "",
+            subtype: "",
             detail: String::new(),
             reason: "",
             confidence: Confidence::Low,
@@ -797,6 +798,7 @@ impl UnitSink for FileCtx<'_, '_> {
             let mut row = frame.place().row_at(unit.origin, newlines);
             row.ty = hit.ty;
             row.type_label = hit.label;
+            row.subtype = hit.subtype;
             row.detail.clone_from(&hit.detail);
             row.reason = hit.reason;
             row.confidence = hit.confidence;

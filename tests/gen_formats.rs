@@ -259,6 +259,10 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "sheet Ansatte!C3".into(), "email", &b.email);
         m.plant(path, "sheet Ansatte!B4".into(), "no_fnr", &fnr_zero);
         m.plant(path, "sheet Danmark!B2".into(), "dk_cpr", &cpr_zero);
+        for (cell, p) in [("Ansatte!A2", &a), ("Ansatte!A3", &b), ("Danmark!A2", &dk)] {
+            let name = format!("{} {}", p.first, p.last);
+            m.plant(path, format!("sheet {cell}"), "person_name", &name);
+        }
     }
     // OpenDocument spreadsheet: Swedish and Finnish staff, a number cell.
     {
@@ -297,6 +301,10 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "sheet Personal!B3".into(), "fi_hetu", &fi.id);
         m.plant(path, "sheet Personal!C3".into(), "phone", &fi.phone);
         m.plant(path, "sheet Personal!B4".into(), "no_fnr", &no.id);
+        for (cell, p) in [("A2", &se), ("A3", &fi), ("A4", &no)] {
+            let name = format!("{} {}", p.first, p.last);
+            m.plant(path, format!("sheet Personal!{cell}"), "person_name", &name);
+        }
     }
     // Word document: body paragraphs, a table, a header and a comment.
     {
@@ -344,6 +352,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             ]),
         );
         m.plant(path, "paragraph 3".into(), "no_fnr", &p.id);
+        m.plant(
+            path,
+            "paragraph 2".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
         m.plant(path, "paragraph 5".into(), "email", &p.email);
         m.plant(path, "header 1 paragraph 1".into(), "phone", &boss.phone);
         m.plant(path, "comments paragraph 1".into(), "email", &boss.email);
@@ -401,6 +415,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         );
         write(root, path, &odf("application/vnd.oasis.opendocument.text", &body));
         m.plant(path, "paragraph 3".into(), "fi_hetu", &p.id);
+        m.plant(
+            path,
+            "paragraph 2".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
         m.plant(path, "paragraph 3".into(), "phone", &p.phone);
         let path = "salg/lansering.odp";
         let q = person(r, "NO");
@@ -433,6 +453,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         write(root, path, &bytes);
         m.plant(path, "page 2".into(), "no_fnr", &p.id);
         m.plant(path, "page 2".into(), "iban", &spaced(&p.iban));
+        m.plant(
+            path,
+            "page 2".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
         write(root, "misc/skannet-kontrakt.pdf", &pdf(&[vec![]]));
         bytes
     };
@@ -446,6 +472,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             a.first, a.last, a.email, a.phone
         );
         m.plant(path, "message 1, header From".into(), "email", &a.email);
+        m.plant(
+            path,
+            "message 1, header From".into(),
+            "person_name",
+            &format!("{} {}", a.first, a.last),
+        );
         for n in 1..=3 {
             m.plant(
                 path,
@@ -466,6 +498,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         let csv_path = format!("{path}!message 2!kunder.csv");
         m.plant(&csv_path, "row 1, column epost".into(), "email", &b.email);
         m.plant(&csv_path, "row 1, column cpr".into(), "dk_cpr", &b.id);
+        m.plant(
+            &csv_path,
+            "row 1, column navn".into(),
+            "person_name",
+            &format!("{} {}", b.first, b.last),
+        );
         // The attached pay slip is the same PDF as above.
         let pdf_path = format!("{path}!message 2!lonnsslipp.pdf");
         let slip_rows: Vec<[String; 4]> =
@@ -499,6 +537,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             root,
             path,
             &zip_of(&[("2023/kunder.csv", csv.into_bytes()), ("2023/gammelt.zip", inner)]),
+        );
+        m.plant(
+            &format!("{path}!2023/kunder.csv"),
+            "row 1, column navn".into(),
+            "person_name",
+            &format!("{} {}", a.first, a.last),
         );
         m.plant(
             &format!("{path}!2023/kunder.csv"),
@@ -567,6 +611,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             m.plant(path, format!("table kunder.epost row {row}"), "email", &p.email);
             m.plant(path, format!("table kunder.fnr row {row}"), "no_fnr", &p.id);
             m.plant(path, format!("table kunder.kort row {row}"), "payment_card", &c);
+            m.plant(
+                path,
+                format!("table kunder.navn row {row}"),
+                "person_name",
+                &format!("{} {}", p.first, p.last),
+            );
         }
     }
     // Parquet: a customer export with strings and an integer column.
@@ -587,6 +637,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             .finish(&mut df)
             .unwrap();
         for (i, p) in people.iter().enumerate() {
+            m.plant(
+                path,
+                format!("table kunder.namn row {}", i + 1),
+                "person_name",
+                &format!("{} {}", p.first, p.last),
+            );
             m.plant(
                 path,
                 format!("table kunder.epost row {}", i + 1),
@@ -639,6 +695,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         ]);
         write(root, path, &xlsx(&[("Lønn", sheet)]));
         m.plant(path, "sheet Lønn!B2".into(), "iban", &p.iban);
+        m.plant(
+            path,
+            "sheet Lønn!A2".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
     }
     // Binary workbooks: an xlsb with shared strings and a personnummer
     // stored as a number, and a legacy xls (BIFF8) with a fødselsnummer
@@ -671,6 +733,8 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "sheet Timer!C2".into(), "email", &a.email);
         m.plant(path, "sheet Timer!B3".into(), "no_fnr", &b.id);
         m.plant(path, "sheet Timer!C3".into(), "phone", &b.phone);
+        m.plant(path, "sheet Timer!A2".into(), "person_name", &a_name);
+        m.plant(path, "sheet Timer!A3".into(), "person_name", &b_name);
         let path = "hr/lonn-1998.xls";
         let c = person(r, "NO");
         let d = person(r, "DK");
@@ -694,6 +758,8 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "sheet Lønn!B2".into(), "no_fnr", &c.id);
         m.plant(path, "sheet Lønn!C2".into(), "iban", &c.iban);
         m.plant(path, "sheet Danmark!B2".into(), "dk_cpr", &d.id);
+        m.plant(path, "sheet Lønn!A2".into(), "person_name", &c_name);
+        m.plant(path, "sheet Danmark!A2".into(), "person_name", &d_name);
     }
     // Suppliers: organisation and VAT numbers of the four registers
     // (reported as org_number, not personal data), a contact person, and
@@ -715,6 +781,12 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         write(root, path, text.as_bytes());
         m.plant(path, "line 2".into(), "org_number", "988 077 917");
         m.plant(path, "line 2".into(), "email", &p.email);
+        m.plant(
+            path,
+            "line 2".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
         m.plant(path, "line 3".into(), "org_number", "NO 995 525 828 MVA");
         m.plant(path, "line 4".into(), "org_number", "13585628");
         m.plant(path, "line 5".into(), "org_number", "556036-0793");

@@ -285,6 +285,86 @@ fn person(r: &mut Rng, country: &str) -> Person {
     }
 }
 
+/// HR case notes in the five languages: names, addresses and special
+/// categories of personal data (health, trade union, criminal record),
+/// and a newsletter whose words are the same kinds but say nothing about
+/// anyone (nothing there may be reported).
+fn write_case_notes(root: &Path, m: &mut Manifest) {
+    let path = "hr/personalsaker.txt";
+    let mut d = Doc::new(path, m);
+    d.line("PERSONALSAKER (KONFIDENSIELT)").line("");
+    d.planted(
+        "Ingrid Solberg er sykmeldt fra 3. mars; fastlegen har påvist depresjon.",
+        &[
+            ("person_name", "Ingrid Solberg"),
+            ("special_category", "depresjon"),
+        ],
+    );
+    d.planted(
+        "Hun er medlem av Fagforbundet, og fagforeningskontingent trekkes i lønn.",
+        &[
+            ("special_category", "Fagforbundet"),
+            ("special_category", "fagforeningskontingent"),
+        ],
+    );
+    d.planted(
+        "Adresse: Kirkeveien 14B, 0368 Oslo",
+        &[("postal_address", "Kirkeveien 14B, 0368 Oslo")],
+    );
+    d.line("");
+    d.planted(
+        "Medarbejder Mette Kjær er sygemeldt med kræft efter besked fra lægen.",
+        &[("person_name", "Mette Kjær"), ("special_category", "kræft")],
+    );
+    d.planted(
+        "Bopæl: Vesterbrogade 12, 1620 København V",
+        &[("postal_address", "Vesterbrogade 12, 1620 København V")],
+    );
+    d.line("");
+    d.planted(
+        "Anställd Karin Lindberg är sjukskriven; läkaren misstänker utbrändhet.",
+        &[
+            ("person_name", "Karin Lindberg"),
+            ("special_category", "utbrändhet"),
+        ],
+    );
+    d.planted(
+        "Hon bor på Drottninggatan 71, 111 36 Stockholm.",
+        &[("postal_address", "Drottninggatan 71, 111 36 Stockholm")],
+    );
+    d.line("");
+    d.planted(
+        "Työntekijä Aino Virtanen on sairauslomalla, lääkärin mukaan masennus.",
+        &[("person_name", "Aino Virtanen"), ("special_category", "masennus")],
+    );
+    d.planted(
+        "Osoite: Mannerheimintie 12, 00100 Helsinki",
+        &[("postal_address", "Mannerheimintie 12, 00100 Helsinki")],
+    );
+    d.line("");
+    d.planted(
+        "Employee James Wilson was convicted of fraud in 2019.",
+        &[("person_name", "James Wilson"), ("special_category", "fraud")],
+    );
+    d.planted(
+        "Home address: 221B Baker Street, London.",
+        &[("postal_address", "221B Baker Street")],
+    );
+    write(root, path, d.text().as_bytes());
+
+    let path = "decoys/nyhetsbrev.txt";
+    let mut d = Doc::new(path, m);
+    d.line("NYHETSBREV FRA KUNDESERVICE").line("");
+    d.line("Kontoret holder kurs om helse, miljø og sikkerhet i desember.");
+    d.line("Kari Hansen AS og Nordea Bank er nye samarbeidspartnere.");
+    d.line("Per måned koster abonnementet 199 kroner.");
+    d.line("Dear Customer Service, thank you for the quick reply.");
+    d.line("Gate 5 er stengt; se kapittel 12 i håndboken.");
+    d.line("Fagforeningen inviterer alle ansatte til julebord.");
+    d.line("Ny forskning på kreft og diabetes presenteres i Bergen.");
+    write(root, path, d.text().as_bytes());
+}
+
 /// The manifest of planted values: (path, location, type, value).
 #[derive(Default)]
 struct Manifest(Vec<[String; 4]>);
@@ -352,14 +432,18 @@ fn main() {
         let p = person(&mut r, "NO");
         let mut d = Doc::new(path, &mut m);
         d.line("ARBEIDSAVTALE").line("");
-        d.line(format!("Arbeidstaker: {} {}", p.first, p.last));
+        let name = format!("{} {}", p.first, p.last);
+        d.planted(format!("Arbeidstaker: {name}"), &[("person_name", &name)]);
         if i == 2 {
             let dnr = fnr(&mut r, true);
             d.planted(format!("D-nummer: {dnr}"), &[("no_dnr", &dnr)]);
         } else {
             d.planted(format!("Fødselsnummer: {}", p.id), &[("no_fnr", &p.id)]);
         }
-        d.line("Adresse: Storgata 12, 0155 Oslo");
+        d.planted(
+            "Adresse: Storgata 12, 0155 Oslo",
+            &[("postal_address", "Storgata 12, 0155 Oslo")],
+        );
         d.planted(format!("Telefon: {}", p.phone), &[("phone", &p.phone)]);
         d.planted(format!("E-post: {}", p.email), &[("email", &p.email)]);
         let ib = spaced(&p.iban);
@@ -383,7 +467,8 @@ fn main() {
         let p = person(&mut r, "DK");
         let mut d = Doc::new(path, &mut m);
         d.line("ANSÆTTELSESKONTRAKT").line("");
-        d.line(format!("Medarbejder: {} {}", p.first, p.last));
+        let name = format!("{} {}", p.first, p.last);
+        d.planted(format!("Medarbejder: {name}"), &[("person_name", &name)]);
         d.planted(format!("CPR-nr.: {}", p.id), &[("dk_cpr", &p.id)]);
         d.planted(format!("Telefon: {}", p.phone), &[("phone", &p.phone)]);
         d.planted(format!("E-mail: {}", p.email), &[("email", &p.email)]);
@@ -402,7 +487,8 @@ fn main() {
         let p = person(&mut r, "SE");
         let mut d = Doc::new(path, &mut m);
         d.line("ANSTÄLLNINGSAVTAL").line("");
-        d.line(format!("Arbetstagare: {} {}", p.first, p.last));
+        let name = format!("{} {}", p.first, p.last);
+        d.planted(format!("Arbetstagare: {name}"), &[("person_name", &name)]);
         d.planted(format!("Personnummer: {}", p.id), &[("se_pnr", &p.id)]);
         d.planted(format!("Mobil: {}", p.phone), &[("phone", &p.phone)]);
         d.planted(format!("E-post: {}", p.email), &[("email", &p.email)]);
@@ -415,7 +501,8 @@ fn main() {
         let p = person(&mut r, "FI");
         let mut d = Doc::new(path, &mut m);
         d.line("TYÖSOPIMUS").line("");
-        d.line(format!("Työntekijä: {} {}", p.first, p.last));
+        let name = format!("{} {}", p.first, p.last);
+        d.planted(format!("Työntekijä: {name}"), &[("person_name", &name)]);
         d.planted(format!("Henkilötunnus: {}", p.id), &[("fi_hetu", &p.id)]);
         d.planted(format!("Puhelin: {}", p.phone), &[("phone", &p.phone)]);
         d.planted(format!("Sähköposti: {}", p.email), &[("email", &p.email)]);
@@ -427,7 +514,10 @@ fn main() {
     {
         let mut d = Doc::new("hr/uk/contract-summary.txt", &mut m);
         d.line("EMPLOYMENT CONTRACT SUMMARY").line("");
-        d.line("Employee: John Smith, London office");
+        d.planted(
+            "Employee: John Smith, London office",
+            &[("person_name", "John Smith")],
+        );
         d.planted("Phone: +44 20 7946 0958", &[("phone", "+44 20 7946 0958")]);
         d.planted(
             "Email: john.smith@example.co.uk",
@@ -457,6 +547,12 @@ fn main() {
                 1 + row % 28
             );
             m.plant(path, format!("row {row}, column epost"), "email", &p.email);
+            m.plant(
+                path,
+                format!("row {row}, column navn"),
+                "person_name",
+                &format!("{} {}", p.first, p.last),
+            );
             m.plant(path, format!("row {row}, column telefon"), "phone", &tel);
             m.plant(path, format!("row {row}, column fødselsnummer"), "no_fnr", &p.id);
         }
@@ -470,6 +566,12 @@ fn main() {
             let p = person(&mut r, "DK");
             let _ = writeln!(csv, "{} {},{},{},{}", p.first, p.last, p.email, p.phone, p.id);
             m.plant(path, format!("row {row}, column email"), "email", &p.email);
+            m.plant(
+                path,
+                format!("row {row}, column navn"),
+                "person_name",
+                &format!("{} {}", p.first, p.last),
+            );
             m.plant(path, format!("row {row}, column telefon"), "phone", &p.phone);
             m.plant(path, format!("row {row}, column cpr"), "dk_cpr", &p.id);
         }
@@ -489,6 +591,12 @@ fn main() {
         );
         m.plant(path, "header From".into(), "email", &p.email);
         m.plant(path, "header To".into(), "email", "kundeservice@nordlys.example");
+        m.plant(
+            path,
+            "header From".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
         m.plant(path, "body part 1 line 3".into(), "payment_card", &c);
         m.plant(path, "body part 1 line 4".into(), "phone", &p.phone);
         write(root, path, eml.as_bytes());
@@ -502,6 +610,12 @@ fn main() {
         );
         m.plant(path, "header From".into(), "email", &p.email);
         m.plant(path, "header To".into(), "email", "support@nordlys.example");
+        m.plant(
+            path,
+            "header From".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
         m.plant(path, "header Cc".into(), "email", "arende-kopia@example.se");
         m.plant(path, "body part 1 line 2".into(), "se_pnr", &p.id);
         m.plant(path, "body part 2 line 2".into(), "phone", &p.phone);
@@ -527,6 +641,12 @@ fn main() {
                 p.first, p.last, p.email, p.id
             ));
             m.plant(path, format!("table kunder.epost row {row}"), "email", &p.email);
+            m.plant(
+                path,
+                format!("table kunder.namn row {row}"),
+                "person_name",
+                &format!("{} O'{}", p.first, p.last),
+            );
             m.plant(
                 path,
                 format!("table kunder.personnummer row {row}"),
@@ -557,6 +677,12 @@ fn main() {
                 &p.email,
             );
             m.plant(path, format!("table asiakkaat.hetu row {row}"), "fi_hetu", &p.id);
+            m.plant(
+                path,
+                format!("table asiakkaat.nimi row {row}"),
+                "person_name",
+                &format!("{} {}", p.first, p.last),
+            );
             m.plant(
                 path,
                 format!("table asiakkaat.puhelin row {row}"),
@@ -615,6 +741,12 @@ fn main() {
                 p.phone
             );
             m.plant(path, format!("record {line} $.kunde.epost"), "email", &p.email);
+            m.plant(
+                path,
+                format!("record {line} $.kunde.navn"),
+                "person_name",
+                &format!("{} {}", p.first, p.last),
+            );
             m.plant(path, format!("record {line} $.kunde.telefon"), "phone", &p.phone);
         }
         write(root, path, out.as_bytes());
@@ -629,6 +761,12 @@ fn main() {
             p.first, p.last, p.id, p.email, p.phone
         );
         m.plant(path, "$.customer.fnr".into(), "no_fnr", &p.id);
+        m.plant(
+            path,
+            "$.customer.name".into(),
+            "person_name",
+            &format!("{} {}", p.first, p.last),
+        );
         m.plant(path, "$.customer.contacts[0].value".into(), "email", &p.email);
         m.plant(path, "$.customer.contacts[1].value".into(), "phone", &p.phone);
         m.plant(path, "$.customer.payment.iban".into(), "iban", &ib);
@@ -643,10 +781,11 @@ fn main() {
         let p = person(&mut r, "NO");
         let mut d = Doc::new(path, &mut m);
         d.line("Telefonnotat 14.11.2024").line("");
-        d.line(format!(
-            "Samtale med {} {} om endring av adresse.",
-            p.first, p.last
-        ));
+        let name = format!("{} {}", p.first, p.last);
+        d.planted(
+            format!("Samtale med {name} om endring av adresse."),
+            &[("person_name", &name)],
+        );
         d.planted(
             format!("Kunden oppga fødselsnummer {} og ny e-post {}.", p.id, p.email),
             &[("no_fnr", &p.id), ("email", &p.email)],
@@ -698,6 +837,7 @@ fn main() {
     }
 
     formats::write_formats(root, &mut r, &mut m);
+    write_case_notes(root, &mut m);
 
     // The manifest.
     let mut csv = String::from("path,location,type,value\n");

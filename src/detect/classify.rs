@@ -14,6 +14,9 @@ pub struct Hit {
     pub ty: DataType,
     /// The `type` column: the type's name, or a custom detector's id.
     pub label: &'static str,
+    /// The `subtype` column: a special category's kind (`health`…), else
+    /// empty.
+    pub subtype: &'static str,
     /// The variant (`d-number`, `synthetic`, `visa`, `NO`…), `; `-joined.
     pub detail: String,
     /// How sure the finding is.
@@ -144,6 +147,7 @@ pub fn classify(span: &[u8], start: usize, ctx: &Context) -> Option<Hit> {
     Some(Hit {
         ty: best.ty,
         label: best.ty.as_str(),
+        subtype: "",
         detail: detail.join("; "),
         confidence,
         reason,

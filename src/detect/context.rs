@@ -17,13 +17,7 @@ pub const ANTI: u32 = 1 << 31;
 /// of the types whose detectors list it, plus [`ANTI`] for anti-keywords.
 fn keyword_table(catalogue: &Catalogue, custom: &[CustomDetector]) -> Vec<(String, u32)> {
     let mut table: Vec<(String, u32)> = Vec::new();
-    let mut add = |word: &str, mask: u32| {
-        let word = word.to_lowercase();
-        match table.iter_mut().find(|(w, _)| *w == word) {
-            Some((_, m)) => *m |= mask,
-            None => table.push((word, mask)),
-        }
-    };
+    let mut add = |word: &str, mask: u32| add_word(&mut table, word, mask);
     for d in &catalogue.detectors {
         for k in &d.keywords {
             add(k, d.ty().bit());
@@ -38,6 +32,16 @@ fn keyword_table(catalogue: &Catalogue, custom: &[CustomDetector]) -> Vec<(Strin
         add(k, ANTI);
     }
     table
+}
+
+/// Adds `word` (lower-cased) with `mask` to a keyword table, or ORs the
+/// mask into the entry it already has.
+pub fn add_word(table: &mut Vec<(String, u32)>, word: &str, mask: u32) {
+    let word = word.to_lowercase();
+    match table.iter_mut().find(|(w, _)| *w == word) {
+        Some((_, m)) => *m |= mask,
+        None => table.push((word, mask)),
+    }
 }
 
 /// A keyword found in a text unit.
@@ -67,7 +71,23 @@ impl Keywords {
     /// Compiles the keyword lists of `catalogue` and of the custom
     /// detectors (custom detector `i` gets mask bit `FIRST_BIT + i`).
     pub fn from_catalogue(catalogue: &Catalogue, custom: &[CustomDetector]) -> Keywords {
-        let table = keyword_table(catalogue, custom);
+        Keywords::new(&keyword_table(catalogue, custom))
+    }
+
+    /// Compiles a table of lower-case words and their masks. Matching folds
+    /// ASCII case only, so a word starting with a non-ASCII letter (`ø`,
+    /// `ä`) is also added capitalised.
+    pub fn new(table: &[(String, u32)]) -> Keywords {
+        let mut table = table.to_vec();
+        for (w, m) in table.clone() {
+            let first = w.chars().next().unwrap_or('a');
+            if !first.is_ascii() {
+                let cap: String = first.to_uppercase().chain(w.chars().skip(1)).collect();
+                if cap != w {
+                    table.push((cap, m));
+                }
+            }
+        }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)

@@ -26,8 +26,9 @@ use regex::Regex;
 use serde::Deserialize;
 
 /// Most custom detectors a profile may define (each has its own keyword
-/// bit next to the built-in types').
-pub const MAX_CUSTOM: usize = 15;
+/// bit next to the built-in types'; bit 30 marks name-part headers and
+/// bit 31 anti-keywords).
+pub const MAX_CUSTOM: usize = 14;
 
 /// First keyword-mask bit of custom detectors.
 pub const FIRST_BIT: u32 = 16;

@@ -51,7 +51,27 @@ pub fn mask(ty: DataType, normalized: &str) -> String {
         // personal data: shown whole so a data map can name the company.
         DataType::OrgNumber => normalized.to_string(),
         DataType::Custom => keep(2, 2),
+        // Names and addresses keep each word's first letter (`O** N*******`,
+        // `S******* * **** O***`); digits are hidden.
+        DataType::PersonName | DataType::PostalAddress | DataType::SpecialCategory => initials(normalized),
     }
+}
+
+/// Each word's first letter (upper-cased), the rest and every digit as `*`.
+fn initials(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(c) if c.is_alphabetic() => {
+                    c.to_uppercase().chain(chars.map(|_| '*')).collect::<String>()
+                }
+                Some(_) => "*".repeat(w.chars().count()),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -70,5 +90,10 @@ mod tests {
         assert_eq!(mask(DataType::Iban, "NO9386011117947"), "NO93*******7947");
         assert_eq!(mask(DataType::Ipv4, "81.2.69.142"), "81.2.*.*");
         assert_eq!(mask(DataType::SePnr, "198112289841"), "1981122****1");
+        assert_eq!(mask(DataType::PersonName, "ola nordmann"), "O** N*******");
+        assert_eq!(
+            mask(DataType::PostalAddress, "storgata 5b 0155 oslo"),
+            "S******* ** **** O***"
+        );
     }
 }

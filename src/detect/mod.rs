@@ -7,12 +7,15 @@
 //! Aho–Corasick pass over the same text, computed only when the text holds
 //! a candidate at all.
 
+pub mod address;
 pub mod candidates;
 pub mod catalogue;
 pub mod classify;
 pub mod context;
 pub mod custom;
 pub mod mask;
+pub mod names;
+pub mod special;
 pub mod validate;
 
 pub use classify::Hit;
@@ -65,6 +68,10 @@ pub struct Detector {
     max_window: usize,
     /// Bytes before a value searched for anti-keywords.
     anti_window: usize,
+    /// The person-name lexicon and its keywords.
+    names: names::Names,
+    /// The special-category lexicons.
+    special: special::Special,
 }
 
 /// Per-worker buffers reused between calls so detection does not allocate
@@ -72,8 +79,10 @@ pub struct Detector {
 #[derive(Default)]
 pub struct Scratch {
     keywords: Vec<KeywordHit>,
-    /// Keyword hits around one custom-detector match.
+    /// Keyword hits around one custom-detector match or address.
     custom_keywords: Vec<KeywordHit>,
+    /// Special-category lexicon hits of one unit.
+    special: Vec<KeywordHit>,
 }
 
 impl Detector {
@@ -91,7 +100,13 @@ impl Detector {
         if let Some(w) = settings.keyword_window {
             windows = [w; 32];
         }
+        let person_keywords = catalogue
+            .get("person_name")
+            .map(|d| d.keywords.clone())
+            .unwrap_or_default();
         Detector {
+            names: names::Names::new(&person_keywords, windows[DataType::PersonName.index()]),
+            special: special::Special::new(windows[DataType::SpecialCategory.index()]),
             candidates: candidates::compile(),
             keywords: Keywords::from_catalogue(catalogue, &settings.custom),
             max_window: windows.iter().copied().max().unwrap_or(0),
@@ -109,7 +124,13 @@ impl Detector {
     /// Context mask of a column header: the types it names and whether it
     /// names a non-personal number (`ordrenr`). Computed once per column.
     pub fn column_mask(&self, header: &str) -> u32 {
-        self.keywords.header_mask(&header.to_lowercase())
+        let words = DataType::PersonName.bit() | DataType::SpecialCategory.bit();
+        let mut mask = self.keywords.header_mask(&header.to_lowercase()) & !words;
+        mask |= names::header_bits(header);
+        if self.special.names_category(header) {
+            mask |= DataType::SpecialCategory.bit();
+        }
+        mask
     }
 
     /// Finds findings in `text`, searching from byte `from` and accepting
@@ -201,11 +222,93 @@ impl Detector {
                 out.push(hit);
             }
         }
+        let before_words = out.len();
+        resume = resume.max(self.detect_words(text, from, until, header_mask, first_hit, scratch, out));
+        let mut unsorted = out.len() > before_words;
         if !self.settings.custom.is_empty() && self.settings.enabled & DataType::Custom.bit() != 0 {
             resume = resume.max(self.detect_custom(text, from, until, header_mask, scratch, out));
+            unsorted = true;
+        }
+        if unsorted {
             out[first_hit..].sort_by_key(|h| h.start);
         }
         resume
+    }
+
+    /// The word-level passes over the same range: postal addresses, person
+    /// names (the whole cell in a person column; names overlapping an
+    /// address or an identifier are dropped) and special categories.
+    /// Returns how far their findings reach.
+    #[allow(clippy::too_many_arguments)]
+    fn detect_words(
+        &self,
+        text: &str,
+        from: usize,
+        until: usize,
+        header_mask: u32,
+        first_hit: usize,
+        scratch: &mut Scratch,
+        out: &mut Vec<Hit>,
+    ) -> usize {
+        let on = |t: DataType| self.settings.enabled & t.bit() != 0;
+        let mut resume = until;
+        if on(DataType::PostalAddress) {
+            let start = out.len();
+            resume = resume.max(address::find(text, from, until, out));
+            for hit in &mut out[start..] {
+                if self.keyword_near(text, hit.start, hit.end, DataType::PostalAddress, scratch) {
+                    hit.confidence = hit.confidence.raised();
+                    hit.reason = "format+keyword";
+                }
+            }
+        }
+        if on(DataType::PersonName) {
+            let start = out.len();
+            if header_mask & DataType::PersonName.bit() != 0 {
+                if from == 0
+                    && let Some(hit) = self.names.cell(text, header_mask & names::NAME_PART_HEADER != 0)
+                {
+                    out.push(hit);
+                }
+            } else {
+                resume = resume.max(self.names.find(text, from, until, out));
+            }
+            if out.len() > start {
+                let mut found = out.split_off(start);
+                let others = &out[first_hit..];
+                found.retain(|n| !others.iter().any(|o| o.start < n.end && n.start < o.end));
+                out.append(&mut found);
+            }
+        }
+        if on(DataType::SpecialCategory) {
+            let header = header_mask & DataType::SpecialCategory.bit() != 0;
+            resume = resume.max(
+                self.special
+                    .find(text, from, until, header, &mut scratch.special, out),
+            );
+        }
+        resume
+    }
+
+    /// Whether a keyword of `ty` lies within its window of `[start, end)`.
+    fn keyword_near(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        ty: DataType,
+        scratch: &mut Scratch,
+    ) -> bool {
+        let window = self.windows[ty.index()];
+        scratch.custom_keywords.clear();
+        self.keywords.find_in(
+            text.as_bytes(),
+            start.saturating_sub(window + context::MAX_KEYWORD_BYTES),
+            (end + window).min(text.len()),
+            false,
+            &mut scratch.custom_keywords,
+        );
+        context::mask_near(&scratch.custom_keywords, start, end, &self.windows, window) & ty.bit() != 0
     }
 
     /// The custom detectors' pass over the same range; returns how far
@@ -261,6 +364,7 @@ impl Detector {
                 out.push(Hit {
                     ty: DataType::Custom,
                     label: c.id,
+                    subtype: "",
                     detail: c.name.clone(),
                     confidence,
                     reason,

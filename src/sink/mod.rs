@@ -35,6 +35,8 @@ pub struct FindingRow {
     pub ty: DataType,
     /// The `type` column: the type's name, or a custom detector's id.
     pub type_label: &'static str,
+    /// A special category's kind (`health`…); empty for other types.
+    pub subtype: &'static str,
     /// Variant and reasons.
     pub detail: String,
     /// What the confidence rests on (`checksum+keyword`, `format`…).
@@ -168,6 +170,8 @@ struct Counts {
     highest: Option<Confidence>,
     /// Ids of the custom detectors that found something here.
     custom: Vec<&'static str>,
+    /// Special-category subtypes found here.
+    special: Vec<&'static str>,
 }
 
 impl Counts {
@@ -176,6 +180,9 @@ impl Counts {
         self.highest = self.highest.max(Some(row.confidence));
         if row.ty == DataType::Custom && !self.custom.contains(&row.type_label) {
             self.custom.push(row.type_label);
+        }
+        if !row.subtype.is_empty() && !self.special.contains(&row.subtype) {
+            self.special.push(row.subtype);
         }
     }
     fn total(&self) -> u64 {
@@ -216,6 +223,7 @@ fn findings_columns(reveal: bool) -> Vec<(String, Kind)> {
         ("line", Kind::U64),
         ("column_name", Kind::Str),
         ("type", Kind::Str),
+        ("subtype", Kind::Str),
         ("detail", Kind::Str),
         ("reason", Kind::Str),
         ("confidence", Kind::Str),
@@ -246,6 +254,7 @@ fn data_map_columns() -> Vec<(String, Kind)> {
         ("personal_findings", Kind::U64),
         ("highest_confidence", Kind::Str),
         ("types", Kind::Str),
+        ("special_categories", Kind::Str),
     ]
     .into_iter()
     .map(|(n, k)| (n.to_string(), k))
@@ -342,6 +351,7 @@ impl Sink {
             Cell::from(row.line),
             Cell::from(row.column_name),
             Cell::from(row.type_label),
+            Cell::from((!row.subtype.is_empty()).then_some(row.subtype)),
             Cell::from(row.detail),
             Cell::from(row.reason),
             Cell::from(row.confidence.as_str()),
@@ -379,6 +389,11 @@ impl Sink {
             Cell::U64(counts.personal()),
             Cell::from(counts.highest.map(Confidence::as_str)),
             Cell::from(types.join(",")),
+            Cell::from((!counts.special.is_empty()).then(|| {
+                let mut s = counts.special.clone();
+                s.sort_unstable();
+                s.join(",")
+            })),
         ];
         cells.extend(counts.per_type.iter().map(|&n| Cell::U64(n)));
         let notes = match &r.status {

@@ -197,6 +197,7 @@ fn hostile_files_each_get_one_clear_row_and_good_files_keep_their_findings() {
                 "row 1, column epost".into(),
                 "kari@example.no".into()
             ),
+            ("good.csv".into(), "row 1, column navn".into(), "Kari".into()),
             (
                 "good.xlsx".into(),
                 "sheet Ark1!A1".into(),

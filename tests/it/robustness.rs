@@ -257,6 +257,9 @@ fn structured_formats_fall_back_to_text_on_damage() {
             ("data.ndjson".to_string(), "record 2 $.epost".to_string()),
             ("dump.sql".to_string(), "line 1".to_string()),
             ("dump.sql".to_string(), "table kunder.epost row 1".to_string()),
+            // The names in the `navn` column before the damage.
+            ("dump.sql".to_string(), "table kunder.navn row 1".to_string()),
+            ("dump.sql".to_string(), "table kunder.navn row 2".to_string()),
         ]
     );
 }

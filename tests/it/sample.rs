@@ -40,7 +40,7 @@ fn every_planted_value_is_found_exactly_where_it_was_planted() {
         .collect();
     found.sort();
     let expected = manifest();
-    assert_eq!(expected.len(), 898);
+    assert_eq!(expected.len(), 1164);
     let missing: Vec<_> = expected.iter().filter(|k| !found.contains(k)).collect();
     let extra: Vec<_> = found.iter().filter(|k| !expected.contains(k)).collect();
     assert!(
@@ -58,10 +58,10 @@ fn every_planted_value_is_found_exactly_where_it_was_planted() {
     for (ty, n) in &per_type {
         assert_eq!(s["findings"]["by_type"][ty].as_u64(), Some(*n), "{ty}");
     }
-    assert_eq!(s["findings"]["total"].as_u64(), Some(898));
-    assert_eq!(s["findings"]["personal"].as_u64(), Some(892));
-    assert_eq!(s["files"]["seen"].as_u64(), Some(42));
-    assert_eq!(s["files"]["scanned"].as_u64(), Some(39));
+    assert_eq!(s["findings"]["total"].as_u64(), Some(1164));
+    assert_eq!(s["findings"]["personal"].as_u64(), Some(1158));
+    assert_eq!(s["files"]["seen"].as_u64(), Some(44));
+    assert_eq!(s["files"]["scanned"].as_u64(), Some(41));
     assert_eq!(s["files"]["skipped"].as_u64(), Some(3));
     // Inner files: two mail attachments, three archive entries (one a zip
     // holding the third), one log in the tar.gz.
@@ -160,6 +160,52 @@ fn selected_findings_have_exact_locations_and_columns() {
             "{path} {location}"
         );
     }
+    // Special categories name their subtype; other types leave it empty.
+    let r = find("hr/personalsaker.txt", "line 3");
+    assert_eq!(r["type"], "person_name");
+    assert_eq!(r["subtype"], "");
+    assert_eq!(r["value_masked"], "I***** S******");
+    let special: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["path"] == "sample-data/hr/personalsaker.txt" && r["type"] == "special_category")
+        .map(|r| (r["location"].as_str(), r["subtype"].as_str()))
+        .collect();
+    assert_eq!(
+        special,
+        [
+            ("line 3", "health"),
+            ("line 4", "trade_union"),
+            ("line 4", "trade_union"),
+            ("line 7", "health"),
+            ("line 10", "health"),
+            ("line 13", "health"),
+            ("line 16", "criminal_offence"),
+        ]
+    );
+    let map = read_csv(&out.path().join("data_map.csv"));
+    let file_row = |path: &str| {
+        map.iter()
+            .find(|r| r["path"] == format!("sample-data/{path}") && r["column_name"].is_empty())
+            .unwrap_or_else(|| panic!("no data map row for {path}"))
+    };
+    assert_eq!(
+        file_row("hr/personalsaker.txt")["special_categories"],
+        "criminal_offence,health,trade_union"
+    );
+    assert_eq!(file_row("hr/personalsaker.txt")["postal_address"], "5");
+    assert_eq!(file_row("crm/kunder.csv")["special_categories"], "");
+    let navn = map
+        .iter()
+        .find(|r| r["path"] == "sample-data/crm/kunder.csv" && r["column_name"] == "navn")
+        .unwrap();
+    assert_eq!(
+        (
+            navn["column_type"].as_str(),
+            navn["column_values"].as_str(),
+            navn["column_share"].as_str()
+        ),
+        ("person_name", "120", "1")
+    );
     // Every row carries the scan id of scan.json, a 64-digit hash and a size.
     let scan_id = summary(out.path())["scan_id"].as_str().unwrap().to_string();
     for r in &rows {
@@ -242,7 +288,7 @@ fn outputs_hold_no_plain_value_without_reveal() {
         .filter(|k| datakart::model::DataType::parse(&k.2).unwrap().personal())
         .map(|k| k.3)
         .collect();
-    assert_eq!(values.len(), 892);
+    assert_eq!(values.len(), 1158);
     let compact = |v: &str| {
         v.chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '@' || *c == '.')
