@@ -18,11 +18,11 @@ use super::classify::Hit;
 use crate::model::{Confidence, DataType};
 
 /// Street-name endings, written as part of the name.
-const SUFFIXES: [&str; 40] = [
+const SUFFIXES: [&str; 41] = [
     "veien", "vegen", "vei", "veg", "gata", "gaten", "gate", "vej", "vejen", "gade", "gaden", "gatan",
     "vägen", "väg", "allé", "alle", "plass", "plassen", "torg", "torget", "stien", "bakken", "stræde",
     "strædet", "plads", "torv", "gränd", "backe", "backen", "katu", "tie", "kuja", "polku", "tori", "kaari",
-    "raitti", "ranta", "brygge", "bryggen", "kaia",
+    "raitti", "ranta", "brygge", "bryggen", "kaia", "väylä",
 ];
 
 /// Street words written apart from the name (`Karl Johans gate`).
@@ -64,9 +64,14 @@ const NOT_STREETS: [&str; 12] = [
 pub fn find(text: &str, from: usize, until: usize, out: &mut Vec<Hit>) -> usize {
     let bytes = text.as_bytes();
     let mut resume = until;
+    let end = until.min(bytes.len());
     let mut i = from;
-    while i < until.min(bytes.len()) {
-        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+    while i < end {
+        match bytes[i..end].iter().position(u8::is_ascii_digit) {
+            Some(d) => i += d,
+            None => break,
+        }
+        if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
             i += 1;
             continue;
         }

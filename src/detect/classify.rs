@@ -221,9 +221,9 @@ fn shapes(span: &[u8], ctx: &Context, out: &mut Vec<Option_>) {
         if let Some((addr, scope)) = ip::ipv4(span) {
             let mut o = Option_::new(DataType::Ipv4, scope_confidence(scope), addr.to_string());
             o.evidence = "format";
-            if ctx.anti() {
-                o.detail.push("version-like context");
-            }
+            // `version 4.12.0.1`: right after a version or order word, a
+            // dotted quad is an IPv4 address only when an IP keyword says so.
+            o.needs_keyword = ctx.anti();
             o.numeric = false;
             out.push(o);
         }
@@ -652,6 +652,16 @@ mod tests {
     fn anti_keyword_lowers_confidence() {
         assert_eq!(one("15108695088", 0), Some((DataType::NoFnr, Confidence::Medium)));
         assert_eq!(one("15108695088", ANTI), Some((DataType::NoFnr, Confidence::Low)));
+    }
+
+    #[test]
+    fn a_version_number_is_not_an_address() {
+        assert_eq!(one("4.12.0.1", ANTI), None);
+        assert_eq!(
+            one("4.12.0.1", ANTI | DataType::Ipv4.bit()),
+            Some((DataType::Ipv4, Confidence::High))
+        );
+        assert_eq!(one("81.2.69.142", 0), Some((DataType::Ipv4, Confidence::Medium)));
     }
 
     #[test]

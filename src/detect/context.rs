@@ -8,7 +8,7 @@
 
 use super::catalogue::Catalogue;
 use super::custom::{CustomDetector, FIRST_BIT};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 /// Bit set on a keyword's mask when it is an anti-keyword.
 pub const ANTI: u32 = 1 << 31;
@@ -55,9 +55,94 @@ pub struct KeywordHit {
     pub mask: u32,
 }
 
+/// An Aho–Corasick automaton searched only where a word starts. A bitmap
+/// of the patterns' first two bytes (folded to lower case when matching
+/// folds ASCII case) lets the scan skip every other word with one lookup,
+/// so the cost per byte stays near a plain loop however many patterns
+/// there are; only a word whose first two bytes start some pattern runs
+/// the automaton, anchored at that word.
+pub struct WordStarts {
+    automaton: AhoCorasick,
+    first_two: Vec<u64>,
+    fold: bool,
+}
+
+impl WordStarts {
+    /// Compiles `patterns` (leftmost-longest), folding ASCII case when
+    /// `fold` is set.
+    pub fn new<P: AsRef<[u8]>>(patterns: &[P], fold: bool) -> WordStarts {
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(fold)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Both)
+            .build(patterns)
+            .expect("word patterns build");
+        let mut first_two = vec![0u64; 1 << 10];
+        for p in patterns {
+            let p = p.as_ref();
+            let key = key(
+                p.first().copied().unwrap_or(0),
+                p.get(1).copied().unwrap_or(0),
+                fold,
+            );
+            first_two[key >> 6] |= 1 << (key & 63);
+        }
+        WordStarts {
+            automaton,
+            first_two,
+            fold,
+        }
+    }
+
+    /// The first match starting at a word start in `[pos, to)`, ending by
+    /// `to` (a match that does not start a word is never reported).
+    pub fn next_match(&self, text: &[u8], mut pos: usize, to: usize) -> Option<aho_corasick::Match> {
+        let to = to.min(text.len());
+        let mut prev_word = pos > 0 && is_word_byte(text[pos - 1]);
+        while pos < to {
+            let b = text[pos];
+            let word = is_word_byte(b);
+            if word && !prev_word {
+                let k = key(b, text.get(pos + 1).copied().unwrap_or(0), self.fold);
+                if self.first_two[k >> 6] & (1 << (k & 63)) != 0
+                    && let Some(m) = self
+                        .automaton
+                        .find(Input::new(text).range(pos..to).anchored(Anchored::Yes))
+                {
+                    return Some(m);
+                }
+            }
+            prev_word = word;
+            pos += 1;
+        }
+        None
+    }
+
+    /// Every match anywhere in `[from, to)`, inside words too.
+    fn find_anywhere<'a, 'h>(
+        &'a self,
+        text: &'h [u8],
+        from: usize,
+        to: usize,
+    ) -> aho_corasick::FindIter<'a, 'h> {
+        self.automaton.find_iter(Input::new(text).range(from..to))
+    }
+}
+
+/// The bitmap index of two leading bytes.
+fn key(a: u8, b: u8, fold: bool) -> usize {
+    let (a, b) = if fold {
+        (a.to_ascii_lowercase(), b.to_ascii_lowercase())
+    } else {
+        (a, b)
+    };
+    (usize::from(a) << 8) | usize::from(b)
+}
+
 /// The compiled keyword automaton, shared read-only by all workers.
 pub struct Keywords {
-    automaton: AhoCorasick,
+    words: WordStarts,
     masks: Vec<u32>,
     lens: Vec<usize>,
 }
@@ -88,16 +173,11 @@ impl Keywords {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(table.iter().map(|(w, _)| w))
-            .expect("keyword automaton builds from static words");
+        let words: Vec<&String> = table.iter().map(|(w, _)| w).collect();
         Keywords {
+            words: WordStarts::new(&words, true),
             masks: table.iter().map(|(_, m)| *m).collect(),
             lens: table.iter().map(|(w, _)| w.chars().count()).collect(),
-            automaton,
         }
     }
 
@@ -113,7 +193,7 @@ impl Keywords {
     /// Like [`Self::find`], over `text[from..to]` only; word boundaries are
     /// still judged against the whole text.
     pub fn find_in(&self, text: &[u8], from: usize, to: usize, loose: bool, out: &mut Vec<KeywordHit>) {
-        for m in self.automaton.find_iter(Input::new(text).range(from..to)) {
+        let mut keep = |m: aho_corasick::Match| {
             let idx = m.pattern().as_usize();
             let short = self.lens[idx] < 5;
             let left_ok = m.start() == 0 || !is_word_byte(text[m.start() - 1]);
@@ -129,6 +209,15 @@ impl Keywords {
                     end: m.end(),
                     mask: self.masks[idx],
                 });
+            }
+        };
+        if loose {
+            self.words.find_anywhere(text, from, to).for_each(&mut keep);
+        } else {
+            let mut pos = from;
+            while let Some(m) = self.words.next_match(text, pos, to) {
+                pos = m.end();
+                keep(m);
             }
         }
     }
@@ -147,7 +236,7 @@ pub const MAX_KEYWORD_BYTES: usize = 32;
 
 /// Letters, digits and any byte of a multi-byte UTF-8 character count as
 /// word characters, so `ø` in `fødsel` does not break a word.
-fn is_word_byte(b: u8) -> bool {
+pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 

@@ -18,8 +18,8 @@
 //! see [`header_bits`]), every name-shaped value is a name.
 
 use super::classify::Hit;
+use super::context::{WordStarts, is_word_byte as word_byte};
 use crate::model::{Confidence, DataType};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashSet;
 
 /// Mask bit set on a column header that names a part of a name (`fornavn`,
@@ -138,7 +138,7 @@ enum Pattern {
 
 /// The compiled name lexicon, shared read-only by all workers.
 pub struct Names {
-    automaton: AhoCorasick,
+    words: WordStarts,
     kinds: Vec<Pattern>,
     given: HashSet<&'static str>,
     surnames: HashSet<&'static str>,
@@ -181,13 +181,8 @@ impl Names {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("name patterns build");
         Names {
-            automaton,
+            words: WordStarts::new(&patterns, false),
             kinds,
             given: lexicon(GIVEN_NAMES).collect(),
             surnames: lexicon(SURNAMES).collect(),
@@ -211,15 +206,16 @@ impl Names {
         let mut resume = until;
         let mut label_end: Option<usize> = None;
         let mut taken_to = 0usize;
-        for m in self.automaton.find_iter(&bytes[lo..]) {
-            let (s, e) = (lo + m.start(), lo + m.end());
+        let mut pos = lo;
+        while let Some(m) = self.words.next_match(bytes, pos, bytes.len()) {
+            let (s, e) = (m.start(), m.end());
             if s >= until {
                 break;
             }
+            pos = e;
             let short = e - s < 5;
-            let left_ok = s == 0 || !word_byte(bytes[s - 1]);
             let right_ok = e == bytes.len() || !word_byte(bytes[e]);
-            if !left_ok || (short || self.kinds[m.pattern().as_usize()] == Pattern::Given) && !right_ok {
+            if (short || self.kinds[m.pattern().as_usize()] == Pattern::Given) && !right_ok {
                 continue;
             }
             match self.kinds[m.pattern().as_usize()] {
@@ -408,10 +404,6 @@ pub fn normalize(name: &str) -> String {
         _ => lower,
     };
     ordered.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {

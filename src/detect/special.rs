@@ -108,12 +108,20 @@ impl Special {
                 continue;
             }
             let word = text[h.start..h.end].to_lowercase();
-            let first = hits.partition_point(|o| o.end + self.window <= h.start);
+            // A cue counts within the window and on the same line: the
+            // line before may be about someone else.
+            let line_start = memchr::memrchr(b'\n', &bytes[..h.start]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[h.end..]).map_or(bytes.len(), |i| h.end + i);
+            let (lo, hi) = (
+                line_start.max(h.start.saturating_sub(self.window)),
+                line_end.min(h.end + self.window),
+            );
+            let first = hits.partition_point(|o| o.end <= lo);
             let near = hits[first..]
                 .iter()
                 .enumerate()
-                .take_while(|(_, o)| o.start < h.end + self.window)
-                .filter(|&(m, _)| first + m != n);
+                .take_while(|(_, o)| o.start < hi)
+                .filter(|&(m, o)| first + m != n && o.end <= hi);
             let support = near.fold(0, |m, (_, o)| m | o.mask >> CUE_SHIFT);
             let (bits, confidence, reason) = if terms & support != 0 {
                 (terms & support, Confidence::Medium, "lexicon")
@@ -153,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn a_term_needs_a_cue_or_a_second_term() {
+    fn a_term_needs_a_cue_on_its_line() {
         assert_eq!(
             found("Pasienten er diagnostisert med diabetes type 2."),
             [("diabetes".into(), "health")]
@@ -168,6 +176,7 @@ mod tests {
         );
         assert_eq!(found("Ny forskning på kreft og diabetes."), []);
         assert_eq!(found("Hun er sykmeldt."), []);
+        assert_eq!(found("Han er medlem av Rødt.\nFagforeningen har julebord."), []);
         assert_eq!(found("Nyhetsbrev om kreft og forskning."), []);
         assert_eq!(found("Fagforeningen forhandler lønn."), []);
         assert_eq!(found("Kontoret ligger i Kirkegata 5."), []);

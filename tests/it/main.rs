@@ -5,6 +5,7 @@
 mod catalogue;
 mod cli;
 mod columns;
+mod evaluation;
 mod fuzz;
 mod hostile;
 mod robustness;
