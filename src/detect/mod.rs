@@ -5,7 +5,9 @@
 //! run inside a longer number is not an ID), then classified and validated
 //! ([`classify`]) with the keyword context ([`context`]) found by one
 //! Aho–Corasick pass over the same text, computed only when the text holds
-//! a candidate at all.
+//! a candidate at all. Word-level passes follow: postal addresses
+//! ([`address`]), person names ([`names`]) and special categories
+//! ([`special`]), each searching its lexicon only at word starts.
 
 pub mod address;
 pub mod candidates;
