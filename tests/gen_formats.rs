@@ -231,13 +231,13 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
                 X::S("Lønnskonto"),
             ],
             vec![
-                X::S(&format!("{} {}", a.first, a.last)),
+                X::S(&a.full_name()),
                 X::S(&a.id),
                 X::S(&a.email),
                 X::F("CONCATENATE(\"NO\",\"...\")", &a.iban),
             ],
             vec![
-                X::S(&format!("{} {}", b.first, b.last)),
+                X::S(&b.full_name()),
                 X::N(b.id.parse().unwrap()),
                 X::S(&b.email),
                 X::S(""),
@@ -246,10 +246,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         ]);
         let danmark = xlsx_sheet(&[
             vec![X::S("Medarbejder"), X::S("CPR")],
-            vec![
-                X::S(&format!("{} {}", dk.first, dk.last)),
-                X::N(cpr_zero.parse().unwrap()),
-            ],
+            vec![X::S(&dk.full_name()), X::N(cpr_zero.parse().unwrap())],
         ]);
         write(root, path, &xlsx(&[("Ansatte", ansatte), ("Danmark", danmark)]));
         m.plant(path, "sheet Ansatte!B2".into(), "no_fnr", &a.id);
@@ -260,7 +257,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "sheet Ansatte!B4".into(), "no_fnr", &fnr_zero);
         m.plant(path, "sheet Danmark!B2".into(), "dk_cpr", &cpr_zero);
         for (cell, p) in [("Ansatte!A2", &a), ("Ansatte!A3", &b), ("Danmark!A2", &dk)] {
-            let name = format!("{} {}", p.first, p.last);
+            let name = p.full_name();
             m.plant(path, format!("sheet {cell}"), "person_name", &name);
         }
     }
@@ -281,13 +278,13 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             cell("Namn"),
             cell("Personnummer"),
             cell("Telefon"),
-            cell(&format!("{} {}", se.first, se.last)),
+            cell(&se.full_name()),
             cell(&se.id),
             cell(&se.phone),
-            cell(&format!("{} {}", fi.first, fi.last)),
+            cell(&fi.full_name()),
             cell(&fi.id),
             cell(&fi.phone),
-            cell(&format!("{} {}", no.first, no.last)),
+            cell(&no.full_name()),
             no.id,
             no.id,
         );
@@ -302,7 +299,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         m.plant(path, "sheet Personal!C3".into(), "phone", &fi.phone);
         m.plant(path, "sheet Personal!B4".into(), "no_fnr", &no.id);
         for (cell, p) in [("A2", &se), ("A3", &fi), ("A4", &no)] {
-            let name = format!("{} {}", p.first, p.last);
+            let name = p.full_name();
             m.plant(path, format!("sheet Personal!{cell}"), "person_name", &name);
         }
     }
@@ -352,12 +349,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             ]),
         );
         m.plant(path, "paragraph 3".into(), "no_fnr", &p.id);
-        m.plant(
-            path,
-            "paragraph 2".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "paragraph 2".into(), "person_name", &p.full_name());
         m.plant(path, "paragraph 5".into(), "email", &p.email);
         m.plant(path, "header 1 paragraph 1".into(), "phone", &boss.phone);
         m.plant(path, "comments paragraph 1".into(), "email", &boss.email);
@@ -415,12 +407,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         );
         write(root, path, &odf("application/vnd.oasis.opendocument.text", &body));
         m.plant(path, "paragraph 3".into(), "fi_hetu", &p.id);
-        m.plant(
-            path,
-            "paragraph 2".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "paragraph 2".into(), "person_name", &p.full_name());
         m.plant(path, "paragraph 3".into(), "phone", &p.phone);
         let path = "salg/lansering.odp";
         let q = person(r, "NO");
@@ -453,12 +440,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         write(root, path, &bytes);
         m.plant(path, "page 2".into(), "no_fnr", &p.id);
         m.plant(path, "page 2".into(), "iban", &spaced(&p.iban));
-        m.plant(
-            path,
-            "page 2".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "page 2".into(), "person_name", &p.full_name());
         write(root, "misc/skannet-kontrakt.pdf", &pdf(&[vec![]]));
         bytes
     };
@@ -476,7 +458,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             path,
             "message 1, header From".into(),
             "person_name",
-            &format!("{} {}", a.first, a.last),
+            &a.full_name(),
         );
         for n in 1..=3 {
             m.plant(
@@ -502,7 +484,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             &csv_path,
             "row 1, column navn".into(),
             "person_name",
-            &format!("{} {}", b.first, b.last),
+            &b.full_name(),
         );
         // The attached pay slip is the same PDF as above.
         let pdf_path = format!("{path}!message 2!lonnsslipp.pdf");
@@ -542,7 +524,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             &format!("{path}!2023/kunder.csv"),
             "row 1, column navn".into(),
             "person_name",
-            &format!("{} {}", a.first, a.last),
+            &a.full_name(),
         );
         m.plant(
             &format!("{path}!2023/kunder.csv"),
@@ -599,13 +581,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
             let c = card(r);
             conn.execute(
                 "INSERT INTO kunder (id, navn, epost, fnr, kort) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![
-                    row,
-                    format!("{} {}", p.first, p.last),
-                    p.email,
-                    p.id.parse::<i64>().unwrap(),
-                    c
-                ],
+                rusqlite::params![row, p.full_name(), p.email, p.id.parse::<i64>().unwrap(), c],
             )
             .unwrap();
             m.plant(path, format!("table kunder.epost row {row}"), "email", &p.email);
@@ -615,7 +591,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
                 path,
                 format!("table kunder.navn row {row}"),
                 "person_name",
-                &format!("{} {}", p.first, p.last),
+                &p.full_name(),
             );
         }
     }
@@ -625,7 +601,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         let path = "exports/kunder.parquet";
         let people: Vec<_> = (0..3).map(|_| person(r, "SE")).collect();
         let mut df = df!(
-            "namn" => people.iter().map(|p| format!("{} {}", p.first, p.last)).collect::<Vec<_>>(),
+            "namn" => people.iter().map(|p| p.full_name()).collect::<Vec<_>>(),
             "epost" => people.iter().map(|p| p.email.clone()).collect::<Vec<_>>(),
             "personnummer" => people.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
             "kundnummer" => [100_234i64, 100_235, 100_236],
@@ -641,7 +617,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
                 path,
                 format!("table kunder.namn row {}", i + 1),
                 "person_name",
-                &format!("{} {}", p.first, p.last),
+                &p.full_name(),
             );
             m.plant(
                 path,
@@ -691,16 +667,11 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         let p = person(r, "NO");
         let sheet = xlsx_sheet(&[
             vec![X::S("Ansatt"), X::S("Kontonummer")],
-            vec![X::S(&format!("{} {}", p.first, p.last)), X::S(&p.iban)],
+            vec![X::S(&p.full_name()), X::S(&p.iban)],
         ]);
         write(root, path, &xlsx(&[("Lønn", sheet)]));
         m.plant(path, "sheet Lønn!B2".into(), "iban", &p.iban);
-        m.plant(
-            path,
-            "sheet Lønn!A2".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "sheet Lønn!A2".into(), "person_name", &p.full_name());
     }
     // Binary workbooks: an xlsb with shared strings and a personnummer
     // stored as a number, and a legacy xls (BIFF8) with a fødselsnummer
@@ -711,10 +682,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         let a = person(r, "SE");
         let b = person(r, "NO");
         let pnr_digits: f64 = a.id.replace('-', "").parse().unwrap();
-        let (a_name, b_name) = (
-            format!("{} {}", a.first, a.last),
-            format!("{} {}", b.first, b.last),
-        );
+        let (a_name, b_name) = (a.full_name(), b.full_name());
         let rows = vec![
             vec![
                 Cell::Text("Namn"),
@@ -738,10 +706,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         let path = "hr/lonn-1998.xls";
         let c = person(r, "NO");
         let d = person(r, "DK");
-        let (c_name, d_name) = (
-            format!("{} {}", c.first, c.last),
-            format!("{} {}", d.first, d.last),
-        );
+        let (c_name, d_name) = (c.full_name(), d.full_name());
         let rows = vec![
             vec![Cell::Text("Navn"), Cell::Text("Personnr"), Cell::Text("Konto")],
             vec![
@@ -781,12 +746,7 @@ pub fn write_formats(root: &Path, r: &mut Rng, m: &mut Manifest) {
         write(root, path, text.as_bytes());
         m.plant(path, "line 2".into(), "org_number", "988 077 917");
         m.plant(path, "line 2".into(), "email", &p.email);
-        m.plant(
-            path,
-            "line 2".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "line 2".into(), "person_name", &p.full_name());
         m.plant(path, "line 3".into(), "org_number", "NO 995 525 828 MVA");
         m.plant(path, "line 4".into(), "org_number", "13585628");
         m.plant(path, "line 5".into(), "org_number", "556036-0793");

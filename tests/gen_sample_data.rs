@@ -43,6 +43,13 @@ struct Person {
     iban: String,
 }
 
+impl Person {
+    /// `First Last`, as the generators write it.
+    fn full_name(&self) -> String {
+        format!("{} {}", self.first, self.last)
+    }
+}
+
 fn person(r: &mut Rng, country: &str) -> Person {
     let (firsts, lasts, domain): (&[&str], &[&str], &str) = match country {
         "NO" => (
@@ -284,7 +291,7 @@ fn main() {
         let p = person(&mut r, "NO");
         let mut d = Doc::new(path, &mut m);
         d.line("ARBEIDSAVTALE").line("");
-        let name = format!("{} {}", p.first, p.last);
+        let name = p.full_name();
         d.planted(format!("Arbeidstaker: {name}"), &[("person_name", &name)]);
         if i == 2 {
             let dnr = fnr(&mut r, true);
@@ -319,7 +326,7 @@ fn main() {
         let p = person(&mut r, "DK");
         let mut d = Doc::new(path, &mut m);
         d.line("ANSÆTTELSESKONTRAKT").line("");
-        let name = format!("{} {}", p.first, p.last);
+        let name = p.full_name();
         d.planted(format!("Medarbejder: {name}"), &[("person_name", &name)]);
         d.planted(format!("CPR-nr.: {}", p.id), &[("dk_cpr", &p.id)]);
         d.planted(format!("Telefon: {}", p.phone), &[("phone", &p.phone)]);
@@ -339,7 +346,7 @@ fn main() {
         let p = person(&mut r, "SE");
         let mut d = Doc::new(path, &mut m);
         d.line("ANSTÄLLNINGSAVTAL").line("");
-        let name = format!("{} {}", p.first, p.last);
+        let name = p.full_name();
         d.planted(format!("Arbetstagare: {name}"), &[("person_name", &name)]);
         d.planted(format!("Personnummer: {}", p.id), &[("se_pnr", &p.id)]);
         d.planted(format!("Mobil: {}", p.phone), &[("phone", &p.phone)]);
@@ -353,7 +360,7 @@ fn main() {
         let p = person(&mut r, "FI");
         let mut d = Doc::new(path, &mut m);
         d.line("TYÖSOPIMUS").line("");
-        let name = format!("{} {}", p.first, p.last);
+        let name = p.full_name();
         d.planted(format!("Työntekijä: {name}"), &[("person_name", &name)]);
         d.planted(format!("Henkilötunnus: {}", p.id), &[("fi_hetu", &p.id)]);
         d.planted(format!("Puhelin: {}", p.phone), &[("phone", &p.phone)]);
@@ -403,7 +410,7 @@ fn main() {
                 path,
                 format!("row {row}, column navn"),
                 "person_name",
-                &format!("{} {}", p.first, p.last),
+                &p.full_name(),
             );
             m.plant(path, format!("row {row}, column telefon"), "phone", &tel);
             m.plant(path, format!("row {row}, column fødselsnummer"), "no_fnr", &p.id);
@@ -422,7 +429,7 @@ fn main() {
                 path,
                 format!("row {row}, column navn"),
                 "person_name",
-                &format!("{} {}", p.first, p.last),
+                &p.full_name(),
             );
             m.plant(path, format!("row {row}, column telefon"), "phone", &p.phone);
             m.plant(path, format!("row {row}, column cpr"), "dk_cpr", &p.id);
@@ -443,12 +450,7 @@ fn main() {
         );
         m.plant(path, "header From".into(), "email", &p.email);
         m.plant(path, "header To".into(), "email", "kundeservice@nordlys.example");
-        m.plant(
-            path,
-            "header From".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "header From".into(), "person_name", &p.full_name());
         m.plant(path, "body part 1 line 3".into(), "payment_card", &c);
         m.plant(path, "body part 1 line 4".into(), "phone", &p.phone);
         write(root, path, eml.as_bytes());
@@ -462,12 +464,7 @@ fn main() {
         );
         m.plant(path, "header From".into(), "email", &p.email);
         m.plant(path, "header To".into(), "email", "support@nordlys.example");
-        m.plant(
-            path,
-            "header From".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "header From".into(), "person_name", &p.full_name());
         m.plant(path, "header Cc".into(), "email", "arende-kopia@example.se");
         m.plant(path, "body part 1 line 2".into(), "se_pnr", &p.id);
         m.plant(path, "body part 2 line 2".into(), "phone", &p.phone);
@@ -533,7 +530,7 @@ fn main() {
                 path,
                 format!("table asiakkaat.nimi row {row}"),
                 "person_name",
-                &format!("{} {}", p.first, p.last),
+                &p.full_name(),
             );
             m.plant(
                 path,
@@ -597,7 +594,7 @@ fn main() {
                 path,
                 format!("record {line} $.kunde.navn"),
                 "person_name",
-                &format!("{} {}", p.first, p.last),
+                &p.full_name(),
             );
             m.plant(path, format!("record {line} $.kunde.telefon"), "phone", &p.phone);
         }
@@ -613,12 +610,7 @@ fn main() {
             p.first, p.last, p.id, p.email, p.phone
         );
         m.plant(path, "$.customer.fnr".into(), "no_fnr", &p.id);
-        m.plant(
-            path,
-            "$.customer.name".into(),
-            "person_name",
-            &format!("{} {}", p.first, p.last),
-        );
+        m.plant(path, "$.customer.name".into(), "person_name", &p.full_name());
         m.plant(path, "$.customer.contacts[0].value".into(), "email", &p.email);
         m.plant(path, "$.customer.contacts[1].value".into(), "phone", &p.phone);
         m.plant(path, "$.customer.payment.iban".into(), "iban", &ib);
@@ -633,7 +625,7 @@ fn main() {
         let p = person(&mut r, "NO");
         let mut d = Doc::new(path, &mut m);
         d.line("Telefonnotat 14.11.2024").line("");
-        let name = format!("{} {}", p.first, p.last);
+        let name = p.full_name();
         d.planted(
             format!("Samtale med {name} om endring av adresse."),
             &[("person_name", &name)],

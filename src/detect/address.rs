@@ -196,18 +196,21 @@ fn starts_upper(word: &str) -> bool {
 fn english_street_after(text: &str, k: usize) -> Option<usize> {
     let mut at = k;
     for n in 0..3 {
-        let rest = text.get(at..)?.strip_prefix(' ')?;
-        let len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
-        let word = &rest[..len];
-        if !starts_upper(word) {
-            return None;
-        }
-        at += 1 + len;
+        let word = capitalised_after_space(text, at)?;
+        at += 1 + word.len();
         if n > 0 && ENGLISH.contains(&word) {
             return Some(at);
         }
     }
     None
+}
+
+/// The capitalised word of letters right after one space at `at`.
+fn capitalised_after_space(text: &str, at: usize) -> Option<&str> {
+    let rest = text.get(at..)?.strip_prefix(' ')?;
+    let len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+    let word = &rest[..len];
+    starts_upper(word).then_some(word)
 }
 
 /// `, 0150 Oslo` after an address: optional comma, line break or spaces,
@@ -245,17 +248,13 @@ fn postal_after(text: &str, k: usize) -> Option<usize> {
         _ => return None,
     };
     let mut end = None;
+    // One or two words; a single capital letter is a district
+    // (`København V`).
     for _ in 0..2 {
-        let Some(rest) = text[p..].strip_prefix(' ') else {
+        let Some(word) = capitalised_after_space(text, p) else {
             break;
         };
-        let len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
-        let word = &rest[..len];
-        // A single capital letter is a district (`København V`).
-        if !starts_upper(word) {
-            break;
-        }
-        p += 1 + len;
+        p += 1 + word.len();
         end = Some(p);
     }
     end

@@ -44,6 +44,15 @@ pub fn add_word(table: &mut Vec<(String, u32)>, word: &str, mask: u32) {
     }
 }
 
+/// `word` with its first letter upper-cased (`navn` → `Navn`).
+pub fn capitalised(word: &str) -> String {
+    let mut c = word.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// A keyword found in a text unit.
 #[derive(Debug, Clone, Copy)]
 pub struct KeywordHit {
@@ -163,16 +172,16 @@ impl Keywords {
     /// ASCII case only, so a word starting with a non-ASCII letter (`ø`,
     /// `ä`) is also added capitalised.
     pub fn new(table: &[(String, u32)]) -> Keywords {
-        let mut table = table.to_vec();
-        for (w, m) in table.clone() {
-            let first = w.chars().next().unwrap_or('a');
-            if !first.is_ascii() {
-                let cap: String = first.to_uppercase().chain(w.chars().skip(1)).collect();
-                if cap != w {
-                    table.push((cap, m));
+        let mut all = table.to_vec();
+        for (w, m) in table {
+            if w.chars().next().is_some_and(|c| !c.is_ascii()) {
+                let cap = capitalised(w);
+                if cap != *w {
+                    all.push((cap, *m));
                 }
             }
         }
+        let table = all;
         let words: Vec<&String> = table.iter().map(|(w, _)| w).collect();
         Keywords {
             words: WordStarts::new(&words, true),

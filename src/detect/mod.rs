@@ -126,10 +126,11 @@ impl Detector {
     /// Context mask of a column header: the types it names and whether it
     /// names a non-personal number (`ordrenr`). Computed once per column.
     pub fn column_mask(&self, header: &str) -> u32 {
+        let lower = header.to_lowercase();
         let words = DataType::PersonName.bit() | DataType::SpecialCategory.bit();
-        let mut mask = self.keywords.header_mask(&header.to_lowercase()) & !words;
+        let mut mask = self.keywords.header_mask(&lower) & !words;
         mask |= names::header_bits(header);
-        if self.special.names_category(header) {
+        if self.special.names_category(&lower) {
             mask |= DataType::SpecialCategory.bit();
         }
         mask
@@ -258,7 +259,11 @@ impl Detector {
             let start = out.len();
             resume = resume.max(address::find(text, from, until, out));
             for hit in &mut out[start..] {
-                if self.keyword_near(text, hit.start, hit.end, DataType::PostalAddress, scratch) {
+                let window = self.windows[DataType::PostalAddress.index()];
+                if self.keywords_around(text, hit.start, hit.end, window, scratch)
+                    & DataType::PostalAddress.bit()
+                    != 0
+                {
                     hit.confidence = hit.confidence.raised();
                     hit.reason = "format+keyword";
                 }
@@ -292,16 +297,18 @@ impl Detector {
         resume
     }
 
-    /// Whether a keyword of `ty` lies within its window of `[start, end)`.
-    fn keyword_near(
+    /// The keyword mask bits whose keywords lie within their window of
+    /// `[start, end)`, searching at most `window` characters either side
+    /// (for values found outside the candidate pass, whose keyword hits
+    /// are not at hand).
+    fn keywords_around(
         &self,
         text: &str,
         start: usize,
         end: usize,
-        ty: DataType,
+        window: usize,
         scratch: &mut Scratch,
-    ) -> bool {
-        let window = self.windows[ty.index()];
+    ) -> u32 {
         scratch.custom_keywords.clear();
         self.keywords.find_in(
             text.as_bytes(),
@@ -310,7 +317,7 @@ impl Detector {
             false,
             &mut scratch.custom_keywords,
         );
-        context::mask_near(&scratch.custom_keywords, start, end, &self.windows, window) & ty.bit() != 0
+        context::mask_near(&scratch.custom_keywords, start, end, &self.windows, window)
     }
 
     /// The custom detectors' pass over the same range; returns how far
@@ -324,7 +331,6 @@ impl Detector {
         scratch: &mut Scratch,
         out: &mut Vec<Hit>,
     ) -> usize {
-        let bytes = text.as_bytes();
         let mut resume = until;
         // A chunked reader's `from` may fall inside a character.
         let mut from = from;
@@ -344,16 +350,7 @@ impl Detector {
                     continue;
                 }
                 resume = resume.max(end);
-                scratch.custom_keywords.clear();
-                self.keywords.find_in(
-                    bytes,
-                    start.saturating_sub(window + context::MAX_KEYWORD_BYTES),
-                    (end + window).min(bytes.len()),
-                    false,
-                    &mut scratch.custom_keywords,
-                );
-                let near =
-                    context::mask_near(&scratch.custom_keywords, start, end, &self.windows, window) & bit;
+                let near = self.keywords_around(text, start, end, window, scratch) & bit;
                 let (confidence, reason) = if near != 0 {
                     (c.base.raised(), "pattern+keyword")
                 } else if header_mask & bit != 0 {

@@ -18,7 +18,7 @@
 //! see [`header_bits`]), every name-shaped value is a name.
 
 use super::classify::Hit;
-use super::context::{WordStarts, is_word_byte as word_byte};
+use super::context::{WordStarts, capitalised, is_word_byte as word_byte};
 use crate::model::{Confidence, DataType};
 use std::collections::HashSet;
 
@@ -152,15 +152,6 @@ fn lexicon(text: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// `word` with its first letter upper-cased (`navn` → `Navn`).
-fn capitalised(word: &str) -> String {
-    let mut c = word.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 impl Names {
     /// Builds the automaton from the lexicon and the person keywords
     /// (salutations, labels, sign-offs) of the catalogue; `window` is how
@@ -258,19 +249,19 @@ impl Names {
     fn after_given(&self, text: &str, s: usize, e: usize, context: bool) -> Option<Hit> {
         let mut words = vec![(s, e)];
         words.extend(words_from_next(text, e, MAX_WORDS - 1));
-        let words = self.trim_not_person(text, words)?;
-        if words.len() < 2 {
+        if words.len() < 2 || not_a_person(text, &words) {
             return None;
         }
         let last = words.iter().rposition(|&(a, b)| {
             let w = &text[a..b];
             !is_initial(w) && self.surname_like(w)
         });
+        let (last_start, last_end) = words[words.len() - 1];
         let (end, confidence, reason) = match last {
             Some(i) if i > 0 && context => (words[i].1, Confidence::High, "lexicon+keyword"),
             Some(i) if i > 0 => (words[i].1, Confidence::Medium, "lexicon"),
-            _ if context && !is_initial(&text[words[words.len() - 1].0..words[words.len() - 1].1]) => {
-                (words[words.len() - 1].1, Confidence::Medium, "lexicon+keyword")
+            _ if context && !is_initial(&text[last_start..last_end]) => {
+                (last_end, Confidence::Medium, "lexicon+keyword")
             }
             _ => return None,
         };
@@ -279,8 +270,10 @@ impl Names {
 
     /// A name of unknown words right after a salutation or label.
     fn after_label(&self, text: &str, words: &[(usize, usize)]) -> Option<Hit> {
-        let words = self.trim_not_person(text, words.to_vec())?;
-        if words.len() < 2 || words.iter().any(|&(a, b)| NOT_NAMES.contains(&&text[a..b])) {
+        if words.len() < 2
+            || not_a_person(text, words)
+            || words.iter().any(|&(a, b)| NOT_NAMES.contains(&&text[a..b]))
+        {
             return None;
         }
         let (s, end) = (words[0].0, words[words.len() - 1].1);
@@ -294,23 +287,6 @@ impl Names {
             Confidence::Low
         };
         Some(name_hit(text, s, end, confidence, "keyword"))
-    }
-
-    /// Drops the sequence when a company, institution or street word
-    /// follows or ends it; returns the words otherwise.
-    fn trim_not_person(&self, text: &str, words: Vec<(usize, usize)>) -> Option<Vec<(usize, usize)>> {
-        let end = words.last()?.1;
-        if words
-            .iter()
-            .any(|&(a, b)| NOT_PERSON_WORDS.contains(&&text[a..b]))
-        {
-            return None;
-        }
-        let next = next_word(text, end);
-        if NOT_PERSON_WORDS.contains(&next) || STREET_WORDS.contains(&next) {
-            return None;
-        }
-        Some(words)
     }
 
     /// The value of a cell in a person column as a name: letters, spaces,
@@ -378,6 +354,20 @@ impl Names {
             normalized: normalize(t),
         })
     }
+}
+
+/// Whether a company, institution or street word is among `words` or
+/// follows them: then the words are not a person's name.
+fn not_a_person(text: &str, words: &[(usize, usize)]) -> bool {
+    let Some(&(_, end)) = words.last() else {
+        return false;
+    };
+    let next = next_word(text, end);
+    words
+        .iter()
+        .any(|&(a, b)| NOT_PERSON_WORDS.contains(&&text[a..b]))
+        || NOT_PERSON_WORDS.contains(&next)
+        || STREET_WORDS.contains(&next)
 }
 
 fn name_hit(text: &str, start: usize, end: usize, confidence: Confidence, reason: &'static str) -> Hit {

@@ -78,10 +78,11 @@ impl Special {
         }
     }
 
-    /// Whether a column header names a special category (a term or cue of
-    /// any category, inside compounds too: `diagnosekode`).
-    pub fn names_category(&self, header: &str) -> bool {
-        self.keywords.header_mask(&header.to_lowercase()) != 0
+    /// Whether a column header, in lower case, names a special category
+    /// (a term or cue of any category, inside compounds too:
+    /// `diagnosekode`).
+    pub fn names_category(&self, lower_header: &str) -> bool {
+        self.keywords.header_mask(lower_header) != 0
     }
 
     /// Finds terms starting in `[from, until)`; `header` is set when the
@@ -107,7 +108,6 @@ impl Special {
             if terms == 0 || h.start < from || h.start >= until {
                 continue;
             }
-            let word = text[h.start..h.end].to_lowercase();
             // A cue counts within the window and on the same line: the
             // line before may be about someone else.
             let line_start = memchr::memrchr(b'\n', &bytes[..h.start]).map_or(0, |i| i + 1);
@@ -141,7 +141,7 @@ impl Special {
                 reason,
                 start: h.start,
                 end: h.end,
-                normalized: word,
+                normalized: text[h.start..h.end].to_lowercase(),
             });
         }
         resume
@@ -186,7 +186,7 @@ mod tests {
     #[test]
     fn a_header_that_names_a_category_is_enough() {
         let s = Special::new(80);
-        assert!(s.names_category("Diagnose"));
+        assert!(s.names_category("diagnose"));
         assert!(!s.names_category("beløp"));
         let mut out = Vec::new();
         s.find("astma", 0, 5, true, &mut Vec::new(), &mut out);

@@ -170,7 +170,7 @@ struct Counts {
     highest: Option<Confidence>,
     /// Ids of the custom detectors that found something here.
     custom: Vec<&'static str>,
-    /// Special-category subtypes found here.
+    /// Special-category subtypes found here, sorted.
     special: Vec<&'static str>,
 }
 
@@ -181,8 +181,10 @@ impl Counts {
         if row.ty == DataType::Custom && !self.custom.contains(&row.type_label) {
             self.custom.push(row.type_label);
         }
-        if !row.subtype.is_empty() && !self.special.contains(&row.subtype) {
-            self.special.push(row.subtype);
+        if !row.subtype.is_empty()
+            && let Err(at) = self.special.binary_search(&row.subtype)
+        {
+            self.special.insert(at, row.subtype);
         }
     }
     fn total(&self) -> u64 {
@@ -389,11 +391,7 @@ impl Sink {
             Cell::U64(counts.personal()),
             Cell::from(counts.highest.map(Confidence::as_str)),
             Cell::from(types.join(",")),
-            Cell::from((!counts.special.is_empty()).then(|| {
-                let mut s = counts.special.clone();
-                s.sort_unstable();
-                s.join(",")
-            })),
+            Cell::from((!counts.special.is_empty()).then(|| counts.special.join(","))),
         ];
         cells.extend(counts.per_type.iter().map(|&n| Cell::U64(n)));
         let notes = match &r.status {
