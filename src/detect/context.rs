@@ -69,7 +69,8 @@ pub struct KeywordHit {
 /// folds ASCII case) lets the scan skip every other word with one lookup,
 /// so the cost per byte stays near a plain loop however many patterns
 /// there are; only a word whose first two bytes start some pattern runs
-/// the automaton, anchored at that word.
+/// the automaton, anchored at that word. Gaps and words are skipped with
+/// tight `position` loops rather than a per-byte state machine.
 pub struct WordStarts {
     automaton: AhoCorasick,
     first_two: Vec<u64>,
@@ -108,24 +109,26 @@ impl WordStarts {
     /// `to` (a match that does not start a word is never reported).
     pub fn next_match(&self, text: &[u8], mut pos: usize, to: usize) -> Option<aho_corasick::Match> {
         let to = to.min(text.len());
-        let mut prev_word = pos > 0 && is_word_byte(text[pos - 1]);
-        while pos < to {
-            let b = text[pos];
-            let word = is_word_byte(b);
-            if word && !prev_word {
-                let k = key(b, text.get(pos + 1).copied().unwrap_or(0), self.fold);
-                if self.first_two[k >> 6] & (1 << (k & 63)) != 0
-                    && let Some(m) = self
-                        .automaton
-                        .find(Input::new(text).range(pos..to).anchored(Anchored::Yes))
-                {
-                    return Some(m);
-                }
-            }
-            prev_word = word;
-            pos += 1;
+        if pos >= to {
+            return None;
         }
-        None
+        // Inside a word at `pos`: its rest is not a word start.
+        if pos > 0 && is_word_byte(text[pos - 1]) {
+            pos += text[pos..to].iter().position(|&b| !is_word_byte(b))?;
+        }
+        loop {
+            // Jump over the gap to the next word start, then over the word.
+            pos += text[pos..to].iter().position(|&b| is_word_byte(b))?;
+            let k = key(text[pos], text.get(pos + 1).copied().unwrap_or(0), self.fold);
+            if self.first_two[k >> 6] & (1 << (k & 63)) != 0
+                && let Some(m) = self
+                    .automaton
+                    .find(Input::new(text).range(pos..to).anchored(Anchored::Yes))
+            {
+                return Some(m);
+            }
+            pos += text[pos..to].iter().position(|&b| !is_word_byte(b))?;
+        }
     }
 
     /// Every match anywhere in `[from, to)`, inside words too.
@@ -322,6 +325,22 @@ mod tests {
         k.find(b"Tlf: 22 12 34 56", false, &mut hits);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].mask, DataType::Phone.bit());
+    }
+
+    #[test]
+    fn word_starts_match_only_where_a_word_begins() {
+        let w = WordStarts::new(&["navn", "fnr"], true);
+        let text = b"fornavn: Navn, xfnr fnr";
+        let starts: Vec<usize> = std::iter::successors(w.next_match(text, 0, text.len()), |m| {
+            w.next_match(text, m.end(), text.len())
+        })
+        .map(|m| m.start())
+        .collect();
+        assert_eq!(starts, [9, 20]);
+        // Starting inside a word skips the rest of it.
+        assert_eq!(w.next_match(text, 10, text.len()).map(|m| m.start()), Some(20));
+        assert!(w.next_match(text, 21, text.len()).is_none());
+        assert!(w.next_match(text, 30, 5).is_none());
     }
 
     #[test]
