@@ -43,6 +43,12 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The subject index is missing, damaged, or cannot be written.
+    #[error("subject index: {0}")]
+    Index(String),
+    /// A search query is not a value datakart can recognise.
+    #[error("{0}")]
+    Query(String),
     /// Any other I/O failure outside per-file processing.
     #[error(transparent)]
     Io(#[from] std::io::Error),

@@ -47,6 +47,23 @@ impl Hasher {
         mac.update(normalized.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+
+    /// The keyed hash of one token of a normalised person name. Tokens
+    /// are hashed in their own domain, so a token's hash never equals the
+    /// hash of a whole value.
+    pub fn name_token(&self, token: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"name-token\0");
+        mac.update(token.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A fingerprint of the key (the hash of a fixed text), stored with
+    /// the subject index so a search with another key is refused instead
+    /// of silently finding nothing.
+    pub fn fingerprint(&self) -> String {
+        self.hash("datakart key fingerprint")[..16].to_string()
+    }
 }
 
 /// The default key file: `<config dir>/datakart/key`.

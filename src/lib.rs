@@ -24,10 +24,12 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod category;
 pub mod columns;
 pub mod detect;
 pub mod error;
 pub mod extract;
+pub mod index;
 pub mod keyed_hash;
 pub mod model;
 pub mod profile;

@@ -3,10 +3,12 @@
 //! arguments: [`ProfileSyntax`] mirrors the file exactly and rejects
 //! unknown keys; [`Profile`] is the resolved, validated form the scan uses.
 
+use crate::category::{Category, CategorySyntax};
 use crate::detect::catalogue::Catalogue;
 use crate::detect::custom::{CustomDetector, CustomSyntax, MAX_CUSTOM, check_examples};
 use crate::detect::validate::phone::Country;
 use crate::extract::{DEFAULT_LIMITS, Limits};
+use crate::index::LinkPolicy;
 use crate::model::DataType;
 use crate::suppress::{Allow, AllowSyntax};
 use crate::{Error, Result};
@@ -39,6 +41,25 @@ pub struct ProfileSyntax {
     /// Findings reviewed and accepted: not reported, only counted.
     #[serde(default)]
     pub allow: AllowSyntax,
+    /// How the subject index links values into people.
+    #[serde(default)]
+    pub subjects: SubjectsSyntax,
+    /// Data categories: purpose, legal basis, retention, paths.
+    #[serde(default)]
+    pub category: Vec<CategorySyntax>,
+}
+
+/// The `[subjects]` table: bounds on linking (defaults in
+/// [`LinkPolicy::default`]).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectsSyntax {
+    /// Records followed away from the searched value.
+    pub max_hops: Option<u32>,
+    /// Identifying values a record may hold and still be one person's.
+    pub max_record_values: Option<usize>,
+    /// Files and records a value may occur in and still be one person's.
+    pub shared_value_limit: Option<u64>,
 }
 
 /// A byte size: a number of bytes or text such as `"512 MiB"`, `"8 GiB"`.
@@ -154,6 +175,10 @@ pub struct Profile {
     pub limits: Limits,
     /// Suppressed findings.
     pub allow: Allow,
+    /// Bounds on linking values into subjects.
+    pub links: LinkPolicy,
+    /// Data categories, in profile order (the first match claims a file).
+    pub categories: Vec<Category>,
 }
 
 impl Profile {
@@ -243,6 +268,14 @@ impl Profile {
         }
         let limits = resolve_limits(&syntax.limits).map_err(fail)?;
         let allow = Allow::resolve(&syntax.allow).map_err(fail)?;
+        let links = resolve_links(&syntax.subjects).map_err(fail)?;
+        let mut categories: Vec<Category> = Vec::new();
+        for c in &syntax.category {
+            if categories.iter().any(|k| k.name == c.name) {
+                return Err(fail(format!("[[category]] {:?} is declared twice", c.name)));
+            }
+            categories.push(Category::resolve(c).map_err(fail)?);
+        }
         let name = syntax.name.clone().unwrap_or_else(|| {
             Path::new(origin)
                 .file_stem()
@@ -261,8 +294,28 @@ impl Profile {
             custom,
             limits,
             allow,
+            links,
+            categories,
         })
     }
+}
+
+fn resolve_links(s: &SubjectsSyntax) -> std::result::Result<LinkPolicy, String> {
+    let d = LinkPolicy::default();
+    let links = LinkPolicy {
+        max_hops: s.max_hops.unwrap_or(d.max_hops),
+        max_record_values: s.max_record_values.unwrap_or(d.max_record_values),
+        shared_value_limit: s.shared_value_limit.unwrap_or(d.shared_value_limit),
+    };
+    if links.max_hops > 10 {
+        return Err(format!("[subjects] max_hops: {} is more than 10", links.max_hops));
+    }
+    if links.max_record_values < 2 || links.shared_value_limit == 0 {
+        return Err(
+            "[subjects] max_record_values must be at least 2 and shared_value_limit at least 1".into(),
+        );
+    }
+    Ok(links)
 }
 
 fn resolve_limits(l: &LimitsSyntax) -> std::result::Result<Limits, String> {
@@ -357,6 +410,35 @@ mod tests {
         assert!(err.contains("max_archive_bytes"), "{err}");
         assert_eq!(parse_size("100 MB"), Some(100_000_000));
         assert_eq!(parse_size("3 parsecs"), None);
+    }
+
+    #[test]
+    fn categories_and_link_bounds_resolve_and_bad_ones_name_their_line() {
+        let p = Profile::parse(
+            "[subjects]\nmax_hops = 1\n\n[[category]]\nname = \"marketing\"\npurpose = \"Newsletters\"\nlegal_basis = \"consent\"\nretention = \"2y\"\naction = \"delete\"\npaths = [\"**/Marketing/**\"]\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(p.links.max_hops, 1);
+        assert_eq!(p.categories[0].retention.days(), 730);
+        assert!(p.categories[0].claims("share/Marketing/list.csv"));
+        let err = Profile::parse(
+            "[[category]]\nname = \"m\"\npurpose = \"x\"\nlegal_basis = \"consent\"\nretention = \"2 years\"\naction = \"delete\"\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line 5") && err.contains("not a period"), "{err}");
+        let err = Profile::parse(
+            "[[category]]\nname = \"m\"\npurpose = \"x\"\nlegal_basis = \"because\"\nretention = \"2y\"\naction = \"delete\"\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("line 4") && err.contains("legal_obligation"),
+            "{err}"
+        );
     }
 
     #[test]

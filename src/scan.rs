@@ -7,6 +7,8 @@
 use crate::columns::{self, ColumnBook};
 use crate::detect::{self, Detector, DetectorSettings, Scratch, mask::mask};
 use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
+use crate::index::IndexMeta;
+use crate::index::build::IndexBuilder;
 use crate::keyed_hash::{Hasher, KeySource};
 use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
@@ -94,6 +96,17 @@ pub struct ScanSummary {
     pub findings: FindingCounts,
     /// Speed.
     pub throughput: Throughput,
+    /// The subject index written in `index/`.
+    pub index: IndexCounts,
+}
+
+/// Subject index counts in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexCounts {
+    /// Findings indexed (every finding of the findings table).
+    pub findings: u64,
+    /// Documents written: records, and values in lists.
+    pub documents: u64,
 }
 
 /// Profile identity in `scan.json`.
@@ -220,20 +233,22 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     let started = Instant::now();
     let started_at = now_rfc3339();
     let scan_id = new_scan_id();
-    let detector = Detector::new(DetectorSettings {
-        keyword_window: config.profile.keyword_window,
-        phone_country: config.profile.phone_country,
-        enabled: config.profile.enabled_types,
-        custom: config.profile.custom.clone(),
-        ..DetectorSettings::default()
-    });
+    let detector = detector_for(&config.profile);
     let threads = config.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("datakart-worker-{i}"))
         .build()
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-    let mut sink = Sink::create(&config.out_dir, &scan_id, config.reveal_values)?;
+    let index = IndexBuilder::create(
+        &config.out_dir,
+        &scan_id,
+        config.hasher.fingerprint(),
+        config.profile.phone_country.as_str(),
+        config.profile.links,
+        threads,
+    )?;
+    let mut sink = Sink::create(&config.out_dir, &scan_id, config.reveal_values, index)?;
     let (sink_tx, sink_rx) = bounded::<Message>(256);
     let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
     let walk_options = WalkOptions {
@@ -244,10 +259,10 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     };
 
     let suppressor = Suppressor::new(&config.profile.allow, &config.roots);
-    let totals: Result<Totals> = std::thread::scope(|scope| {
+    let totals: Result<(Totals, IndexMeta)> = std::thread::scope(|scope| {
         let sink_thread = std::thread::Builder::new()
             .name("datakart-sink".into())
-            .spawn_scoped(scope, move || -> Result<Totals> {
+            .spawn_scoped(scope, move || -> Result<(Totals, IndexMeta)> {
                 let mut failure = None;
                 for msg in sink_rx {
                     if failure.is_none()
@@ -314,7 +329,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         })?;
         Ok(totals)
     });
-    let totals = totals?;
+    let (totals, index) = totals?;
     let summary = summarise(
         config,
         suppressor.counts(),
@@ -322,10 +337,47 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         started_at,
         started.elapsed().as_secs_f64(),
         &totals,
+        &index,
     );
     let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
     atomic::write_all(&config.out_dir.join("scan.json"), &json)?;
     Ok(summary)
+}
+
+/// The detector a profile asks for.
+fn detector_for(profile: &Profile) -> Detector {
+    Detector::new(DetectorSettings {
+        keyword_window: profile.keyword_window,
+        phone_country: profile.phone_country,
+        enabled: profile.enabled_types,
+        custom: profile.custom.clone(),
+        ..DetectorSettings::default()
+    })
+}
+
+/// Re-reads one file on disk exactly as a scan would, with plain values,
+/// and returns its findings (for `subject export --reveal-values`). A file
+/// that cannot be read gives no findings.
+pub fn reread(path: &Path, profile: &Profile, hasher: &Hasher) -> Vec<FindingRow> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Vec::new();
+    };
+    let detector = detector_for(profile);
+    let suppressor = Suppressor::new(&profile.allow, &[]);
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let source = Source {
+        path: path.to_path_buf(),
+        size: meta.len(),
+        modified: meta.modified().ok(),
+    };
+    Worker::new(&detector, hasher, true, &profile.limits, &suppressor, tx).process(&source);
+    rx.into_iter()
+        .filter_map(|m| match m {
+            Message::Findings(rows) => Some(rows),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 fn walk_record(path: &Path, status: Status) -> FileRecord {
@@ -355,6 +407,7 @@ fn summarise(
     started_at: String,
     seconds: f64,
     t: &Totals,
+    index: &IndexMeta,
 ) -> ScanSummary {
     let secs = seconds.max(1e-9);
     ScanSummary {
@@ -424,6 +477,10 @@ fn summarise(
             bytes_per_second: t.bytes_read as f64 / secs,
             files_per_second: t.files_seen as f64 / secs,
         },
+        index: IndexCounts {
+            findings: index.findings,
+            documents: index.documents,
+        },
     }
 }
 
@@ -449,6 +506,8 @@ struct Worker<'a> {
 struct Frame {
     /// Display path; inner files are `outer!inner`.
     path: Arc<str>,
+    /// The file on disk this frame was read from.
+    source: Arc<str>,
     /// Modified time, microseconds since the epoch.
     modified: Option<i64>,
     /// Format it is read as.
@@ -466,6 +525,7 @@ struct Frame {
 /// Where findings of a frame are: what every row of it repeats.
 struct Place<'f> {
     path: &'f Arc<str>,
+    source: &'f Arc<str>,
     file_type: &'static str,
     size: Option<u64>,
     modified: Option<i64>,
@@ -476,6 +536,7 @@ impl Frame {
     fn place(&self) -> Place<'_> {
         Place {
             path: &self.path,
+            source: &self.source,
             file_type: self.file_type,
             size: self.size,
             modified: self.modified,
@@ -493,6 +554,7 @@ impl Place<'_> {
             Origin::Json { path, .. } => Some(json_column(path)),
             _ => location.column_name().map(str::to_string),
         };
+        let record = record_of(origin, self.section.as_deref());
         let location = match self.section {
             Some(section) => Location::Within {
                 section: section.clone(),
@@ -517,7 +579,36 @@ impl Place<'_> {
             value_masked: String::new(),
             value_hash: String::new(),
             value: None,
+            source: self.source.clone(),
+            record,
+            name_tokens: Vec::new(),
         }
+    }
+}
+
+/// The record a value at `origin` belongs to (see [`FindingRow::record`]):
+/// a row of a table or sheet, an NDJSON record, an element of a top-level
+/// JSON array, a message of a mailbox; empty for the whole file.
+fn record_of(origin: Origin<'_>, section: Option<&str>) -> String {
+    let own = match origin {
+        Origin::Cell { row, .. } if row > 0 => format!("row {row}"),
+        Origin::Sql { table, row, .. } | Origin::Table { table, row, .. } => {
+            format!("table {table} row {row}")
+        }
+        Origin::SheetCell { sheet, cell, .. } => {
+            let digits = cell.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            format!("sheet {sheet} row {digits}")
+        }
+        Origin::Json { record: Some(r), .. } => format!("record {r}"),
+        Origin::Json { path, .. } if path.starts_with("$[") => path
+            .find(']')
+            .map_or_else(String::new, |end| path[..=end].to_string()),
+        _ => String::new(),
+    };
+    match (section, own.is_empty()) {
+        (Some(section), true) => section.to_string(),
+        (Some(section), false) => format!("{section}, {own}"),
+        (None, _) => own,
     }
 }
 
@@ -592,6 +683,7 @@ impl<'a> Worker<'a> {
             worker: self,
             frames: vec![Frame {
                 path: path.clone(),
+                source: path.clone(),
                 modified,
                 file_type: "",
                 size: Some(source.size),
@@ -804,6 +896,9 @@ impl UnitSink for FileCtx<'_, '_> {
             row.confidence = hit.confidence;
             row.value_masked = mask(hit.ty, &hit.normalized);
             row.value_hash = hasher.hash(&hit.normalized);
+            if hit.ty == DataType::PersonName {
+                row.name_tokens = hit.normalized.split(' ').map(|t| hasher.name_token(t)).collect();
+            }
             row.value = reveal.then(|| unit.text[hit.start..hit.end].to_string());
             rows.push(row);
         }
@@ -814,6 +909,7 @@ impl UnitSink for FileCtx<'_, '_> {
                 let Frame {
                     columns,
                     path,
+                    source,
                     file_type,
                     size,
                     modified,
@@ -822,6 +918,7 @@ impl UnitSink for FileCtx<'_, '_> {
                 } = frame;
                 let place = Place {
                     path,
+                    source,
                     file_type,
                     size: *size,
                     modified: *modified,
@@ -893,8 +990,10 @@ impl UnitSink for FileCtx<'_, '_> {
             None => format!("{}!{name}", parent.path),
         };
         let modified = modified.or(parent.modified);
+        let source = parent.source.clone();
         self.frames.push(Frame {
             path: Arc::from(path),
+            source,
             modified,
             file_type: kind.as_str(),
             size: Some(size),

@@ -29,6 +29,134 @@ pub enum Command {
     /// in a profile's [detect] enable/disable), type, shape, validation,
     /// confidence rules, keyword window, keywords and examples.
     Detectors(DetectorsArgs),
+    /// Find everything held about one person: QUERY is an e-mail address,
+    /// phone number, national ID, IBAN, card number, IP address or name.
+    /// Looks the keyed hash up in the subject index of --out and follows
+    /// links through records (a CRM row with e-mail and fødselsnummer finds
+    /// the letter that holds only the fødselsnummer).
+    ///
+    /// Exit codes: 0 done (also when nothing is found), 1 no index or
+    /// another key, 2 a query that is not a recognisable value.
+    Search(SearchArgs),
+    /// Data-subject requests: export everything held about a person
+    /// (access, portability) or list what to erase (erasure).
+    #[command(subcommand)]
+    Subject(SubjectCommand),
+    /// Breach impact: how many people and what data the given files or
+    /// folders expose, with a CSV of the affected people's masked
+    /// identifiers.
+    Impact(ImpactArgs),
+}
+
+/// `datakart subject …`.
+#[derive(Debug, Subcommand)]
+pub enum SubjectCommand {
+    /// Write every location of the person's data to a CSV, JSON or Parquet
+    /// file (GDPR art. 15 access, art. 20 portability).
+    Export(ExportArgs),
+    /// The erasure worklist (GDPR art. 17): every location grouped by
+    /// folder, with the category, legal basis and what to do.
+    ErasePlan(ErasePlanArgs),
+}
+
+/// What every subject lookup takes.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// The value to look for: e-mail, phone, national ID, IBAN, card, IP
+    /// address or a name ("Ola Nordmann"; all tokens must match, any order).
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+
+    /// The scan output folder holding the index.
+    #[arg(long, value_name = "DIR", default_value = "datakart-out")]
+    pub out: PathBuf,
+
+    /// Only recognise QUERY as this type (e.g. `phone`, `no_fnr`).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub ty: Option<String>,
+
+    /// Direct hits only: do not follow links through records.
+    #[arg(long)]
+    pub no_links: bool,
+
+    /// Records followed away from the query. Default: the scan profile's
+    /// [subjects] max_hops.
+    #[arg(long, value_name = "N")]
+    pub max_hops: Option<u32>,
+
+    /// File holding the hash key as hex (as for scan).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+/// Arguments of `datakart search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub lookup: LookupArgs,
+
+    /// `table` groups hits by file; `csv` and `json` give one row/object
+    /// per hit.
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "csv", "json"])]
+    pub format: String,
+}
+
+/// Arguments of `datakart subject export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub lookup: LookupArgs,
+
+    /// Output file; its extension picks the format: .csv, .json or .parquet.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+
+    /// Re-read the source files and include the actual values (the index
+    /// never holds them). A file changed or gone since the scan is marked.
+    #[arg(long)]
+    pub reveal_values: bool,
+
+    /// The profile used to re-read files with --reveal-values (limits and
+    /// detectors). Default: the embedded default.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+}
+
+/// Arguments of `datakart subject erase-plan`.
+#[derive(Debug, Args)]
+pub struct ErasePlanArgs {
+    #[command(flatten)]
+    pub lookup: LookupArgs,
+
+    /// The profile whose [[category]] tables give each file's purpose,
+    /// legal basis and retention. Default: the embedded default.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// `table` groups by folder; `csv` and `json` give one row per location.
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "csv", "json"])]
+    pub format: String,
+}
+
+/// Arguments of `datakart impact`.
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// Files or folders that leaked, as written when scanning (or absolute).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// The scan output folder holding the index.
+    #[arg(long, value_name = "DIR", default_value = "datakart-out")]
+    pub out: PathBuf,
+
+    /// Where to write the CSV of affected people (masked identifiers).
+    /// Default: OUT/impact_subjects.csv.
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<PathBuf>,
+
+    /// `table` for people, `json` for tools.
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
 }
 
 /// Arguments of `datakart detectors`.

@@ -4,6 +4,7 @@
 
 mod args;
 mod progress;
+mod subject;
 
 use anyhow::Context;
 use args::{Cli, Command, DetectorsArgs, ScanArgs};
@@ -40,9 +41,16 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Detectors(args) => run_detectors(args),
+        Command::Search(args) => subject::run_search(args),
+        Command::Subject(command) => subject::run_subject(command),
+        Command::Impact(args) => subject::run_impact(args),
     };
     match result {
         Ok(()) => ExitCode::from(Exit::Success as u8),
+        Err(e) if matches!(e.downcast_ref(), Some(datakart::Error::Query(_))) => {
+            eprintln!("datakart: error: {e:#}");
+            ExitCode::from(Exit::Usage as u8)
+        }
         Err(e) => {
             eprintln!("datakart: error: {e:#}");
             ExitCode::from(Exit::Failure as u8)

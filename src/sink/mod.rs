@@ -7,6 +7,8 @@
 pub mod table;
 
 use crate::Result;
+use crate::index::IndexMeta;
+use crate::index::build::IndexBuilder;
 use crate::model::{Confidence, DataType};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -49,6 +51,18 @@ pub struct FindingRow {
     pub value_hash: String,
     /// The plain value, only with `--reveal-values`.
     pub value: Option<String>,
+    /// The file on disk the finding was read from (for an inner file of
+    /// an archive or e-mail, the outer file): what `subject export
+    /// --reveal-values` re-reads.
+    pub source: Arc<str>,
+    /// The record the finding belongs to within its file (`row 42`,
+    /// `table kunder row 7`, `sheet Ansatte row 3`, `message 17`); empty
+    /// for the whole file (a letter, a log). Findings of one record are
+    /// linked in the subject index.
+    pub record: String,
+    /// Keyed hashes of a person name's tokens (empty for other types), so
+    /// names can be searched order-free.
+    pub name_tokens: Vec<String>,
 }
 
 /// How well a file could be checked.
@@ -214,6 +228,7 @@ pub struct Sink {
     errors: TableWriter,
     pending: HashMap<Arc<str>, FileCounts>,
     totals: Totals,
+    index: IndexBuilder,
 }
 
 fn findings_columns(reveal: bool) -> Vec<(String, Kind)> {
@@ -292,8 +307,9 @@ fn error_columns() -> Vec<(String, Kind)> {
 }
 
 impl Sink {
-    /// Opens the output tables in `out_dir` (which must exist).
-    pub fn create(out_dir: &Path, scan_id: &str, reveal: bool) -> Result<Sink> {
+    /// Opens the output tables in `out_dir` (which must exist); findings
+    /// also go to the subject index being built by `index`.
+    pub fn create(out_dir: &Path, scan_id: &str, reveal: bool, index: IndexBuilder) -> Result<Sink> {
         Ok(Sink {
             scan_id: scan_id.to_string(),
             reveal,
@@ -302,6 +318,7 @@ impl Sink {
             errors: TableWriter::create(out_dir, "scan_errors", error_columns())?,
             pending: HashMap::new(),
             totals: Totals::default(),
+            index,
         })
     }
 
@@ -323,6 +340,7 @@ impl Sink {
     }
 
     fn finding(&mut self, row: FindingRow) -> Result<()> {
+        self.index.add(&row)?;
         let (file_type, size, modified) = (row.file_type, row.file_size, row.file_modified);
         let counts = self.pending.entry(row.path.clone()).or_default();
         counts.file.add(&row);
@@ -410,6 +428,7 @@ impl Sink {
 
     fn done(&mut self, r: FileRecord) -> Result<()> {
         let counts = self.pending.remove(&r.path).unwrap_or_default();
+        self.index.file_done(&r.path)?;
         let t = &mut self.totals;
         if r.member {
             t.inner_files += 1;
@@ -450,11 +469,13 @@ impl Sink {
         ])
     }
 
-    /// Writes the remaining row groups and renames every table into place.
-    pub fn finish(self) -> Result<Totals> {
+    /// Commits the subject index, then writes the remaining row groups and
+    /// renames every table into place.
+    pub fn finish(self) -> Result<(Totals, IndexMeta)> {
+        let meta = self.index.commit()?;
         self.findings.commit()?;
         self.data_map.commit()?;
         self.errors.commit()?;
-        Ok(self.totals)
+        Ok((self.totals, meta))
     }
 }

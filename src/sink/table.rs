@@ -87,12 +87,17 @@ pub fn rfc3339(micros: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Writes one table as `<stem>.csv` and `<stem>.parquet`.
+/// The Parquet half of a table: the file and its batched writer.
+struct ParquetOut {
+    file: AtomicFile,
+    writer: polars::io::parquet::write::BatchedWriter<File>,
+}
+
+/// Writes one table as `<stem>.csv` and `<stem>.parquet` (or either alone).
 pub struct TableWriter {
     columns: Vec<(String, Kind)>,
-    csv: csv::Writer<AtomicFile>,
-    parquet_file: AtomicFile,
-    parquet: polars::io::parquet::write::BatchedWriter<File>,
+    csv: Option<csv::Writer<AtomicFile>>,
+    parquet: Option<ParquetOut>,
     buffers: Vec<Buffer>,
     rows: usize,
     total: u64,
@@ -107,22 +112,43 @@ impl TableWriter {
     pub fn create(dir: &Path, stem: &str, columns: Vec<(String, Kind)>) -> Result<TableWriter> {
         let csv_path = dir.join(format!("{stem}.csv"));
         let parquet_path = dir.join(format!("{stem}.parquet"));
-        let mut csv = csv::Writer::from_writer(AtomicFile::create(&csv_path)?);
-        csv.write_record(columns.iter().map(|(n, _)| n.as_str()))
-            .map_err(|e| write_err(&csv_path, e))?;
-        let parquet_file = AtomicFile::create(&parquet_path)?;
-        let handle = parquet_file.clone_handle().map_err(|source| Error::Output {
-            path: parquet_path.clone(),
-            source,
-        })?;
-        let schema = Schema::from_iter(
-            columns
-                .iter()
-                .map(|(n, k)| Field::new(n.as_str().into(), pl_type(*k))),
-        );
-        let parquet = ParquetWriter::new(handle)
-            .batched(&schema)
-            .map_err(|e| write_err(&parquet_path, e))?;
+        TableWriter::create_files(Some(csv_path), Some(parquet_path), columns)
+    }
+
+    /// Starts a table written to the given CSV and/or Parquet file.
+    pub fn create_files(
+        csv_path: Option<PathBuf>,
+        parquet_path: Option<PathBuf>,
+        columns: Vec<(String, Kind)>,
+    ) -> Result<TableWriter> {
+        let csv = match &csv_path {
+            Some(path) => {
+                let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+                csv.write_record(columns.iter().map(|(n, _)| n.as_str()))
+                    .map_err(|e| write_err(path, e))?;
+                Some(csv)
+            }
+            None => None,
+        };
+        let parquet = match &parquet_path {
+            Some(path) => {
+                let file = AtomicFile::create(path)?;
+                let handle = file.clone_handle().map_err(|source| Error::Output {
+                    path: path.clone(),
+                    source,
+                })?;
+                let schema = Schema::from_iter(
+                    columns
+                        .iter()
+                        .map(|(n, k)| Field::new(n.as_str().into(), pl_type(*k))),
+                );
+                let writer = ParquetWriter::new(handle)
+                    .batched(&schema)
+                    .map_err(|e| write_err(path, e))?;
+                Some(ParquetOut { file, writer })
+            }
+            None => None,
+        };
         let buffers = columns
             .iter()
             .map(|(_, k)| match k {
@@ -135,13 +161,12 @@ impl TableWriter {
         Ok(TableWriter {
             columns,
             csv,
-            parquet_file,
             parquet,
             buffers,
             rows: 0,
             total: 0,
-            csv_path,
-            parquet_path,
+            csv_path: csv_path.unwrap_or_default(),
+            parquet_path: parquet_path.unwrap_or_default(),
             last_time: (i64::MIN, String::new()),
         })
     }
@@ -154,24 +179,29 @@ impl TableWriter {
     /// Appends a row; cells must match the columns in number and kind.
     pub fn push(&mut self, row: Vec<Cell>) -> Result<()> {
         debug_assert_eq!(row.len(), self.columns.len());
-        for cell in &row {
-            let written = match cell {
-                Cell::Str(s) => self.csv.write_field(s),
-                Cell::U64(v) => self.csv.write_field(v.to_string()),
-                Cell::Time(t) => {
-                    if self.last_time.0 != *t {
-                        self.last_time = (*t, rfc3339(*t));
+        if let Some(csv) = &mut self.csv {
+            for cell in &row {
+                let written = match cell {
+                    Cell::Str(s) => csv.write_field(s),
+                    Cell::U64(v) => csv.write_field(v.to_string()),
+                    Cell::Time(t) => {
+                        if self.last_time.0 != *t {
+                            self.last_time = (*t, rfc3339(*t));
+                        }
+                        csv.write_field(&self.last_time.1)
                     }
-                    self.csv.write_field(&self.last_time.1)
-                }
-                Cell::F64(v) => self.csv.write_field(v.to_string()),
-                Cell::Null => self.csv.write_field(""),
-            };
-            written.map_err(|e| write_err(&self.csv_path, e))?;
+                    Cell::F64(v) => csv.write_field(v.to_string()),
+                    Cell::Null => csv.write_field(""),
+                };
+                written.map_err(|e| write_err(&self.csv_path, e))?;
+            }
+            csv.write_record(None::<&[u8]>)
+                .map_err(|e| write_err(&self.csv_path, e))?;
         }
-        self.csv
-            .write_record(None::<&[u8]>)
-            .map_err(|e| write_err(&self.csv_path, e))?;
+        if self.parquet.is_none() {
+            self.total += 1;
+            return Ok(());
+        }
         for (buf, cell) in self.buffers.iter_mut().zip(row) {
             match (buf, cell) {
                 (Buffer::Str(v), Cell::Str(s)) => v.push(Some(s)),
@@ -193,6 +223,9 @@ impl TableWriter {
     }
 
     fn flush_group(&mut self) -> Result<()> {
+        let Some(parquet) = &mut self.parquet else {
+            return Ok(());
+        };
         if self.rows == 0 {
             return Ok(());
         }
@@ -211,7 +244,8 @@ impl TableWriter {
             cols.push(series.into_column());
         }
         let df = DataFrame::new(height, cols).map_err(|e| write_err(&self.parquet_path, e))?;
-        self.parquet
+        parquet
+            .writer
             .write_batch(&df)
             .map_err(|e| write_err(&self.parquet_path, e))?;
         self.rows = 0;
@@ -221,16 +255,51 @@ impl TableWriter {
     /// Finishes both files and renames them into place.
     pub fn commit(mut self) -> Result<()> {
         self.flush_group()?;
-        self.parquet
-            .finish()
-            .map_err(|e| write_err(&self.parquet_path, e))?;
-        drop(self.parquet);
-        self.parquet_file.commit()?;
-        let file = self
-            .csv
-            .into_inner()
-            .map_err(|e| write_err(&self.csv_path, e.error()))?;
-        file.commit()
+        if let Some(parquet) = self.parquet.take() {
+            parquet
+                .writer
+                .finish()
+                .map_err(|e| write_err(&self.parquet_path, e))?;
+            drop(parquet.writer);
+            parquet.file.commit()?;
+        }
+        if let Some(csv) = self.csv.take() {
+            let file = csv
+                .into_inner()
+                .map_err(|e| write_err(&self.csv_path, e.error()))?;
+            file.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// The rows of a table as a JSON array of objects keyed by column name
+/// (timestamps as RFC 3339 text, missing cells as null).
+pub fn json_rows(columns: &[(String, Kind)], rows: &[Vec<Cell>]) -> serde_json::Value {
+    let object = |row: &Vec<Cell>| {
+        let fields = columns.iter().zip(row).map(|((name, _), cell)| {
+            let value = match cell {
+                Cell::Str(s) => serde_json::Value::from(s.as_str()),
+                Cell::U64(v) => serde_json::Value::from(*v),
+                Cell::Time(t) => serde_json::Value::from(rfc3339(*t)),
+                Cell::F64(v) => serde_json::Value::from(*v),
+                Cell::Null => serde_json::Value::Null,
+            };
+            (name.clone(), value)
+        });
+        serde_json::Value::Object(fields.collect())
+    };
+    serde_json::Value::Array(rows.iter().map(object).collect())
+}
+
+/// The text of a cell as written in CSV.
+pub fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Str(s) => s.clone(),
+        Cell::U64(v) => v.to_string(),
+        Cell::Time(t) => rfc3339(*t),
+        Cell::F64(v) => v.to_string(),
+        Cell::Null => String::new(),
     }
 }
 

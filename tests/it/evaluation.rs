@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 
 #[path = "../gen_ids.rs"]
 #[allow(dead_code)]
-mod ids;
+pub mod ids;
 use ids::*;
 
 /// One expected finding: (path, location, type, value).

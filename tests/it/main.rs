@@ -10,5 +10,6 @@ mod fuzz;
 mod hostile;
 mod robustness;
 mod sample;
+mod subjects;
 mod util;
 mod vectors;

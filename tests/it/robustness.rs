@@ -224,6 +224,7 @@ fn no_temporary_files_are_left_and_stale_ones_are_swept() {
             "data_map.parquet",
             "findings.csv",
             "findings.parquet",
+            "index",
             "scan.json",
             "scan_errors.csv",
             "scan_errors.parquet"

@@ -1,0 +1,383 @@
+//! The subject index: a tantivy index in `OUT/index/` that finds every
+//! place a person's data is held, from one of their identifiers, in
+//! milliseconds.
+//!
+//! # Documents
+//!
+//! Dense exports hold a finding every few dozen bytes, so one document per
+//! occurrence would make indexing the bottleneck. A document is instead one
+//! **record** of a file (a CSV/SQL/sheet row, an NDJSON record, a mailbox
+//! message, or a whole letter) with all its findings, or, for findings in
+//! something too big to be one person's record (a log, a list), one
+//! **value in a file**: a keyed hash with all its locations there. Each
+//! document carries the keyed hashes it holds (exact-match terms), the
+//! token hashes of person names, its path, and a stored list of items
+//! (type, location, column, masked value, confidence). No plain personal
+//! value is ever stored.
+//!
+//! # Linking
+//!
+//! Identifiers in one record are linked: a subject is the connected set of
+//! hashes reachable from the searched one through records, bounded by
+//! [`LinkPolicy`] (see [`subject`]). Records are stored as they are, and
+//! the link rules are applied when searching, so bounds can change without
+//! a rescan.
+//!
+//! # Atomicity
+//!
+//! A scan deletes the previous documents and adds its own in one tantivy
+//! commit at the end: a killed scan leaves the previous index readable.
+
+pub mod build;
+pub mod impact;
+pub mod rows;
+pub mod subject;
+
+use crate::model::DataType;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::Query;
+use tantivy::schema::{Field, STORED, STRING, Schema, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+
+/// The index folder inside a scan's output folder.
+pub const INDEX_DIR: &str = "index";
+
+/// Bounds on linking values into subjects (profile table `[subjects]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkPolicy {
+    /// How many records away from the searched value links are followed.
+    pub max_hops: u32,
+    /// A record with more identifying values than this (national IDs,
+    /// e-mail, phone, IBAN, card, name, address) is a list, not one
+    /// person's record, and links nothing.
+    pub max_record_values: usize,
+    /// A value found in more documents (records, or files for values in
+    /// lists) than this is shared (a switchboard number, a support
+    /// address) and is not followed.
+    pub shared_value_limit: u64,
+}
+
+impl Default for LinkPolicy {
+    fn default() -> Self {
+        LinkPolicy {
+            max_hops: 2,
+            max_record_values: 12,
+            shared_value_limit: 50,
+        }
+    }
+}
+
+/// Types a link may be followed through: values that identify one person.
+/// Names, addresses and IP addresses are shared by many people and are
+/// found as part of a linked record, never followed.
+pub fn links_through(ty: DataType) -> bool {
+    matches!(
+        ty,
+        DataType::Email
+            | DataType::Phone
+            | DataType::NoFnr
+            | DataType::NoDnr
+            | DataType::DkCpr
+            | DataType::SePnr
+            | DataType::FiHetu
+            | DataType::Iban
+            | DataType::PaymentCard
+    )
+}
+
+/// National identity numbers: a record holding two different ones is
+/// about two people and links nothing.
+pub fn national_id(ty: DataType) -> bool {
+    matches!(
+        ty,
+        DataType::NoFnr | DataType::NoDnr | DataType::DkCpr | DataType::SePnr | DataType::FiHetu
+    )
+}
+
+/// Types that identify a person on their own, counted against
+/// [`LinkPolicy::max_record_values`].
+pub fn identifying(ty: DataType) -> bool {
+    links_through(ty) || matches!(ty, DataType::PersonName | DataType::PostalAddress)
+}
+
+/// What the scan records with its commit, so searches use the same key,
+/// phone plan and link bounds as the scan that built the index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexMeta {
+    /// The scan that wrote the index.
+    pub scan_id: String,
+    /// [`crate::keyed_hash::Hasher::fingerprint`] of the scan's key.
+    pub key_fingerprint: String,
+    /// The scan profile's phone plan for numbers without country code.
+    pub phone_country: String,
+    /// The scan profile's link bounds.
+    pub links: LinkPolicy,
+    /// Findings indexed.
+    pub findings: u64,
+    /// Documents written.
+    pub documents: u64,
+}
+
+/// One finding stored in a document, without its path (the document's).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Item {
+    /// Index of the value's hash in the document's hash list.
+    pub h: u32,
+    /// Type label (`email`, or a custom detector's id).
+    pub t: String,
+    /// Special-category subtype, if any.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub s: String,
+    /// Location as in the findings table.
+    pub l: String,
+    /// Line, where the format has lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
+    /// Column name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub c: Option<String>,
+    /// Masked value.
+    pub m: String,
+    /// Confidence: 0 low, 1 medium, 2 high.
+    pub k: u8,
+    /// Indices of a person name's token hashes in the document's token list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tk: Vec<u32>,
+}
+
+impl Item {
+    /// The item's type (custom detectors map to [`DataType::Custom`]).
+    pub fn ty(&self) -> DataType {
+        DataType::parse(&self.t).unwrap_or(DataType::Custom)
+    }
+
+    /// The confidence name.
+    pub fn confidence(&self) -> &'static str {
+        ["low", "medium", "high"][usize::from(self.k.min(2))]
+    }
+}
+
+/// The schema's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Value hashes held (indexed, stored; items refer to them by index).
+    pub hash: Field,
+    /// Person-name token hashes (indexed, stored).
+    pub token: Field,
+    /// Path as shown in the outputs (indexed for path lookups).
+    pub path: Field,
+    /// The file on disk (outer file of an inner one).
+    pub source: Field,
+    /// Record key `path` + U+001F + record label; record documents only.
+    pub rec: Field,
+    /// Record label (empty: the whole file); record documents only.
+    pub record: Field,
+    /// File format.
+    pub file_type: Field,
+    /// File modified time, microseconds since the epoch.
+    pub modified: Field,
+    /// File size.
+    pub size: Field,
+    /// The scan that wrote the document.
+    pub scan_id: Field,
+    /// The items, JSON.
+    pub items: Field,
+}
+
+/// The index schema and its fields.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        hash: b.add_text_field("hash", STRING | STORED),
+        token: b.add_text_field("token", STRING | STORED),
+        path: b.add_text_field("path", STRING | STORED),
+        source: b.add_text_field("source", STORED),
+        rec: b.add_text_field("rec", STRING),
+        record: b.add_text_field("record", STORED),
+        file_type: b.add_text_field("file_type", STORED),
+        modified: b.add_i64_field("modified", STORED),
+        size: b.add_u64_field("size", STORED),
+        scan_id: b.add_text_field("scan_id", STORED),
+        items: b.add_bytes_field("items", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Whether the record made of `docs` is one person's and may link: at
+/// most `max_values` distinct identifying values and at most one national
+/// ID (two national IDs are two people: a family, a list).
+pub fn one_person<'a>(docs: impl IntoIterator<Item = &'a StoredDoc>, max_values: usize) -> bool {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let (mut values, mut ids) = (0, 0);
+    for d in docs {
+        for item in &d.items {
+            let ty = item.ty();
+            if identifying(ty) && seen.insert(&d.hashes[item.h as usize]) {
+                values += 1;
+                ids += usize::from(national_id(ty));
+            }
+        }
+    }
+    values <= max_values && ids <= 1
+}
+
+/// The record key of a record document.
+pub fn record_key(path: &str, record: &str) -> String {
+    format!("{path}\u{1f}{record}")
+}
+
+/// One document as read back.
+#[derive(Debug, Clone)]
+pub struct StoredDoc {
+    /// Path as shown in the outputs.
+    pub path: String,
+    /// The file on disk.
+    pub source: String,
+    /// Record label, for record documents (`Some("")`: the whole file).
+    pub record: Option<String>,
+    /// File format.
+    pub file_type: String,
+    /// Modified time, microseconds.
+    pub modified: Option<i64>,
+    /// Size in bytes.
+    pub size: Option<u64>,
+    /// Value hashes.
+    pub hashes: Vec<String>,
+    /// Name token hashes.
+    pub tokens: Vec<String>,
+    /// Findings.
+    pub items: Vec<Item>,
+}
+
+impl StoredDoc {
+    /// The record key, for record documents.
+    pub fn key(&self) -> Option<String> {
+        self.record.as_deref().map(|r| record_key(&self.path, r))
+    }
+
+    /// The record as people read it: `crm/kunder.csv row 42`.
+    pub fn describe_record(&self) -> String {
+        match self.record.as_deref() {
+            Some(r) if !r.is_empty() => format!("{} {r}", self.path),
+            _ => self.path.clone(),
+        }
+    }
+}
+
+/// An open index for searching.
+pub struct SubjectIndex {
+    searcher: Searcher,
+    fields: Fields,
+    /// What the scan that built it recorded.
+    pub meta: IndexMeta,
+    _reader: IndexReader,
+}
+
+fn index_error(dir: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Index(format!("{}: {e}", dir.display()))
+}
+
+impl SubjectIndex {
+    /// Opens `OUT/index`. Fails with a clear message when there is no
+    /// index (no scan yet) or it was built by another version.
+    pub fn open(out_dir: &Path) -> Result<SubjectIndex> {
+        let dir = index_dir(out_dir);
+        if !dir.join("meta.json").is_file() {
+            return Err(Error::Index(format!(
+                "no subject index in {}: run `datakart scan --out {}` first",
+                dir.display(),
+                out_dir.display()
+            )));
+        }
+        let index = Index::open_in_dir(&dir).map_err(|e| index_error(&dir, e))?;
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return Err(Error::Index(format!(
+                "{} was written by another datakart version: scan again to rebuild it",
+                dir.display()
+            )));
+        }
+        let payload = index
+            .load_metas()
+            .map_err(|e| index_error(&dir, e))?
+            .payload
+            .ok_or_else(|| index_error(&dir, "no scan has completed into this index"))?;
+        let meta: IndexMeta = serde_json::from_str(&payload).map_err(|e| index_error(&dir, e))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index_error(&dir, e))?;
+        Ok(SubjectIndex {
+            searcher: reader.searcher(),
+            fields,
+            meta,
+            _reader: reader,
+        })
+    }
+
+    /// The fields.
+    pub fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    /// Addresses of every document matching `query`.
+    pub fn matching(&self, query: &dyn Query) -> Result<Vec<DocAddress>> {
+        let mut docs: Vec<DocAddress> = self
+            .searcher
+            .search(query, &DocSetCollector)
+            .map_err(|e| Error::Index(e.to_string()))?
+            .into_iter()
+            .collect();
+        docs.sort();
+        Ok(docs)
+    }
+
+    /// Documents holding a term in `field`.
+    pub fn doc_freq(&self, field: Field, text: &str) -> u64 {
+        self.searcher
+            .doc_freq(&tantivy::Term::from_field_text(field, text))
+            .unwrap_or(0)
+    }
+
+    /// Reads one document.
+    pub fn load(&self, address: DocAddress) -> Result<StoredDoc> {
+        let doc: TantivyDocument = self
+            .searcher
+            .doc(address)
+            .map_err(|e| Error::Index(e.to_string()))?;
+        let f = &self.fields;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
+        let all = |field| {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        let items = doc
+            .get_first(f.items)
+            .and_then(|v| v.as_bytes())
+            .map(serde_json::from_slice::<Vec<Item>>)
+            .transpose()
+            .map_err(|e| Error::Index(format!("damaged document: {e}")))?
+            .unwrap_or_default();
+        Ok(StoredDoc {
+            path: text(f.path).unwrap_or_default(),
+            source: text(f.source).unwrap_or_default(),
+            record: text(f.record),
+            file_type: text(f.file_type).unwrap_or_default(),
+            modified: doc.get_first(f.modified).and_then(|v| v.as_i64()),
+            size: doc.get_first(f.size).and_then(|v| v.as_u64()),
+            hashes: all(f.hash),
+            tokens: all(f.token),
+            items,
+        })
+    }
+}
+
+/// `OUT/index`.
+pub fn index_dir(out_dir: &Path) -> PathBuf {
+    out_dir.join(INDEX_DIR)
+}
