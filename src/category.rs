@@ -1,10 +1,12 @@
 //! Data categories: why personal data is kept, on what legal basis, for how
 //! long, and what happens when that time is up. A profile declares them as
-//! `[[category]]` tables; a file belongs to the first category whose path
-//! globs match it. The erasure plan uses them to tell what may be erased
-//! and what must be kept (a legal retention duty, such as accounting
-//! records under the bookkeeping acts).
+//! `[[category]]` tables with matchers (path globs, file types, data types
+//! present, column names); a file belongs to the first category whose
+//! matchers all accept it. Retention checks, the data map and the erasure
+//! plan (what may be erased, what must be kept under a legal retention
+//! duty such as the bookkeeping acts) all rest on that assignment.
 
+use crate::model::DataType;
 use serde::Deserialize;
 use std::fmt;
 
@@ -127,6 +129,48 @@ pub struct CategorySyntax {
     /// Globs matched against each file's path as shown in the outputs.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Formats as in the `file_type` column (`csv`, `xlsx`, `pdf`…).
+    #[serde(default)]
+    pub file_types: Vec<String>,
+    /// Data types (detector ids) of which the file must hold at least one.
+    #[serde(default)]
+    pub data_types: Vec<String>,
+    /// Column-name globs (case-insensitive) of which structured data must
+    /// have at least one.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// Columns giving each row's date, in order of preference: a row of
+    /// structured data is as old as the first of them that holds a date.
+    #[serde(default, alias = "date_column", deserialize_with = "one_or_many")]
+    pub date_columns: Vec<String>,
+}
+
+/// Accepts `"x"` as well as `["x", "y"]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// What is known of a file when it is assigned a category: everything a
+/// matcher can ask about.
+#[derive(Debug, Clone, Copy)]
+pub struct FileFacts<'a> {
+    /// Path as shown in the outputs (`outer!inner` for inner files).
+    pub path: &'a str,
+    /// Format as in the `file_type` column.
+    pub file_type: &'a str,
+    /// Data types found in it, one bit per type ([`DataType::bit`]).
+    pub types: u32,
+    /// Column names of its structured data.
+    pub columns: &'a [&'a str],
 }
 
 /// A resolved category with its globs compiled.
@@ -142,35 +186,107 @@ pub struct Category {
     pub retention: Retention,
     /// Action on expiry.
     pub action: Expiry,
-    paths: globset::GlobSet,
+    /// Date columns, lower-cased, in order of preference.
+    pub date_columns: Vec<String>,
+    paths: Option<globset::GlobSet>,
+    file_types: Vec<String>,
+    data_types: u32,
+    columns: Option<globset::GlobSet>,
 }
 
 impl Category {
-    /// Compiles a category; the error names the category and the glob.
-    pub fn resolve(syntax: &CategorySyntax) -> Result<Category, String> {
-        let mut set = globset::GlobSetBuilder::new();
-        for glob in &syntax.paths {
-            let g = globset::GlobBuilder::new(glob)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| format!("[[category]] {:?}: invalid path glob {glob:?}: {e}", syntax.name))?;
-            set.add(g);
+    /// Compiles a category. An error names the offending key and value
+    /// (the caller adds the category and its position).
+    pub fn resolve(syntax: &CategorySyntax) -> Result<Category, CategoryError> {
+        let globs = |key: &'static str, list: &[String], case_insensitive: bool| {
+            if list.is_empty() {
+                return Ok(None);
+            }
+            let mut set = globset::GlobSetBuilder::new();
+            for (i, glob) in list.iter().enumerate() {
+                let g = globset::GlobBuilder::new(glob)
+                    .literal_separator(!case_insensitive)
+                    .case_insensitive(case_insensitive)
+                    .build()
+                    .map_err(|e| CategoryError {
+                        key,
+                        index: Some(i),
+                        message: format!("invalid glob {glob:?}: {}", e.kind()),
+                    })?;
+                set.add(g);
+            }
+            set.build().map(Some).map_err(|e| CategoryError {
+                key,
+                index: None,
+                message: e.to_string(),
+            })
+        };
+        let mut data_types = 0;
+        for (i, id) in syntax.data_types.iter().enumerate() {
+            match DataType::parse(id).filter(|t| *t != DataType::Custom) {
+                Some(t) => data_types |= t.bit(),
+                None => {
+                    return Err(CategoryError {
+                        key: "data_types",
+                        index: Some(i),
+                        message: format!(
+                            "unknown data type {id:?}; known types: {}",
+                            DataType::ALL[..DataType::ALL.len() - 1]
+                                .iter()
+                                .map(|t| t.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+            }
         }
-        Ok(Category {
+        let c = Category {
             name: syntax.name.clone(),
             purpose: syntax.purpose.clone(),
             legal_basis: syntax.legal_basis,
             retention: syntax.retention,
             action: syntax.action,
-            paths: set.build().map_err(|e| e.to_string())?,
-        })
+            date_columns: syntax
+                .date_columns
+                .iter()
+                .map(|c| c.trim().to_lowercase())
+                .collect(),
+            paths: globs("paths", &syntax.paths, false)?,
+            file_types: syntax
+                .file_types
+                .iter()
+                .map(|t| t.trim().to_lowercase())
+                .collect(),
+            data_types,
+            columns: globs("columns", &syntax.columns, true)?,
+        };
+        if c.paths.is_none() && c.file_types.is_empty() && c.data_types == 0 && c.columns.is_none() {
+            return Err(CategoryError {
+                key: "name",
+                index: None,
+                message: "matches no file: give at least one of paths, file_types, data_types, columns"
+                    .into(),
+            });
+        }
+        Ok(c)
     }
 
-    /// Whether the file at `path` (as shown in the outputs; an inner file
-    /// `outer!inner` is judged by its outer file) belongs to this category.
-    pub fn claims(&self, path: &str) -> bool {
-        let outer = path.split('!').next().unwrap_or(path);
-        self.paths.is_match(outer) || self.paths.is_match(path)
+    /// Whether the file belongs to this category: every matcher the
+    /// category gives must accept it. Paths of inner files (`outer!inner`)
+    /// are matched as written and by their outer file.
+    pub fn claims(&self, file: &FileFacts<'_>) -> bool {
+        let path_ok = self.paths.as_ref().is_none_or(|set| {
+            let outer = file.path.split('!').next().unwrap_or(file.path);
+            set.is_match(outer) || set.is_match(file.path)
+        });
+        path_ok
+            && (self.file_types.is_empty() || self.file_types.iter().any(|t| t == file.file_type))
+            && (self.data_types == 0 || self.data_types & file.types != 0)
+            && self
+                .columns
+                .as_ref()
+                .is_none_or(|set| file.columns.iter().any(|c| set.is_match(c)))
     }
 
     /// What an erasure request means for data of this category: data kept
@@ -184,25 +300,135 @@ impl Category {
     }
 }
 
-/// The category that claims `path`: the first in profile order.
-pub fn of<'c>(categories: &'c [Category], path: &str) -> Option<&'c Category> {
-    categories.iter().find(|c| c.claims(path))
+/// The category that claims a file: the first in profile order.
+pub fn of<'c>(categories: &'c [Category], file: &FileFacts<'_>) -> Option<&'c Category> {
+    categories.iter().find(|c| c.claims(file))
+}
+
+/// A file's category as the scan recorded it in the data map (the
+/// `category`, `purpose`, `legal_basis`, `retention` and `on_expiry`
+/// columns), so later commands judge a file exactly as its scan did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Category name, or `undeclared` for personal data no category claims.
+    pub name: String,
+    /// Purpose.
+    pub purpose: String,
+    /// Legal basis as spelled in profiles.
+    pub legal_basis: String,
+    /// Retention as written (`5y`).
+    pub retention: String,
+    /// What happens on expiry.
+    pub on_expiry: String,
+}
+
+/// The name recorded for personal data that no category claims.
+pub const UNDECLARED: &str = "undeclared";
+
+impl Recorded {
+    /// What an erasure request means here: data under a legal obligation
+    /// stays, data of a category is erased, undeclared data needs review.
+    pub fn erasure(&self) -> &'static str {
+        if self.name == UNDECLARED {
+            "review: no category claims this file"
+        } else if self.legal_basis == LegalBasis::LegalObligation.as_str() {
+            "keep: legal obligation"
+        } else {
+            "erase"
+        }
+    }
+}
+
+/// Reads the file-level rows of a scan's `data_map.csv` and returns the
+/// recorded category of each wanted path.
+pub fn recorded(
+    data_map_csv: &std::path::Path,
+    wanted: &std::collections::HashSet<&str>,
+) -> std::io::Result<std::collections::HashMap<String, Recorded>> {
+    let mut reader = csv::Reader::from_path(data_map_csv).map_err(std::io::Error::other)?;
+    let headers = reader.headers().map_err(std::io::Error::other)?.clone();
+    let col = |name: &str| {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            std::io::Error::other(format!(
+                "{} has no {name} column: it was written by an older datakart; scan again",
+                data_map_csv.display()
+            ))
+        })
+    };
+    let [path, column, name, purpose, basis, retention, expiry] = [
+        col("path")?,
+        col("column_name")?,
+        col("category")?,
+        col("purpose")?,
+        col("legal_basis")?,
+        col("retention")?,
+        col("on_expiry")?,
+    ];
+    let mut out = std::collections::HashMap::new();
+    for row in reader.records() {
+        let row = row.map_err(std::io::Error::other)?;
+        let p = &row[path];
+        if !row[column].is_empty() || row[name].is_empty() || !wanted.contains(p) {
+            continue;
+        }
+        out.insert(
+            p.to_string(),
+            Recorded {
+                name: row[name].to_string(),
+                purpose: row[purpose].to_string(),
+                legal_basis: row[basis].to_string(),
+                retention: row[retention].to_string(),
+                on_expiry: row[expiry].to_string(),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Why a `[[category]]` table is invalid: the key (and list position)
+/// at fault, so the profile checker can point at its line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryError {
+    /// The key at fault.
+    pub key: &'static str,
+    /// The position in the key's list, for list keys.
+    pub index: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for CategoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn category(paths: &[&str], basis: LegalBasis) -> Category {
-        Category::resolve(&CategorySyntax {
+    fn syntax(paths: &[&str], basis: LegalBasis) -> CategorySyntax {
+        CategorySyntax {
             name: "c".into(),
             purpose: "p".into(),
             legal_basis: basis,
             retention: Retention::try_from("5y".to_string()).unwrap(),
             action: Expiry::Delete,
             paths: paths.iter().map(|s| s.to_string()).collect(),
-        })
-        .unwrap()
+            file_types: vec![],
+            data_types: vec![],
+            columns: vec![],
+            date_columns: vec![],
+        }
+    }
+
+    fn file<'a>(path: &'a str, file_type: &'a str, types: u32, columns: &'a [&'a str]) -> FileFacts<'a> {
+        FileFacts {
+            path,
+            file_type,
+            types,
+            columns,
+        }
     }
 
     #[test]
@@ -220,11 +446,75 @@ mod tests {
 
     #[test]
     fn globs_match_folders_anywhere_and_inner_files_by_their_outer_file() {
-        let c = category(&["**/Regnskap/**"], LegalBasis::LegalObligation);
-        assert!(c.claims("share/Regnskap/2019/bilag.pdf"));
-        assert!(c.claims("share/Regnskap/arkiv.zip!kunder.csv"));
-        assert!(!c.claims("share/Salg/regnskap.txt"));
+        let c = Category::resolve(&syntax(&["**/Regnskap/**"], LegalBasis::LegalObligation)).unwrap();
+        assert!(c.claims(&file("share/Regnskap/2019/bilag.pdf", "pdf", 0, &[])));
+        assert!(c.claims(&file("share/Regnskap/arkiv.zip!kunder.csv", "csv", 0, &[])));
+        assert!(!c.claims(&file("share/Salg/regnskap.txt", "text", 0, &[])));
         assert_eq!(c.erasure(), "keep: legal obligation");
-        assert_eq!(category(&["**"], LegalBasis::Consent).erasure(), "erase");
+        let c = Category::resolve(&syntax(&["**"], LegalBasis::Consent)).unwrap();
+        assert_eq!(c.erasure(), "erase");
+    }
+
+    #[test]
+    fn every_given_matcher_must_accept_the_file() {
+        let mut s = syntax(&["crm/**"], LegalBasis::Contract);
+        s.file_types = vec!["CSV".into(), "xlsx".into()];
+        s.data_types = vec!["email".into(), "phone".into()];
+        s.columns = vec!["sist_*".into()];
+        let c = Category::resolve(&s).unwrap();
+        let email = DataType::Email.bit();
+        assert!(c.claims(&file("crm/kunder.csv", "csv", email, &["navn", "Sist_kontakt"])));
+        assert!(
+            !c.claims(&file("hr/kunder.csv", "csv", email, &["sist_kontakt"])),
+            "path"
+        );
+        assert!(
+            !c.claims(&file("crm/kunder.pdf", "pdf", email, &["sist_kontakt"])),
+            "file type"
+        );
+        assert!(
+            !c.claims(&file(
+                "crm/kunder.csv",
+                "csv",
+                DataType::Iban.bit(),
+                &["sist_kontakt"]
+            )),
+            "data type"
+        );
+        assert!(
+            !c.claims(&file("crm/kunder.csv", "csv", email, &["navn"])),
+            "column"
+        );
+    }
+
+    #[test]
+    fn bad_matchers_name_their_key_and_position() {
+        let mut s = syntax(&["ok/**", "bad/[x"], LegalBasis::Consent);
+        let e = Category::resolve(&s).unwrap_err();
+        assert_eq!((e.key, e.index), ("paths", Some(1)));
+        s.paths.clear();
+        s.data_types = vec!["email".into(), "ssn".into()];
+        let e = Category::resolve(&s).unwrap_err();
+        assert_eq!((e.key, e.index), ("data_types", Some(1)));
+        assert!(e.message.contains("no_fnr"), "{e}");
+        s.data_types.clear();
+        let e = Category::resolve(&s).unwrap_err();
+        assert!(e.message.contains("matches no file"), "{e}");
+    }
+
+    #[test]
+    fn date_column_takes_one_name_or_a_list() {
+        let one: CategorySyntax = toml::from_str(
+            "name='m'\npurpose='p'\nlegal_basis='consent'\nretention='2y'\naction='delete'\npaths=['**']\ndate_column='Sist_Kontakt'\n",
+        )
+        .unwrap();
+        assert_eq!(Category::resolve(&one).unwrap().date_columns, ["sist_kontakt"]);
+        let many: CategorySyntax = toml::from_str(
+            "name='m'\npurpose='p'\nlegal_basis='consent'\nretention='2y'\naction='anonymize'\npaths=['**']\ndate_columns=['avsluttet','last_contact']\n",
+        )
+        .unwrap();
+        let c = Category::resolve(&many).unwrap();
+        assert_eq!(c.date_columns, ["avsluttet", "last_contact"]);
+        assert_eq!(c.action, Expiry::Anonymise);
     }
 }

@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod blocklist;
 pub mod category;
 pub mod columns;
 pub mod detect;
@@ -33,6 +34,8 @@ pub mod index;
 pub mod keyed_hash;
 pub mod model;
 pub mod profile;
+pub mod region;
+pub mod retention;
 pub mod scan;
 pub mod sink;
 pub mod suppress;

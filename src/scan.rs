@@ -12,7 +12,8 @@ use crate::index::build::IndexBuilder;
 use crate::keyed_hash::{Hasher, KeySource};
 use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
-use crate::sink::{FileRecord, FindingRow, Message, Sink, Status, Totals};
+use crate::retention::Policy;
+use crate::sink::{FileRecord, FindingRow, Message, RetentionTotals, Sink, Status, Totals};
 use crate::suppress::{Suppressed, Suppressor};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
 use crate::{Error, Result, atomic};
@@ -44,6 +45,9 @@ pub struct ScanConfig {
     pub hasher: Hasher,
     /// Where the key came from (recorded, never the key).
     pub key_source: KeySource,
+    /// The time ages are counted to, microseconds since the epoch (None:
+    /// the scan's start).
+    pub as_of: Option<i64>,
 }
 
 /// Progress callbacks, called from worker threads; implementations must
@@ -98,6 +102,8 @@ pub struct ScanSummary {
     pub throughput: Throughput,
     /// The subject index written in `index/`.
     pub index: IndexCounts,
+    /// Retention violations, undeclared data and transfers.
+    pub retention: RetentionTotals,
 }
 
 /// Subject index counts in `scan.json`.
@@ -248,7 +254,8 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         config.profile.links,
         threads,
     )?;
-    let mut sink = Sink::create(&config.out_dir, &scan_id, config.reveal_values, index)?;
+    let policy = policy_for(config)?;
+    let mut sink = Sink::create(&config.out_dir, &scan_id, config.reveal_values, index, policy)?;
     let (sink_tx, sink_rx) = bounded::<Message>(256);
     let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
     let walk_options = WalkOptions {
@@ -342,6 +349,30 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
     atomic::write_all(&config.out_dir.join("scan.json"), &json)?;
     Ok(summary)
+}
+
+/// The retention policy of a scan: the profile's categories and regions,
+/// its block list read and hashed with the scan key, and the reference time.
+fn policy_for(config: &ScanConfig) -> Result<Policy> {
+    let profile = &config.profile;
+    let blocked = match &profile.block_list {
+        Some(list) => Some(
+            list.load(&config.hasher, profile.phone_country.as_str())
+                .map_err(|message| Error::Profile {
+                    path: profile.origin.clone(),
+                    message,
+                })?,
+        ),
+        None => None,
+    };
+    Ok(Policy {
+        categories: profile.categories.clone(),
+        regions: profile.regions.clone(),
+        blocked,
+        as_of: config
+            .as_of
+            .unwrap_or_else(|| micros(SystemTime::now()).unwrap_or_default()),
+    })
 }
 
 /// The detector a profile asks for.
@@ -481,6 +512,7 @@ fn summarise(
             findings: index.findings,
             documents: index.documents,
         },
+        retention: t.retention.clone(),
     }
 }
 

@@ -128,11 +128,6 @@ pub struct ErasePlanArgs {
     #[command(flatten)]
     pub lookup: LookupArgs,
 
-    /// The profile whose [[category]] tables give each file's purpose,
-    /// legal basis and retention. Default: the embedded default.
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-
     /// `table` groups by folder; `csv` and `json` give one row per location.
     #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "csv", "json"])]
     pub format: String,
@@ -205,4 +200,20 @@ pub struct ScanArgs {
     /// first use).
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+
+    /// Count ages up to this date (YYYY-MM-DD, UTC midnight) instead of
+    /// now, to reproduce a retention report as of a given day.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<i64>,
+}
+
+/// `--as-of`: an ISO date, in microseconds since the epoch.
+fn parse_as_of(text: &str) -> Result<i64, String> {
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date: write YYYY-MM-DD"))?;
+    Ok(date
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp_micros())
 }

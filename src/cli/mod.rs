@@ -150,6 +150,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<()> {
         profile,
         hasher,
         key_source,
+        as_of: args.as_of,
     };
     let progress = (!args.quiet).then(progress::Progress::new_if_terminal).flatten();
     let summary = match &progress {
@@ -207,6 +208,13 @@ fn print_summary(s: &ScanSummary, config: &ScanConfig) {
         s.coverage.files * 100.0,
         s.coverage.bytes * 100.0
     );
+    let r = &s.retention;
+    if r.violations + r.undeclared_files + r.files_outside_eea > 0 {
+        println!(
+            "  policy  {} retention violations in {} files ({} blocked contacts); {} files of undeclared personal data; {} outside the EU/EEA",
+            r.violations, r.files_in_violation, r.blocked_contacts, r.undeclared_files, r.files_outside_eea
+        );
+    }
     if f.skipped + f.failed + f.partial > 0 {
         println!(
             "  errors  {} files not fully checked: see scan_errors.csv",

@@ -5,6 +5,7 @@
 
 use super::args::{ErasePlanArgs, ExportArgs, ImpactArgs, LookupArgs, SearchArgs, SubjectCommand};
 use anyhow::{Context, bail};
+use datakart::category;
 use datakart::index::rows::{self, Columns};
 use datakart::index::subject::{self, Subject};
 use datakart::index::{SubjectIndex, impact};
@@ -209,8 +210,11 @@ fn run_export(args: ExportArgs) -> anyhow::Result<()> {
 
 fn run_erase_plan(args: ErasePlanArgs) -> anyhow::Result<()> {
     let (found, _, _) = lookup(&args.lookup)?;
-    let profile = load_profile(args.profile.as_deref())?;
-    let (columns, rows) = rows::erase_plan(&found.hits, &profile.categories);
+    let data_map = args.lookup.out.join("data_map.csv");
+    let wanted: std::collections::HashSet<&str> = found.hits.iter().map(|h| h.path.as_str()).collect();
+    let recorded = category::recorded(&data_map, &wanted)
+        .with_context(|| format!("cannot read the scan's categories from {}", data_map.display()))?;
+    let (columns, rows) = rows::erase_plan(&found.hits, &recorded);
     match args.format.as_str() {
         "csv" => print_csv(&columns, &rows),
         "json" => print_json(&columns, &rows),

@@ -5,7 +5,7 @@
 
 use super::impact::Impact;
 use super::subject::SubjectHit;
-use crate::category::{self, Category};
+use crate::category::Recorded;
 use crate::keyed_hash::Hasher;
 use crate::profile::Profile;
 use crate::sink::table::{Cell, Kind};
@@ -143,7 +143,7 @@ pub fn erase_group(h: &SubjectHit) -> String {
 /// claiming the file, its purpose, legal basis and retention, and the
 /// action (`erase`, `keep: legal obligation`, or `review: no category`).
 /// Rows are ordered by folder, then path and position.
-pub fn erase_plan(hits: &[SubjectHit], categories: &[Category]) -> (Columns, Vec<Vec<Cell>>) {
+pub fn erase_plan(hits: &[SubjectHit], recorded: &HashMap<String, Recorded>) -> (Columns, Vec<Vec<Cell>>) {
     let cols = columns(&[
         ("folder", Kind::Str),
         ("path", Kind::Str),
@@ -163,7 +163,7 @@ pub fn erase_plan(hits: &[SubjectHit], categories: &[Category]) -> (Columns, Vec
     let rows = ordered
         .into_iter()
         .map(|(group, h)| {
-            let c = category::of(categories, &h.path);
+            let c = recorded.get(&h.path);
             vec![
                 Cell::from(group),
                 Cell::from(h.path.as_str()),
@@ -173,10 +173,10 @@ pub fn erase_plan(hits: &[SubjectHit], categories: &[Category]) -> (Columns, Vec
                 Cell::from(h.matched.as_str()),
                 Cell::from(c.map(|c| c.name.clone())),
                 Cell::from(c.map(|c| c.purpose.clone())),
-                Cell::from(c.map(|c| c.legal_basis.as_str())),
-                Cell::from(c.map(|c| c.retention.to_string())),
-                Cell::from(c.map(|c| c.action.as_str())),
-                Cell::from(c.map_or("review: no category claims this file", Category::erasure)),
+                Cell::from(c.map(|c| c.legal_basis.clone())),
+                Cell::from(c.map(|c| c.retention.clone())),
+                Cell::from(c.map(|c| c.on_expiry.clone())),
+                Cell::from(c.map_or("review: no category claims this file", Recorded::erasure)),
             ]
         })
         .collect();

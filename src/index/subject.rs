@@ -57,81 +57,95 @@ const QUERY_TYPES: [DataType; 12] = [
 /// Recognises `query` with the scan's own validators and normalisation.
 /// `only` restricts it to one type. The error says what the query is not.
 pub fn recognise(query: &str, phone_country: &str, only: Option<DataType>) -> Result<Lookup> {
-    let text = query.trim();
-    if let Some(ty) = only
-        && !QUERY_TYPES.contains(&ty)
-    {
-        let names: Vec<&str> = QUERY_TYPES.iter().map(|t| t.as_str()).collect();
-        return Err(Error::Query(format!(
-            "--type {ty}: subjects are searched by {}",
-            names.join(", ")
-        )));
-    }
-    let looks_like_name = !text.is_empty()
-        && text.chars().any(char::is_alphabetic)
-        && text
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | ',' | '.'));
-    if looks_like_name && only.is_none_or(|t| t == DataType::PersonName) {
-        let normalized = names::normalize(text);
-        let tokens: Vec<String> = normalized
-            .split(' ')
-            .filter(|t| t.chars().any(char::is_alphabetic))
-            .map(str::to_string)
-            .collect();
-        return Ok(Lookup::Name(tokens));
-    }
-    let settings = DetectorSettings {
-        phone_country: crate::detect::validate::phone::Country::parse(phone_country)
-            .unwrap_or(crate::detect::validate::phone::Country::No),
-        ..DetectorSettings::default()
-    };
-    let detector = Detector::new(settings);
-    // As if the column header named every identifier type, so a bare
-    // number needs no keyword.
-    let mask = QUERY_TYPES.iter().fold(0, |m, t| m | t.bit()) & !DataType::PersonName.bit();
-    // As written first; then upper-cased (`no93…`, `131052-308t`); then
-    // with dashes as spaces (`NO93-8601-…`, `4111-1111-…`).
-    let upper = text.to_ascii_uppercase();
-    let attempts = [text.to_string(), upper.clone(), upper.replace('-', " ")];
-    let mut values: Vec<(DataType, String)> = Vec::new();
-    for attempt in attempts.iter() {
-        let mut hits = Vec::new();
-        detector.detect(
-            attempt,
-            0,
-            attempt.len(),
-            mask,
-            &mut Scratch::default(),
-            &mut hits,
-        );
-        for hit in hits {
-            let whole = hit.start == 0 && hit.end == attempt.len();
-            if whole
-                && QUERY_TYPES.contains(&hit.ty)
-                && only.is_none_or(|t| t == hit.ty)
-                && !values.contains(&(hit.ty, hit.normalized.clone()))
-            {
-                values.push((hit.ty, hit.normalized));
-            }
-        }
-        if !values.is_empty() {
-            break;
-        }
-    }
-    if values.is_empty() {
-        let what = match only {
-            Some(t) => format!("a valid {t}"),
-            None => {
-                "an e-mail address, phone number, national ID, IBAN, payment card number, IP address or name"
-                    .into()
-            }
+    Recogniser::new(phone_country).recognise(query, only)
+}
+
+/// A query recogniser holding its detector, for recognising many values
+/// (a block list) without building one per value.
+pub struct Recogniser {
+    detector: Detector,
+}
+
+impl Recogniser {
+    /// A recogniser using `phone_country`'s numbering plan for numbers
+    /// without a country code.
+    pub fn new(phone_country: &str) -> Recogniser {
+        let settings = DetectorSettings {
+            phone_country: crate::detect::validate::phone::Country::parse(phone_country)
+                .unwrap_or(crate::detect::validate::phone::Country::No),
+            ..DetectorSettings::default()
         };
-        return Err(Error::Query(format!(
-            "{query:?} is not {what} that datakart can recognise (checksums and number plans are checked as in a scan)"
-        )));
+        Recogniser {
+            detector: Detector::new(settings),
+        }
     }
-    Ok(Lookup::Values(values))
+
+    /// Recognises `query`; `only` restricts it to one type. The error
+    /// says what the query is not.
+    pub fn recognise(&self, query: &str, only: Option<DataType>) -> Result<Lookup> {
+        let text = query.trim();
+        if let Some(ty) = only
+            && !QUERY_TYPES.contains(&ty)
+        {
+            let names: Vec<&str> = QUERY_TYPES.iter().map(|t| t.as_str()).collect();
+            return Err(Error::Query(format!(
+                "--type {ty}: subjects are searched by {}",
+                names.join(", ")
+            )));
+        }
+        let looks_like_name = !text.is_empty()
+            && text.chars().any(char::is_alphabetic)
+            && text
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | ',' | '.'));
+        if looks_like_name && only.is_none_or(|t| t == DataType::PersonName) {
+            let normalized = names::normalize(text);
+            let tokens: Vec<String> = normalized
+                .split(' ')
+                .filter(|t| t.chars().any(char::is_alphabetic))
+                .map(str::to_string)
+                .collect();
+            return Ok(Lookup::Name(tokens));
+        }
+        // As if the column header named every identifier type, so a bare
+        // number needs no keyword.
+        let mask = QUERY_TYPES.iter().fold(0, |m, t| m | t.bit()) & !DataType::PersonName.bit();
+        // As written first; then upper-cased (`no93…`, `131052-308t`); then
+        // with dashes as spaces (`NO93-8601-…`, `4111-1111-…`).
+        let upper = text.to_ascii_uppercase();
+        let attempts = [text.to_string(), upper.clone(), upper.replace('-', " ")];
+        let mut values: Vec<(DataType, String)> = Vec::new();
+        let mut scratch = Scratch::default();
+        for attempt in attempts.iter() {
+            let mut hits = Vec::new();
+            self.detector
+                .detect(attempt, 0, attempt.len(), mask, &mut scratch, &mut hits);
+            for hit in hits {
+                let whole = hit.start == 0 && hit.end == attempt.len();
+                if whole
+                    && QUERY_TYPES.contains(&hit.ty)
+                    && only.is_none_or(|t| t == hit.ty)
+                    && !values.contains(&(hit.ty, hit.normalized.clone()))
+                {
+                    values.push((hit.ty, hit.normalized));
+                }
+            }
+            if !values.is_empty() {
+                break;
+            }
+        }
+        if values.is_empty() {
+            let what = match only {
+                Some(t) => format!("a valid {t}"),
+                None => "an e-mail address, phone number, national ID, IBAN, payment card number, IP address or name"
+                    .into(),
+            };
+            return Err(Error::Query(format!(
+                "{query:?} is not {what} that datakart can recognise (checksums and number plans are checked as in a scan)"
+            )));
+        }
+        Ok(Lookup::Values(values))
+    }
 }
 
 /// Why a hit belongs to the subject.

@@ -1,19 +1,29 @@
 //! Sink: the one thread that owns the outputs. Workers send it findings and
-//! file outcomes over a bounded channel; it writes `findings`, `data_map`
-//! and `scan_errors` as CSV and Parquet, aggregates per-file and per-column
-//! counts for the data map, and keeps the totals for `scan.json`. Nothing
-//! here sees a plain value unless `--reveal-values` put one in the row.
+//! file outcomes over a bounded channel; it writes `findings`, `data_map`,
+//! `data_map_folders`, `retention_violations` and `scan_errors` as CSV and
+//! Parquet, judges each file against the profile's categories, regions and
+//! block list as it completes, and keeps the totals for `scan.json`.
+//! Nothing here sees a plain value unless `--reveal-values` put one in the
+//! row.
 
+pub mod folders;
 pub mod table;
+pub mod violations;
 
 use crate::Result;
+use crate::category::{self, Category, FileFacts, UNDECLARED};
 use crate::index::IndexMeta;
 use crate::index::build::IndexBuilder;
 use crate::model::{Confidence, DataType};
+use crate::region::Region;
+use crate::retention::{self, Policy};
+use folders::{FileShare, Folders};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use table::{Cell, Kind, TableWriter};
+use violations::{Violation, ViolationKind, Violations};
 
 /// One finding as it is written. Carries the masked value and keyed hash;
 /// `value` is set only with `--reveal-values`.
@@ -160,6 +170,31 @@ pub struct Totals {
     pub custom_findings: BTreeMap<&'static str, u64>,
     /// Findings per confidence.
     pub findings_by_confidence: BTreeMap<Confidence, u64>,
+    /// Retention, categories and transfers.
+    pub retention: RetentionTotals,
+}
+
+/// Retention totals for `scan.json`.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct RetentionTotals {
+    /// The reference time ages are counted to, RFC 3339.
+    pub as_of: String,
+    /// Rows in `retention_violations` (retention and blocked contacts).
+    pub violations: u64,
+    /// Files (on disk or inner) with at least one violation.
+    pub files_in_violation: u64,
+    /// Personal findings in data kept past its retention.
+    pub overdue_findings: u64,
+    /// Blocked contacts found in categories they are blocked from.
+    pub blocked_contacts: u64,
+    /// Files holding personal data that no category claims.
+    pub undeclared_files: u64,
+    /// Personal findings in those files.
+    pub undeclared_findings: u64,
+    /// Files holding personal data stored outside the EU/EEA.
+    pub files_outside_eea: u64,
+    /// Files holding personal data per category (`undeclared` included).
+    pub files_by_category: BTreeMap<String, u64>,
 }
 
 impl Totals {
@@ -213,10 +248,28 @@ impl Counts {
     }
 }
 
+/// A blocked contact found in a file, judged when the file's category is
+/// known.
+struct BlockedHit {
+    location: String,
+    ty: DataType,
+    value_masked: String,
+}
+
 #[derive(Default)]
 struct FileCounts {
     file: Counts,
     columns: BTreeMap<String, Counts>,
+    blocked: Vec<BlockedHit>,
+}
+
+/// How a completed file stands against the profile's policy.
+struct Judged<'p> {
+    category: Option<&'p Category>,
+    region: Option<&'p Region>,
+    age_days: Option<u64>,
+    overdue_days: Option<u64>,
+    violations: u64,
 }
 
 /// The output writer. Create it, feed it [`Message`]s, then finish it.
@@ -229,6 +282,10 @@ pub struct Sink {
     pending: HashMap<Arc<str>, FileCounts>,
     totals: Totals,
     index: IndexBuilder,
+    policy: Arc<Policy>,
+    violations: Violations,
+    folders: Folders,
+    out_dir: std::path::PathBuf,
 }
 
 fn findings_columns(reveal: bool) -> Vec<(String, Kind)> {
@@ -272,6 +329,17 @@ fn data_map_columns() -> Vec<(String, Kind)> {
         ("highest_confidence", Kind::Str),
         ("types", Kind::Str),
         ("special_categories", Kind::Str),
+        ("category", Kind::Str),
+        ("purpose", Kind::Str),
+        ("legal_basis", Kind::Str),
+        ("retention", Kind::Str),
+        ("on_expiry", Kind::Str),
+        ("age_days", Kind::U64),
+        ("overdue_days", Kind::U64),
+        ("violations", Kind::U64),
+        ("region", Kind::Str),
+        ("transfer", Kind::Str),
+        ("outside_eea", Kind::Str),
     ]
     .into_iter()
     .map(|(n, k)| (n.to_string(), k))
@@ -308,16 +376,34 @@ fn error_columns() -> Vec<(String, Kind)> {
 
 impl Sink {
     /// Opens the output tables in `out_dir` (which must exist); findings
-    /// also go to the subject index being built by `index`.
-    pub fn create(out_dir: &Path, scan_id: &str, reveal: bool, index: IndexBuilder) -> Result<Sink> {
+    /// also go to the subject index being built by `index`, and files are
+    /// judged against `policy`.
+    pub fn create(
+        out_dir: &Path,
+        scan_id: &str,
+        reveal: bool,
+        index: IndexBuilder,
+        policy: Policy,
+    ) -> Result<Sink> {
+        let totals = Totals {
+            retention: RetentionTotals {
+                as_of: table::rfc3339(policy.as_of),
+                ..RetentionTotals::default()
+            },
+            ..Totals::default()
+        };
         Ok(Sink {
+            violations: Violations::create(out_dir, scan_id)?,
+            folders: Folders::default(),
+            policy: Arc::new(policy),
+            out_dir: out_dir.to_path_buf(),
             scan_id: scan_id.to_string(),
             reveal,
             findings: TableWriter::create(out_dir, "findings", findings_columns(reveal))?,
             data_map: TableWriter::create(out_dir, "data_map", data_map_columns())?,
             errors: TableWriter::create(out_dir, "scan_errors", error_columns())?,
             pending: HashMap::new(),
-            totals: Totals::default(),
+            totals,
             index,
         })
     }
@@ -344,6 +430,16 @@ impl Sink {
         let (file_type, size, modified) = (row.file_type, row.file_size, row.file_modified);
         let counts = self.pending.entry(row.path.clone()).or_default();
         counts.file.add(&row);
+        if let Some(blocked) = &self.policy.blocked
+            && matches!(row.ty, DataType::Email | DataType::Phone)
+            && blocked.contains(&row.value_hash)
+        {
+            counts.blocked.push(BlockedHit {
+                location: row.location.clone(),
+                ty: row.ty,
+                value_masked: row.value_masked.clone(),
+            });
+        }
         if let Some(col) = &row.column_name {
             match counts.columns.get_mut(col) {
                 Some(c) => c.add(&row),
@@ -386,7 +482,13 @@ impl Sink {
         self.findings.push(cells)
     }
 
-    fn data_map_row(&mut self, r: &FileRecord, column: Option<&str>, counts: &Counts) -> Result<()> {
+    fn data_map_row(
+        &mut self,
+        r: &FileRecord,
+        column: Option<&str>,
+        counts: &Counts,
+        judged: &Judged<'_>,
+    ) -> Result<()> {
         let summary = column.and_then(|c| {
             let i = r.columns.binary_search_by(|(n, _)| n.as_str().cmp(c)).ok()?;
             Some(&r.columns[i].1)
@@ -411,6 +513,27 @@ impl Sink {
             Cell::from(types.join(",")),
             Cell::from((!counts.special.is_empty()).then(|| counts.special.join(","))),
         ];
+        let c = judged.category;
+        let name = c
+            .map(|c| c.name.as_str())
+            .or((counts.personal() > 0).then_some(UNDECLARED));
+        cells.extend([
+            Cell::from(name),
+            Cell::from(c.map(|c| c.purpose.as_str())),
+            Cell::from(c.map(|c| c.legal_basis.as_str())),
+            Cell::from(c.map(|c| c.retention.to_string())),
+            Cell::from(c.map(|c| c.action.as_str())),
+            Cell::from(judged.age_days),
+            Cell::from(judged.overdue_days),
+            Cell::U64(if column.is_none() { judged.violations } else { 0 }),
+            Cell::from(judged.region.map(|r| r.code.as_str())),
+            Cell::from(judged.region.map(|r| r.transfer.as_str())),
+            Cell::from(
+                judged
+                    .region
+                    .map(|r| if r.transfer.outside_eea() { "yes" } else { "no" }),
+            ),
+        ]);
         cells.extend(counts.per_type.iter().map(|&n| Cell::U64(n)));
         let notes = match &r.status {
             Status::Partial(gaps) => gaps.iter().chain(&r.notes).cloned().collect::<Vec<_>>(),
@@ -448,9 +571,11 @@ impl Sink {
             }
         }
         if matches!(r.status, Status::Scanned | Status::Partial(_)) {
-            self.data_map_row(&r, None, &counts.file)?;
+            let policy = Arc::clone(&self.policy);
+            let judged = self.judge(&policy, &r, &counts)?;
+            self.data_map_row(&r, None, &counts.file, &judged)?;
             for (col, c) in &counts.columns {
-                self.data_map_row(&r, Some(col), c)?;
+                self.data_map_row(&r, Some(col), c, &judged)?;
             }
         }
         let reason = match &r.status {
@@ -469,12 +594,112 @@ impl Sink {
         ])
     }
 
+    /// Judges a readable file against the policy: its category, region and
+    /// age; writes its violations and counts it in its folder.
+    fn judge<'p>(&mut self, policy: &'p Policy, r: &FileRecord, counts: &FileCounts) -> Result<Judged<'p>> {
+        let mut column_names: Vec<&str> = r.columns.iter().map(|(n, _)| n.as_str()).collect();
+        column_names.extend(counts.columns.keys().map(String::as_str));
+        let types = DataType::ALL
+            .iter()
+            .filter(|t| counts.file.per_type[t.index()] > 0)
+            .fold(0, |m, t| m | t.bit());
+        let facts = FileFacts {
+            path: &r.path,
+            file_type: r.file_type,
+            types,
+            columns: &column_names,
+        };
+        let category = category::of(&policy.categories, &facts);
+        let region = policy.regions.of(&r.path);
+        let personal = counts.file.personal();
+        let age_days = r.modified.map(|m| retention::age_days(policy.as_of, m));
+        let overdue = category
+            .zip(r.modified)
+            .and_then(|(c, m)| retention::overdue(c, policy.as_of, m));
+        let before = self.violations.rows();
+        let t = &mut self.totals.retention;
+        if personal > 0 {
+            let name = category.map_or(UNDECLARED, |c| c.name.as_str());
+            *t.files_by_category.entry(name.to_string()).or_default() += 1;
+            if category.is_none() {
+                t.undeclared_files += 1;
+                t.undeclared_findings += personal;
+            }
+            if region.is_some_and(|r| r.transfer.outside_eea()) {
+                t.files_outside_eea += 1;
+            }
+        }
+        if let Some(c) = category
+            && personal > 0
+        {
+            if let Some(age) = overdue {
+                t.overdue_findings += personal;
+                self.violations.push(Violation {
+                    path: &r.path,
+                    file_type: r.file_type,
+                    location: "file",
+                    kind: ViolationKind::Retention,
+                    category: c,
+                    dated: r.modified,
+                    age_source: "modified time",
+                    age: Some(age),
+                    per_type: &counts.file.per_type,
+                    value_masked: None,
+                })?;
+            }
+            if policy.blocked.as_ref().is_some_and(|b| b.applies_to(&c.name)) {
+                for hit in &counts.blocked {
+                    let mut per_type = [0u64; DataType::ALL.len()];
+                    per_type[hit.ty.index()] = 1;
+                    self.totals.retention.blocked_contacts += 1;
+                    self.violations.push(Violation {
+                        path: &r.path,
+                        file_type: r.file_type,
+                        location: &hit.location,
+                        kind: ViolationKind::BlockedContact,
+                        category: c,
+                        dated: None,
+                        age_source: "",
+                        age: None,
+                        per_type: &per_type,
+                        value_masked: Some(&hit.value_masked),
+                    })?;
+                }
+            }
+        }
+        let violations = self.violations.rows() - before;
+        self.totals.retention.files_in_violation += u64::from(violations > 0);
+        self.folders.add(FileShare {
+            path: &r.path,
+            per_type: &counts.file.per_type,
+            personal,
+            category: category
+                .map(|c| c.name.as_str())
+                .or((personal > 0).then_some(UNDECLARED)),
+            special: &counts.file.special,
+            modified: r.modified,
+            violations,
+            region: region.map(|r| r.code.as_str()),
+            outside_eea: personal > 0 && region.is_some_and(|r| r.transfer.outside_eea()),
+        });
+        Ok(Judged {
+            category,
+            region,
+            age_days,
+            overdue_days: overdue.map(|o| o.1),
+            violations,
+        })
+    }
+
     /// Commits the subject index, then writes the remaining row groups and
     /// renames every table into place.
-    pub fn finish(self) -> Result<(Totals, IndexMeta)> {
+    pub fn finish(mut self) -> Result<(Totals, IndexMeta)> {
         let meta = self.index.commit()?;
+        self.totals.retention.violations = self.violations.rows();
         self.findings.commit()?;
         self.data_map.commit()?;
+        self.folders.write(&self.out_dir, &self.scan_id)?;
+        self.violations.commit()?;
         self.errors.commit()?;
         Ok((self.totals, meta))
     }

@@ -222,12 +222,16 @@ fn no_temporary_files_are_left_and_stale_ones_are_swept() {
         [
             "data_map.csv",
             "data_map.parquet",
+            "data_map_folders.csv",
+            "data_map_folders.parquet",
             "findings.csv",
             "findings.parquet",
             "index",
+            "retention_violations.csv",
+            "retention_violations.parquet",
             "scan.json",
             "scan_errors.csv",
-            "scan_errors.parquet"
+            "scan_errors.parquet",
         ]
     );
 }

@@ -464,7 +464,6 @@ fn subject_export_with_and_without_values() {
 fn erase_plan_marks_legal_obligations_to_keep() {
     let (t, _) = tree();
     let out = tempfile::tempdir().unwrap();
-    scan(&[t.path()], out.path(), &[]);
     let profile = t.write(
         "profile.toml",
         r#"
@@ -485,6 +484,8 @@ action = "delete"
 paths = ["**/Marketing/**"]
 "#,
     );
+    // The scan records each file's category; the plan reads it back.
+    scan(&[t.path()], out.path(), &["--profile", profile.to_str().unwrap()]);
     let home = tempfile::tempdir().unwrap();
     let r = run(
         home.path(),
@@ -494,8 +495,6 @@ paths = ["**/Marketing/**"]
             OLA_EMAIL,
             "--out",
             out.path().to_str().unwrap(),
-            "--profile",
-            profile.to_str().unwrap(),
             "--format",
             "csv",
         ],

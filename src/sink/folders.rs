@@ -1,0 +1,171 @@
+//! The `data_map_folders` table: the data map rolled up per folder, for
+//! auditors who think in shares and departments rather than files. Each
+//! row covers the files directly in one folder (an inner file counts in
+//! the folder of its outer file); a subtree's totals are the sum over the
+//! folders whose path starts with it.
+
+use super::table::{Cell, Kind, TableWriter};
+use crate::Result;
+use crate::model::DataType;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// What one file adds to its folder.
+#[derive(Debug, Clone, Copy)]
+pub struct FileShare<'a> {
+    /// Display path of the file.
+    pub path: &'a str,
+    /// Findings per type ([`DataType::index`] order).
+    pub per_type: &'a [u64],
+    /// Personal findings.
+    pub personal: u64,
+    /// Category name (`undeclared` for unclaimed personal data).
+    pub category: Option<&'a str>,
+    /// Special-category subtypes found.
+    pub special: &'a [&'static str],
+    /// Modified time.
+    pub modified: Option<i64>,
+    /// Violation rows written for the file.
+    pub violations: u64,
+    /// Region code.
+    pub region: Option<&'a str>,
+    /// Whether the file's data sits outside the EU/EEA.
+    pub outside_eea: bool,
+}
+
+#[derive(Default)]
+struct Folder {
+    files: u64,
+    files_with_personal_data: u64,
+    personal_findings: u64,
+    per_type: [u64; DataType::ALL.len()],
+    categories: BTreeSet<String>,
+    special: BTreeSet<&'static str>,
+    undeclared_files: u64,
+    files_in_violation: u64,
+    violations: u64,
+    oldest: Option<i64>,
+    newest: Option<i64>,
+    regions: BTreeSet<String>,
+    files_outside_eea: u64,
+}
+
+/// Accumulates folders during the scan; written at the end.
+#[derive(Default)]
+pub struct Folders {
+    folders: HashMap<String, Folder>,
+}
+
+/// The folder a displayed path is counted in.
+pub fn folder_of(path: &str) -> String {
+    let outer = path.split('!').next().unwrap_or(path);
+    match Path::new(outer).parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_string_lossy().into_owned(),
+        _ => ".".into(),
+    }
+}
+
+impl Folders {
+    /// Counts one file in its folder.
+    pub fn add(&mut self, f: FileShare<'_>) {
+        let folder = self.folders.entry(folder_of(f.path)).or_default();
+        folder.files += 1;
+        if f.personal == 0 {
+            return;
+        }
+        folder.files_with_personal_data += 1;
+        folder.personal_findings += f.personal;
+        for (sum, n) in folder.per_type.iter_mut().zip(f.per_type) {
+            *sum += n;
+        }
+        if let Some(c) = f.category {
+            if c == crate::category::UNDECLARED {
+                folder.undeclared_files += 1;
+            }
+            if !folder.categories.contains(c) {
+                folder.categories.insert(c.to_string());
+            }
+        }
+        folder.special.extend(f.special.iter().copied());
+        folder.files_in_violation += u64::from(f.violations > 0);
+        folder.violations += f.violations;
+        if let Some(t) = f.modified {
+            folder.oldest = Some(folder.oldest.map_or(t, |o| o.min(t)));
+            folder.newest = Some(folder.newest.map_or(t, |o| o.max(t)));
+        }
+        if let Some(r) = f.region
+            && !folder.regions.contains(r)
+        {
+            folder.regions.insert(r.to_string());
+        }
+        folder.files_outside_eea += u64::from(f.outside_eea);
+    }
+
+    /// Writes `data_map_folders.csv` and `.parquet`, folders in path order.
+    pub fn write(self, out_dir: &Path, scan_id: &str) -> Result<()> {
+        let mut columns: Vec<(String, Kind)> = [
+            ("scan_id", Kind::Str),
+            ("folder", Kind::Str),
+            ("files", Kind::U64),
+            ("files_with_personal_data", Kind::U64),
+            ("personal_findings", Kind::U64),
+            ("types", Kind::Str),
+            ("categories", Kind::Str),
+            ("special_categories", Kind::Str),
+            ("undeclared_files", Kind::U64),
+            ("files_in_violation", Kind::U64),
+            ("violations", Kind::U64),
+            ("oldest_modified", Kind::Time),
+            ("newest_modified", Kind::Time),
+            ("regions", Kind::Str),
+            ("files_outside_eea", Kind::U64),
+        ]
+        .into_iter()
+        .map(|(n, k)| (n.to_string(), k))
+        .collect();
+        columns.extend(DataType::ALL.iter().map(|t| (t.as_str().to_string(), Kind::U64)));
+        let mut table = TableWriter::create(out_dir, "data_map_folders", columns)?;
+        let mut folders: Vec<(String, Folder)> = self.folders.into_iter().collect();
+        folders.sort_by(|a, b| a.0.cmp(&b.0));
+        let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(",");
+        for (name, f) in folders {
+            let types: Vec<&str> = DataType::ALL
+                .iter()
+                .filter(|t| f.per_type[t.index()] > 0 && t.personal())
+                .map(|t| t.as_str())
+                .collect();
+            let mut row = vec![
+                Cell::from(scan_id),
+                Cell::from(name),
+                Cell::U64(f.files),
+                Cell::U64(f.files_with_personal_data),
+                Cell::U64(f.personal_findings),
+                Cell::from(types.join(",")),
+                Cell::from(join(&f.categories)),
+                Cell::from(f.special.iter().copied().collect::<Vec<_>>().join(",")),
+                Cell::U64(f.undeclared_files),
+                Cell::U64(f.files_in_violation),
+                Cell::U64(f.violations),
+                f.oldest.map_or(Cell::Null, Cell::Time),
+                f.newest.map_or(Cell::Null, Cell::Time),
+                Cell::from(join(&f.regions)),
+                Cell::U64(f.files_outside_eea),
+            ];
+            row.extend(f.per_type.iter().map(|&n| Cell::U64(n)));
+            table.push(row)?;
+        }
+        table.commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inner_files_count_in_the_folder_of_their_outer_file() {
+        assert_eq!(folder_of("share/crm/kunder.csv"), "share/crm");
+        assert_eq!(folder_of("share/arkiv.zip!2019/kunder.csv"), "share");
+        assert_eq!(folder_of("kunder.csv"), ".");
+    }
+}
