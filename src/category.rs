@@ -126,7 +126,8 @@ pub struct CategorySyntax {
     pub retention: Retention,
     /// What to do when the retention has passed.
     pub action: Expiry,
-    /// Globs matched against each file's path as shown in the outputs.
+    /// Globs matched against each file's path as shown in the outputs
+    /// (case-insensitive, as file shares are).
     #[serde(default)]
     pub paths: Vec<String>,
     /// Formats as in the `file_type` column (`csv`, `xlsx`, `pdf`…).
@@ -198,15 +199,16 @@ impl Category {
     /// Compiles a category. An error names the offending key and value
     /// (the caller adds the category and its position).
     pub fn resolve(syntax: &CategorySyntax) -> Result<Category, CategoryError> {
-        let globs = |key: &'static str, list: &[String], case_insensitive: bool| {
+        // File shares are case-insensitive, and so are column headers.
+        let globs = |key: &'static str, list: &[String], is_path: bool| {
             if list.is_empty() {
                 return Ok(None);
             }
             let mut set = globset::GlobSetBuilder::new();
             for (i, glob) in list.iter().enumerate() {
                 let g = globset::GlobBuilder::new(glob)
-                    .literal_separator(!case_insensitive)
-                    .case_insensitive(case_insensitive)
+                    .literal_separator(is_path)
+                    .case_insensitive(true)
                     .build()
                     .map_err(|e| CategoryError {
                         key,
@@ -252,14 +254,14 @@ impl Category {
                 .iter()
                 .map(|c| c.trim().to_lowercase())
                 .collect(),
-            paths: globs("paths", &syntax.paths, false)?,
+            paths: globs("paths", &syntax.paths, true)?,
             file_types: syntax
                 .file_types
                 .iter()
                 .map(|t| t.trim().to_lowercase())
                 .collect(),
             data_types,
-            columns: globs("columns", &syntax.columns, true)?,
+            columns: globs("columns", &syntax.columns, false)?,
         };
         if c.paths.is_none() && c.file_types.is_empty() && c.data_types == 0 && c.columns.is_none() {
             return Err(CategoryError {
@@ -450,6 +452,10 @@ mod tests {
         assert!(c.claims(&file("share/Regnskap/2019/bilag.pdf", "pdf", 0, &[])));
         assert!(c.claims(&file("share/Regnskap/arkiv.zip!kunder.csv", "csv", 0, &[])));
         assert!(!c.claims(&file("share/Salg/regnskap.txt", "text", 0, &[])));
+        assert!(
+            c.claims(&file("share/REGNSKAP/bilag.pdf", "pdf", 0, &[])),
+            "case-insensitive"
+        );
         assert_eq!(c.erasure(), "keep: legal obligation");
         let c = Category::resolve(&syntax(&["**"], LegalBasis::Consent)).unwrap();
         assert_eq!(c.erasure(), "erase");

@@ -49,6 +49,9 @@ pub enum Error {
     /// A search query is not a value datakart can recognise.
     #[error("{0}")]
     Query(String),
+    /// The report could not be made from a scan's outputs.
+    #[error("report: {0}")]
+    Report(String),
     /// Any other I/O failure outside per-file processing.
     #[error(transparent)]
     Io(#[from] std::io::Error),

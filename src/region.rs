@@ -164,6 +164,11 @@ impl Regions {
         })
     }
 
+    /// How many `[[location]]` tables there are.
+    pub fn locations(&self) -> usize {
+        self.locations.len()
+    }
+
     /// The region of the file at `path` (an inner file is where its
     /// outer file is): the first `[[location]]` matching it, else the
     /// profile's default, else unknown.

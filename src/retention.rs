@@ -25,6 +25,52 @@ pub struct Policy {
     pub blocked: Option<Blocked>,
     /// The reference time, microseconds since the epoch, UTC.
     pub as_of: i64,
+    /// Every date column any category names (lower case); a column's id
+    /// is its position here.
+    pub date_columns: Vec<String>,
+    /// Per category, the ids of its date columns in its order of
+    /// preference.
+    pub category_dates: Vec<Vec<u16>>,
+}
+
+impl Policy {
+    /// A policy over `categories`, numbering their date columns.
+    pub fn new(categories: Vec<Category>, regions: Regions, blocked: Option<Blocked>, as_of: i64) -> Policy {
+        let mut date_columns: Vec<String> = Vec::new();
+        let category_dates = categories
+            .iter()
+            .map(|c| {
+                c.date_columns
+                    .iter()
+                    .map(|name| {
+                        let id = date_columns.iter().position(|d| d == name).unwrap_or_else(|| {
+                            date_columns.push(name.clone());
+                            date_columns.len() - 1
+                        });
+                        id as u16
+                    })
+                    .collect()
+            })
+            .collect();
+        Policy {
+            categories,
+            regions,
+            blocked,
+            as_of,
+            date_columns,
+            category_dates,
+        }
+    }
+
+    /// The id of a date column by its header (any case), if a category
+    /// names it.
+    pub fn date_column(&self, header: &str) -> Option<u16> {
+        let header = header.trim();
+        self.date_columns
+            .iter()
+            .position(|d| d.eq_ignore_ascii_case(header) || d == &header.to_lowercase())
+            .map(|i| i as u16)
+    }
 }
 
 /// How old something dated `then` is at `as_of`, in whole days (0 for a

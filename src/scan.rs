@@ -12,7 +12,8 @@ use crate::index::build::IndexBuilder;
 use crate::keyed_hash::{Hasher, KeySource};
 use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
-use crate::retention::Policy;
+use crate::records::RecordTracker;
+use crate::retention::{self, Policy};
 use crate::sink::{FileRecord, FindingRow, Message, RetentionTotals, Sink, Status, Totals};
 use crate::suppress::{Suppressed, Suppressor};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
@@ -254,8 +255,14 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         config.profile.links,
         threads,
     )?;
-    let policy = policy_for(config)?;
-    let mut sink = Sink::create(&config.out_dir, &scan_id, config.reveal_values, index, policy)?;
+    let policy = Arc::new(policy_for(config)?);
+    let mut sink = Sink::create(
+        &config.out_dir,
+        &scan_id,
+        config.reveal_values,
+        index,
+        Arc::clone(&policy),
+    )?;
     let (sink_tx, sink_rx) = bounded::<Message>(256);
     let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
     let walk_options = WalkOptions {
@@ -318,6 +325,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                         config.reveal_values,
                         &config.profile.limits,
                         &suppressor,
+                        &policy,
                         sink_tx.clone(),
                     )
                 },
@@ -365,14 +373,15 @@ fn policy_for(config: &ScanConfig) -> Result<Policy> {
         ),
         None => None,
     };
-    Ok(Policy {
-        categories: profile.categories.clone(),
-        regions: profile.regions.clone(),
+    let as_of = config
+        .as_of
+        .unwrap_or_else(|| micros(SystemTime::now()).unwrap_or_default());
+    Ok(Policy::new(
+        profile.categories.clone(),
+        profile.regions.clone(),
         blocked,
-        as_of: config
-            .as_of
-            .unwrap_or_else(|| micros(SystemTime::now()).unwrap_or_default()),
-    })
+        as_of,
+    ))
 }
 
 /// The detector a profile asks for.
@@ -401,7 +410,8 @@ pub fn reread(path: &Path, profile: &Profile, hasher: &Hasher) -> Vec<FindingRow
         size: meta.len(),
         modified: meta.modified().ok(),
     };
-    Worker::new(&detector, hasher, true, &profile.limits, &suppressor, tx).process(&source);
+    let policy = Policy::default();
+    Worker::new(&detector, hasher, true, &profile.limits, &suppressor, &policy, tx).process(&source);
     rx.into_iter()
         .filter_map(|m| match m {
             Message::Findings(rows) => Some(rows),
@@ -529,6 +539,9 @@ struct Worker<'a> {
     cell_rows: Vec<FindingRow>,
     batch: Vec<FindingRow>,
     column_masks: HashMap<String, u32>,
+    /// Date column ids by header, when the policy dates rows.
+    date_ids: HashMap<String, Option<u16>>,
+    policy: &'a Policy,
     limits: &'a extract::Limits,
     suppressor: &'a Suppressor<'a>,
 }
@@ -552,6 +565,8 @@ struct Frame {
     section: Option<String>,
     /// Column classification of its structured data.
     columns: ColumnBook<FindingRow>,
+    /// The record being read, for row-level dating.
+    records: RecordTracker,
 }
 
 /// Where findings of a frame are: what every row of it repeats.
@@ -644,6 +659,32 @@ fn record_of(origin: Origin<'_>, section: Option<&str>) -> String {
     }
 }
 
+/// The record a unit of structured data belongs to, as (row, hash of its
+/// table or sheet): cheap to compare for every unit. None outside records
+/// (free text, a header row).
+fn record_key(origin: Origin<'_>) -> Option<(u64, u64)> {
+    // FNV-1a: names only need telling apart within one file.
+    let name = |s: &str| {
+        s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
+    };
+    match origin {
+        Origin::Cell { row, .. } if row > 0 => Some((row, 0)),
+        Origin::Sql { table, row, .. } | Origin::Table { table, row, .. } => Some((row, name(table))),
+        Origin::SheetCell { sheet, cell, .. } => {
+            let digits = cell.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            Some((digits.parse().ok()?, name(sheet)))
+        }
+        Origin::Json { record: Some(r), .. } => Some((r, 1)),
+        Origin::Json { path, .. } if path.starts_with("$[") => {
+            let end = path.find(']')?;
+            Some((path[2..end].parse().ok()?, 2))
+        }
+        _ => None,
+    }
+}
+
 /// Completes a look-alike found by column classification: a value of an
 /// identifier column that does not validate is reported as `low`.
 fn look_alike_finding(hasher: &Hasher, mut row: FindingRow, ty: DataType, normalized: String) -> FindingRow {
@@ -687,11 +728,14 @@ impl<'a> Worker<'a> {
         reveal: bool,
         limits: &'a extract::Limits,
         suppressor: &'a Suppressor<'a>,
+        policy: &'a Policy,
         sink: Sender<Message>,
     ) -> Worker<'a> {
         Worker {
             limits,
             suppressor,
+            policy,
+            date_ids: HashMap::new(),
             detector,
             hasher,
             reveal,
@@ -708,6 +752,7 @@ impl<'a> Worker<'a> {
     fn process(&mut self, source: &Source) -> (u64, u64) {
         let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
         self.column_masks.clear();
+        self.date_ids.clear();
         let modified = source.modified.and_then(micros);
         let deadline = std::time::Instant::now()
             .checked_add(std::time::Duration::from_secs(self.limits.max_file_seconds));
@@ -722,6 +767,7 @@ impl<'a> Worker<'a> {
                 unchecked_members: 0,
                 section: None,
                 columns: ColumnBook::default(),
+                records: RecordTracker::default(),
             }],
             findings: 0,
             deadline,
@@ -735,6 +781,7 @@ impl<'a> Worker<'a> {
         let columns = ctx.finish_columns();
         let findings = ctx.findings;
         let expired = ctx.expired();
+        ctx.frames[0].records.close();
         ctx.flush();
         let frame = ctx.frames.swap_remove(0);
         let mut record = file_record(frame, outcome, expired, self.limits);
@@ -821,10 +868,58 @@ impl FileCtx<'_, '_> {
         self.worker.batch.append(&mut tail);
     }
 
+    /// Sends the queued findings, then every frame's finished records.
     fn flush(&mut self) {
         if !self.worker.batch.is_empty() {
             let batch = std::mem::replace(&mut self.worker.batch, Vec::with_capacity(BATCH));
             let _ = self.worker.sink.send(Message::Findings(batch));
+        }
+        for frame in &mut self.frames {
+            if frame.records.pending() > 0 {
+                let _ = self.worker.sink.send(Message::Records {
+                    path: frame.path.clone(),
+                    records: frame.records.take(),
+                });
+            }
+        }
+    }
+
+    /// The id of the date column named `header`, if the policy dates rows
+    /// by it (cached per file).
+    fn date_id(&mut self, header: &str) -> Option<u16> {
+        if let Some(&id) = self.worker.date_ids.get(header) {
+            return id;
+        }
+        let id = self.worker.policy.date_column(header);
+        self.worker.date_ids.insert(header.to_string(), id);
+        id
+    }
+
+    /// Follows the record a unit of structured data belongs to, and
+    /// records the date its date column holds.
+    fn track_record(&mut self, unit: &Unit<'_>) {
+        let Some(key) = record_key(unit.origin) else {
+            return;
+        };
+        let id = match unit.origin {
+            Origin::Cell { column, .. }
+            | Origin::Sql { column, .. }
+            | Origin::SheetCell { column, .. }
+            | Origin::Table { column, .. } => self.date_id(column),
+            Origin::Json { path, .. } => self.date_id(last_key(path)),
+            _ => None,
+        };
+        let records = &mut self
+            .frames
+            .last_mut()
+            .expect("a file frame is always open")
+            .records;
+        records.enter(key);
+        if let Some(id) = id
+            && unit.from == 0
+            && let Some(date) = retention::parse_date(unit.text)
+        {
+            records.date(id, date);
         }
     }
 
@@ -881,6 +976,10 @@ fn json_column(path: &str) -> String {
 
 impl UnitSink for FileCtx<'_, '_> {
     fn unit(&mut self, unit: Unit<'_>) -> usize {
+        let dating = !self.worker.policy.date_columns.is_empty();
+        if dating {
+            self.track_record(&unit);
+        }
         let header_mask = match unit.origin {
             Origin::Cell { column, .. }
             | Origin::Sql { column, .. }
@@ -934,6 +1033,14 @@ impl UnitSink for FileCtx<'_, '_> {
             row.value = reveal.then(|| unit.text[hit.start..hit.end].to_string());
             rows.push(row);
         }
+        if dating {
+            let suppressor = self.worker.suppressor;
+            for row in rows.iter().filter(|r| r.ty.personal()) {
+                if suppressor.allows(&row.path, row.ty, &row.value_hash) {
+                    frame.records.count(row.ty, || row.record.clone());
+                }
+            }
+        }
         let before = self.worker.batch.len();
         match classified_column {
             None => self.worker.batch.append(&mut rows),
@@ -977,7 +1084,7 @@ impl UnitSink for FileCtx<'_, '_> {
         }
         self.suppress_from(before);
         self.findings += (self.worker.batch.len() - before) as u64;
-        if self.worker.batch.len() >= BATCH {
+        if self.worker.batch.len() >= BATCH || self.frame().records.pending() >= BATCH {
             self.flush();
         }
         self.worker.cell_rows = rows;
@@ -1032,6 +1139,7 @@ impl UnitSink for FileCtx<'_, '_> {
             unchecked_members: 0,
             section: None,
             columns: ColumnBook::default(),
+            records: RecordTracker::default(),
         });
     }
 
@@ -1040,6 +1148,7 @@ impl UnitSink for FileCtx<'_, '_> {
             return;
         }
         let columns = self.finish_columns();
+        self.frames.last_mut().expect("checked above").records.close();
         self.flush();
         let frame = self.frames.pop().expect("checked above");
         let expired = self.expired();
@@ -1127,7 +1236,8 @@ mod tests {
         let (tx, rx) = crossbeam_channel::unbounded();
         let allow = crate::suppress::Allow::default();
         let suppressor = Suppressor::new(&allow, &[]);
-        let mut worker = Worker::new(&detector, &hasher, false, limits, &suppressor, tx);
+        let policy = Policy::default();
+        let mut worker = Worker::new(&detector, &hasher, false, limits, &suppressor, &policy, tx);
         worker.process(source);
         drop(worker);
         rx.iter().collect()

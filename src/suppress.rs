@@ -202,8 +202,25 @@ impl<'a> Suppressor<'a> {
     /// Whether a finding is reported; a suppressed one is counted.
     /// `path` is the path as displayed (root joined with the path below).
     pub fn keep(&self, path: &str, ty: DataType, hash: &str) -> bool {
+        match self.entry_for(path, ty, hash) {
+            Some(i) => {
+                self.counts[i].fetch_add(1, Ordering::Relaxed);
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Whether a finding will be reported, without counting anything (for
+    /// callers that look at a finding before it is kept or dropped).
+    pub fn allows(&self, path: &str, ty: DataType, hash: &str) -> bool {
+        self.entry_for(path, ty, hash).is_none()
+    }
+
+    /// The entry suppressing a finding, if any.
+    fn entry_for(&self, path: &str, ty: DataType, hash: &str) -> Option<usize> {
         if self.allow.is_empty() {
-            return true;
+            return None;
         }
         let rel = self
             .roots
@@ -212,13 +229,7 @@ impl<'a> Suppressor<'a> {
             .map(|rest| rest.trim_start_matches('/'))
             .find(|rest| !rest.is_empty())
             .unwrap_or(path);
-        match self.allow.matches(rel, ty, hash) {
-            Some(i) => {
-                self.counts[i].fetch_add(1, Ordering::Relaxed);
-                false
-            }
-            None => true,
-        }
+        self.allow.matches(rel, ty, hash)
     }
 
     /// What each entry suppressed, in profile order.

@@ -46,6 +46,41 @@ pub enum Command {
     /// folders expose, with a CSV of the affected people's masked
     /// identifiers.
     Impact(ImpactArgs),
+    /// Scan profiles: check one before using it.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Write the auditor's report: one self-contained HTML file from a
+    /// scan's outputs (totals, charts, violations, undeclared data,
+    /// special categories, scan errors).
+    Report(ReportArgs),
+}
+
+/// `datakart profile …`.
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Validate a profile; every problem is explained with its line and
+    /// column. Exit codes: 0 valid, 1 problems found.
+    Check(ProfileCheckArgs),
+}
+
+/// Arguments of `datakart profile check`.
+#[derive(Debug, Args)]
+pub struct ProfileCheckArgs {
+    /// The profile (TOML).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Arguments of `datakart report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The scan output folder.
+    #[arg(value_name = "OUT_DIR")]
+    pub out_dir: PathBuf,
+
+    /// The HTML file to write. Default: OUT_DIR/report.html.
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<PathBuf>,
 }
 
 /// `datakart subject …`.

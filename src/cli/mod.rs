@@ -3,11 +3,12 @@
 //! indicatif or the terminal.
 
 mod args;
+mod profile;
 mod progress;
 mod subject;
 
 use anyhow::Context;
-use args::{Cli, Command, DetectorsArgs, ScanArgs};
+use args::{Cli, Command, DetectorsArgs, ReportArgs, ScanArgs};
 use clap::Parser;
 use datakart::keyed_hash::{self, KeySource};
 use datakart::profile::Profile;
@@ -44,6 +45,8 @@ pub fn main() -> ExitCode {
         Command::Search(args) => subject::run_search(args),
         Command::Subject(command) => subject::run_subject(command),
         Command::Impact(args) => subject::run_impact(args),
+        Command::Profile(command) => profile::run(command),
+        Command::Report(args) => run_report(args),
     };
     match result {
         Ok(()) => ExitCode::from(Exit::Success as u8),
@@ -164,6 +167,13 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<()> {
     if !args.quiet {
         print_summary(&summary, &config);
     }
+    Ok(())
+}
+
+fn run_report(args: ReportArgs) -> anyhow::Result<()> {
+    let to = args.to.unwrap_or_else(|| args.out_dir.join("report.html"));
+    datakart::report::write(&args.out_dir, &to)?;
+    println!("report written to {}", to.display());
     Ok(())
 }
 

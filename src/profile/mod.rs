@@ -16,6 +16,7 @@ use crate::detect::validate::phone::Country;
 use crate::extract::{DEFAULT_LIMITS, Limits};
 use crate::index::LinkPolicy;
 use crate::model::DataType;
+use crate::records::MAX_DATE_COLUMNS;
 use crate::region::{LocationSyntax, Regions};
 use crate::suppress::{Allow, AllowSyntax};
 use crate::{Error, Result};
@@ -245,8 +246,8 @@ impl Profile {
         }
         let root = root.into_inner();
         let mut problems = Problems::new(text, &root);
-        let syntax = read_syntax(&root, &mut problems);
-        let profile = resolve(syntax, text, origin, base, &mut problems);
+        let (syntax, category_at) = read_syntax(&root, &mut problems);
+        let profile = resolve(syntax, &category_at, text, origin, base, &mut problems);
         if problems.any() {
             return Err(problems.into_sorted());
         }
@@ -268,7 +269,9 @@ fn problems_error(origin: &str, problems: &[Problem]) -> Error {
 
 /// Deserialises each top-level key on its own, so one bad section does
 /// not hide the problems of the next; unknown keys are problems too.
-fn read_syntax(root: &DeTable<'_>, problems: &mut Problems<'_>) -> ProfileSyntax {
+/// Also returns, for each category read, its position in the file (a
+/// category that could not be read is left out).
+fn read_syntax(root: &DeTable<'_>, problems: &mut Problems<'_>) -> (ProfileSyntax, Vec<usize>) {
     fn value<T: serde::de::DeserializeOwned>(
         root: &DeTable<'_>,
         key: &str,
@@ -304,14 +307,15 @@ fn read_syntax(root: &DeTable<'_>, problems: &mut Problems<'_>) -> ProfileSyntax
         }
     }
     // Categories one by one: each bad table is its own problem.
-    let mut category = Vec::new();
+    let (mut category, mut category_at) = (Vec::new(), Vec::new());
     match root.get("category").map(|v| v.get_ref()) {
         Some(toml::de::DeValue::Array(list)) => {
-            for item in list.iter() {
+            for (i, item) in list.iter().enumerate() {
                 if let Ok(c) = CategorySyntax::deserialize(ValueDeserializer::from(item.clone()))
                     .map_err(|e| problems.toml(&e))
                 {
                     category.push(c);
+                    category_at.push(i);
                 }
             }
         }
@@ -321,7 +325,7 @@ fn read_syntax(root: &DeTable<'_>, problems: &mut Problems<'_>) -> ProfileSyntax
         ),
         None => {}
     }
-    ProfileSyntax {
+    let syntax = ProfileSyntax {
         name: value(root, "name", problems),
         description: value(root, "description", problems),
         scan: value(root, "scan", problems).unwrap_or_default(),
@@ -332,12 +336,14 @@ fn read_syntax(root: &DeTable<'_>, problems: &mut Problems<'_>) -> ProfileSyntax
         category,
         location: value(root, "location", problems).unwrap_or_default(),
         block_list: value(root, "block_list", problems),
-    }
+    };
+    (syntax, category_at)
 }
 
 /// Resolves the syntax into a profile, recording every problem found.
 fn resolve(
     syntax: ProfileSyntax,
+    category_at: &[usize],
     text: &str,
     origin: &str,
     base: Option<&Path>,
@@ -442,8 +448,8 @@ fn resolve(
     });
     let mut categories: Vec<Category> = Vec::new();
     for (i, c) in syntax.category.iter().enumerate() {
-        let at = |key: &'static str| [Key("category"), Index(i), Key(key)];
-        if categories.iter().any(|k| k.name == c.name) {
+        let at = |key: &'static str| [Key("category"), Index(category_at[i]), Key(key)];
+        if syntax.category[..i].iter().any(|k| k.name == c.name) {
             problems.at(
                 &at("name"),
                 format!("[[category]] {:?} is declared twice", c.name),
@@ -458,6 +464,23 @@ fn resolve(
                 problems.at(&path, format!("[[category]] {:?}: {e}", c.name));
             }
         }
+    }
+    let mut date_columns: Vec<String> = Vec::new();
+    for c in &categories {
+        for d in &c.date_columns {
+            if !date_columns.contains(d) {
+                date_columns.push(d.clone());
+            }
+        }
+    }
+    if date_columns.len() > MAX_DATE_COLUMNS {
+        problems.at(
+            &[Key("category")],
+            format!(
+                "[[category]]: {} different date columns; at most {MAX_DATE_COLUMNS} are supported",
+                date_columns.len()
+            ),
+        );
     }
     let regions = Regions::resolve(syntax.scan.region.as_deref(), &syntax.location).unwrap_or_else(|e| {
         let mut path = match e.location {

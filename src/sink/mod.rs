@@ -11,10 +11,11 @@ pub mod table;
 pub mod violations;
 
 use crate::Result;
-use crate::category::{self, Category, FileFacts, UNDECLARED};
+use crate::category::{Category, FileFacts, UNDECLARED};
 use crate::index::IndexMeta;
 use crate::index::build::IndexBuilder;
 use crate::model::{Confidence, DataType};
+use crate::records::{RecordBuffer, RecordSummary};
 use crate::region::Region;
 use crate::retention::{self, Policy};
 use folders::{FileShare, Folders};
@@ -134,6 +135,14 @@ pub enum Message {
     Findings(Vec<FindingRow>),
     /// A file is finished.
     Done(FileRecord),
+    /// Finished records of a file with personal data in them, for
+    /// row-level dating (always before the file's `Done`).
+    Records {
+        /// The file's display path.
+        path: Arc<str>,
+        /// The records.
+        records: Vec<RecordSummary>,
+    },
     /// A file was left out by the profile's globs.
     Excluded,
 }
@@ -261,6 +270,7 @@ struct FileCounts {
     file: Counts,
     columns: BTreeMap<String, Counts>,
     blocked: Vec<BlockedHit>,
+    records: RecordBuffer,
 }
 
 /// How a completed file stands against the profile's policy.
@@ -383,7 +393,7 @@ impl Sink {
         scan_id: &str,
         reveal: bool,
         index: IndexBuilder,
-        policy: Policy,
+        policy: Arc<Policy>,
     ) -> Result<Sink> {
         let totals = Totals {
             retention: RetentionTotals {
@@ -395,7 +405,7 @@ impl Sink {
         Ok(Sink {
             violations: Violations::create(out_dir, scan_id)?,
             folders: Folders::default(),
-            policy: Arc::new(policy),
+            policy,
             out_dir: out_dir.to_path_buf(),
             scan_id: scan_id.to_string(),
             reveal,
@@ -418,6 +428,16 @@ impl Sink {
                 Ok(())
             }
             Message::Done(record) => self.done(record),
+            Message::Records { path, records } => {
+                let counts = self.pending.entry(path).or_default();
+                counts
+                    .records
+                    .extend(&self.out_dir, records)
+                    .map_err(|source| crate::Error::Output {
+                        path: self.out_dir.clone(),
+                        source,
+                    })
+            }
             Message::Excluded => {
                 self.totals.files_excluded += 1;
                 Ok(())
@@ -550,7 +570,7 @@ impl Sink {
     }
 
     fn done(&mut self, r: FileRecord) -> Result<()> {
-        let counts = self.pending.remove(&r.path).unwrap_or_default();
+        let mut counts = self.pending.remove(&r.path).unwrap_or_default();
         self.index.file_done(&r.path)?;
         let t = &mut self.totals;
         if r.member {
@@ -572,7 +592,7 @@ impl Sink {
         }
         if matches!(r.status, Status::Scanned | Status::Partial(_)) {
             let policy = Arc::clone(&self.policy);
-            let judged = self.judge(&policy, &r, &counts)?;
+            let judged = self.judge(&policy, &r, &mut counts)?;
             self.data_map_row(&r, None, &counts.file, &judged)?;
             for (col, c) in &counts.columns {
                 self.data_map_row(&r, Some(col), c, &judged)?;
@@ -596,7 +616,12 @@ impl Sink {
 
     /// Judges a readable file against the policy: its category, region and
     /// age; writes its violations and counts it in its folder.
-    fn judge<'p>(&mut self, policy: &'p Policy, r: &FileRecord, counts: &FileCounts) -> Result<Judged<'p>> {
+    fn judge<'p>(
+        &mut self,
+        policy: &'p Policy,
+        r: &FileRecord,
+        counts: &mut FileCounts,
+    ) -> Result<Judged<'p>> {
         let mut column_names: Vec<&str> = r.columns.iter().map(|(n, _)| n.as_str()).collect();
         column_names.extend(counts.columns.keys().map(String::as_str));
         let types = DataType::ALL
@@ -609,7 +634,11 @@ impl Sink {
             types,
             columns: &column_names,
         };
-        let category = category::of(&policy.categories, &facts);
+        let position = policy.categories.iter().position(|c| c.claims(&facts));
+        let category = position.map(|i| &policy.categories[i]);
+        let date_ids: &[u16] = position.map_or(&[], |i| &policy.category_dates[i]);
+        let records = std::mem::take(&mut counts.records);
+        let row_level = records.has_dates_in(date_ids);
         let region = policy.regions.of(&r.path);
         let personal = counts.file.personal();
         let age_days = r.modified.map(|m| retention::age_days(policy.as_of, m));
@@ -632,7 +661,33 @@ impl Sink {
         if let Some(c) = category
             && personal > 0
         {
-            if let Some(age) = overdue {
+            if row_level {
+                let (violations, t) = (&mut self.violations, &mut self.totals.retention);
+                records.drain(|rec| {
+                    let (dated, source) = match rec.date_in(date_ids) {
+                        Some((id, date)) => {
+                            (Some(date), format!("column {}", policy.date_columns[id as usize]))
+                        }
+                        None => (r.modified, "modified time (no date in the row)".to_string()),
+                    };
+                    let Some(age) = dated.and_then(|d| retention::overdue(c, policy.as_of, d)) else {
+                        return Ok(());
+                    };
+                    t.overdue_findings += rec.personal();
+                    violations.push(Violation {
+                        path: &r.path,
+                        file_type: r.file_type,
+                        location: &rec.label,
+                        kind: ViolationKind::Retention,
+                        category: c,
+                        dated,
+                        age_source: &source,
+                        age: Some(age),
+                        per_type: &rec.per_type.map(u64::from),
+                        value_masked: None,
+                    })
+                })?;
+            } else if let Some(age) = overdue {
                 t.overdue_findings += personal;
                 self.violations.push(Violation {
                     path: &r.path,

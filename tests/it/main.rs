@@ -8,6 +8,7 @@ mod columns;
 mod evaluation;
 mod fuzz;
 mod hostile;
+mod retention;
 mod robustness;
 mod sample;
 mod subjects;
