@@ -290,21 +290,6 @@ impl Category {
                 .as_ref()
                 .is_none_or(|set| file.columns.iter().any(|c| set.is_match(c)))
     }
-
-    /// What an erasure request means for data of this category: data kept
-    /// under a legal obligation stays (`keep: legal obligation`),
-    /// everything else is erased.
-    pub fn erasure(&self) -> &'static str {
-        match self.legal_basis {
-            LegalBasis::LegalObligation => "keep: legal obligation",
-            _ => "erase",
-        }
-    }
-}
-
-/// The category that claims a file: the first in profile order.
-pub fn of<'c>(categories: &'c [Category], file: &FileFacts<'_>) -> Option<&'c Category> {
-    categories.iter().find(|c| c.claims(file))
 }
 
 /// A file's category as the scan recorded it in the data map (the
@@ -456,9 +441,23 @@ mod tests {
             c.claims(&file("share/REGNSKAP/bilag.pdf", "pdf", 0, &[])),
             "case-insensitive"
         );
-        assert_eq!(c.erasure(), "keep: legal obligation");
-        let c = Category::resolve(&syntax(&["**"], LegalBasis::Consent)).unwrap();
-        assert_eq!(c.erasure(), "erase");
+    }
+
+    #[test]
+    fn erasure_keeps_legal_obligations_and_reviews_undeclared_data() {
+        let recorded = |name: &str, basis: LegalBasis| Recorded {
+            name: name.into(),
+            purpose: String::new(),
+            legal_basis: basis.as_str().into(),
+            retention: "5y".into(),
+            on_expiry: "delete".into(),
+        };
+        let accounting = recorded("accounting", LegalBasis::LegalObligation);
+        assert_eq!(accounting.erasure(), "keep: legal obligation");
+        assert_eq!(recorded("marketing", LegalBasis::Consent).erasure(), "erase");
+        let mut undeclared = recorded(UNDECLARED, LegalBasis::Consent);
+        undeclared.legal_basis.clear();
+        assert_eq!(undeclared.erasure(), "review: no category claims this file");
     }
 
     #[test]

@@ -65,10 +65,10 @@ impl Policy {
     /// The id of a date column by its header (any case), if a category
     /// names it.
     pub fn date_column(&self, header: &str) -> Option<u16> {
-        let header = header.trim();
+        let header = header.trim().to_lowercase();
         self.date_columns
             .iter()
-            .position(|d| d.eq_ignore_ascii_case(header) || d == &header.to_lowercase())
+            .position(|d| *d == header)
             .map(|i| i as u16)
     }
 }
@@ -171,5 +171,28 @@ mod tests {
         assert_eq!(overdue(&c, as_of, day(2025, 10, 2)), Some((91, 1)));
         assert_eq!(overdue(&c, as_of, day(2024, 1, 1)), Some((731, 641)));
         assert_eq!(age_days(as_of, day(2027, 1, 1)), 0);
+    }
+
+    #[test]
+    fn date_columns_are_numbered_once_and_found_in_any_case() {
+        let category = |dates: &str| {
+            let text = format!(
+                "name='c'\npurpose='p'\nlegal_basis='contract'\nretention='3y'\naction='delete'\npaths=['**']\ndate_columns={dates}\n"
+            );
+            Category::resolve(&toml::from_str::<CategorySyntax>(&text).unwrap()).unwrap()
+        };
+        let policy = Policy::new(
+            vec![
+                category("['Sist_Kontakt', 'avsluttet']"),
+                category("['avsluttet', 'end_date']"),
+            ],
+            Regions::default(),
+            None,
+            0,
+        );
+        assert_eq!(policy.date_columns, ["sist_kontakt", "avsluttet", "end_date"]);
+        assert_eq!(policy.category_dates, [vec![0, 1], vec![1, 2]]);
+        assert_eq!(policy.date_column(" SIST_KONTAKT "), Some(0));
+        assert_eq!(policy.date_column("opprettet"), None);
     }
 }

@@ -538,9 +538,8 @@ struct Worker<'a> {
     /// Rows of the unit being handled, before column classification.
     cell_rows: Vec<FindingRow>,
     batch: Vec<FindingRow>,
-    column_masks: HashMap<String, u32>,
-    /// Date column ids by header, when the policy dates rows.
-    date_ids: HashMap<String, Option<u16>>,
+    /// What each header of the file names, looked up once per header.
+    headers: HashMap<String, Header>,
     policy: &'a Policy,
     limits: &'a extract::Limits,
     suppressor: &'a Suppressor<'a>,
@@ -659,6 +658,15 @@ fn record_of(origin: Origin<'_>, section: Option<&str>) -> String {
     }
 }
 
+/// What a column header (or JSON key, or mail header) names.
+#[derive(Debug, Clone, Copy, Default)]
+struct Header {
+    /// Types its keywords name, one bit per type.
+    mask: u32,
+    /// Its id as a date column of the policy, if it is one.
+    date_column: Option<u16>,
+}
+
 /// The record a unit of structured data belongs to, as (row, hash of its
 /// table or sheet): cheap to compare for every unit. None outside records
 /// (free text, a header row).
@@ -735,7 +743,7 @@ impl<'a> Worker<'a> {
             limits,
             suppressor,
             policy,
-            date_ids: HashMap::new(),
+
             detector,
             hasher,
             reveal,
@@ -744,15 +752,14 @@ impl<'a> Worker<'a> {
             hits: Vec::new(),
             cell_rows: Vec::new(),
             batch: Vec::with_capacity(BATCH),
-            column_masks: HashMap::new(),
+            headers: HashMap::new(),
         }
     }
 
     /// Extracts and detects one file; returns (bytes read, findings).
     fn process(&mut self, source: &Source) -> (u64, u64) {
         let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
-        self.column_masks.clear();
-        self.date_ids.clear();
+        self.headers.clear();
         let modified = source.modified.and_then(micros);
         let deadline = std::time::Instant::now()
             .checked_add(std::time::Duration::from_secs(self.limits.max_file_seconds));
@@ -884,30 +891,12 @@ impl FileCtx<'_, '_> {
         }
     }
 
-    /// The id of the date column named `header`, if the policy dates rows
-    /// by it (cached per file).
-    fn date_id(&mut self, header: &str) -> Option<u16> {
-        if let Some(&id) = self.worker.date_ids.get(header) {
-            return id;
-        }
-        let id = self.worker.policy.date_column(header);
-        self.worker.date_ids.insert(header.to_string(), id);
-        id
-    }
-
     /// Follows the record a unit of structured data belongs to, and
-    /// records the date its date column holds.
-    fn track_record(&mut self, unit: &Unit<'_>) {
+    /// records the date its date column (`date_column`, the id of the
+    /// unit's header as a date column) holds.
+    fn track_record(&mut self, unit: &Unit<'_>, date_column: Option<u16>) {
         let Some(key) = record_key(unit.origin) else {
             return;
-        };
-        let id = match unit.origin {
-            Origin::Cell { column, .. }
-            | Origin::Sql { column, .. }
-            | Origin::SheetCell { column, .. }
-            | Origin::Table { column, .. } => self.date_id(column),
-            Origin::Json { path, .. } => self.date_id(last_key(path)),
-            _ => None,
         };
         let records = &mut self
             .frames
@@ -915,7 +904,7 @@ impl FileCtx<'_, '_> {
             .expect("a file frame is always open")
             .records;
         records.enter(key);
-        if let Some(id) = id
+        if let Some(id) = date_column
             && unit.from == 0
             && let Some(date) = retention::parse_date(unit.text)
         {
@@ -923,13 +912,18 @@ impl FileCtx<'_, '_> {
         }
     }
 
-    fn column_mask(&mut self, name: &str) -> u32 {
-        if let Some(&m) = self.worker.column_masks.get(name) {
-            return m;
+    /// What the header `name` names: the types its keywords name, and the
+    /// date column it is (cached per file).
+    fn header(&mut self, name: &str) -> Header {
+        if let Some(&h) = self.worker.headers.get(name) {
+            return h;
         }
-        let m = self.worker.detector.column_mask(name);
-        self.worker.column_masks.insert(name.to_string(), m);
-        m
+        let h = Header {
+            mask: self.worker.detector.column_mask(name),
+            date_column: self.worker.policy.date_column(name),
+        };
+        self.worker.headers.insert(name.to_string(), h);
+        h
     }
 
     fn frame(&self) -> &Frame {
@@ -976,19 +970,20 @@ fn json_column(path: &str) -> String {
 
 impl UnitSink for FileCtx<'_, '_> {
     fn unit(&mut self, unit: Unit<'_>) -> usize {
-        let dating = !self.worker.policy.date_columns.is_empty();
-        if dating {
-            self.track_record(&unit);
-        }
-        let header_mask = match unit.origin {
+        let header = match unit.origin {
             Origin::Cell { column, .. }
             | Origin::Sql { column, .. }
             | Origin::SheetCell { column, .. }
-            | Origin::Table { column, .. } => self.column_mask(column),
-            Origin::Json { path, .. } => self.column_mask(last_key(path)),
-            Origin::MailHeader { name } => self.column_mask(name),
-            _ => 0,
+            | Origin::Table { column, .. } => self.header(column),
+            Origin::Json { path, .. } => self.header(last_key(path)),
+            Origin::MailHeader { name } => self.header(name),
+            _ => Header::default(),
         };
+        let header_mask = header.mask;
+        let dating = !self.worker.policy.date_columns.is_empty();
+        if dating {
+            self.track_record(&unit, header.date_column);
+        }
         // Values of structured data go through column classification (the
         // first piece of a value only: a huge cell is still one value).
         let classified_column = match unit.origin {

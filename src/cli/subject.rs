@@ -6,13 +6,13 @@
 use super::args::{ErasePlanArgs, ExportArgs, ImpactArgs, LookupArgs, SearchArgs, SubjectCommand};
 use anyhow::{Context, bail};
 use datakart::category;
-use datakart::index::rows::{self, Columns};
+use datakart::index::rows;
 use datakart::index::subject::{self, Subject};
 use datakart::index::{SubjectIndex, impact};
 use datakart::keyed_hash::{self, Hasher};
 use datakart::model::DataType;
 use datakart::profile::Profile;
-use datakart::sink::table::{Cell, TableWriter, cell_text, json_rows};
+use datakart::sink::table::{Cell, Columns, TableWriter, cell_text, json_rows};
 use std::io::Write;
 use std::path::Path;
 

@@ -8,17 +8,11 @@ use super::subject::SubjectHit;
 use crate::category::Recorded;
 use crate::keyed_hash::Hasher;
 use crate::profile::Profile;
-use crate::sink::table::{Cell, Kind};
+use crate::sink::table::{Cell, Columns, Kind, columns};
 use std::collections::HashMap;
 use std::path::Path;
 
 /// Column names and kinds of a table.
-pub type Columns = Vec<(String, Kind)>;
-
-fn columns(spec: &[(&str, Kind)]) -> Columns {
-    spec.iter().map(|(n, k)| (n.to_string(), *k)).collect()
-}
-
 /// Columns of a search hit (and of the access export).
 pub fn hit_columns() -> Columns {
     columns(&[

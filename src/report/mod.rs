@@ -270,12 +270,13 @@ impl Report {
         Ok(report)
     }
 
+    /// The value at `path` in `scan.json` (null when missing).
+    fn scan_at(&self, path: &[&str]) -> &serde_json::Value {
+        path.iter().fold(&self.scan, |v, key| &v[*key])
+    }
+
     fn scan_str(&self, path: &[&str]) -> String {
-        let mut v = &self.scan;
-        for key in path {
-            v = &v[*key];
-        }
-        match v {
+        match self.scan_at(path) {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
@@ -283,11 +284,7 @@ impl Report {
     }
 
     fn scan_u64(&self, path: &[&str]) -> u64 {
-        let mut v = &self.scan;
-        for key in path {
-            v = &v[*key];
-        }
-        v.as_u64().unwrap_or(0)
+        self.scan_at(path).as_u64().unwrap_or(0)
     }
 
     /// The report as one HTML document.

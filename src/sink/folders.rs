@@ -4,7 +4,7 @@
 //! the folder of its outer file); a subtree's totals are the sum over the
 //! folders whose path starts with it.
 
-use super::table::{Cell, Kind, TableWriter};
+use super::table::{Cell, Kind, TableWriter, columns};
 use crate::Result;
 use crate::model::DataType;
 use std::collections::{BTreeSet, HashMap};
@@ -103,7 +103,7 @@ impl Folders {
 
     /// Writes `data_map_folders.csv` and `.parquet`, folders in path order.
     pub fn write(self, out_dir: &Path, scan_id: &str) -> Result<()> {
-        let mut columns: Vec<(String, Kind)> = [
+        let mut spec = columns(&[
             ("scan_id", Kind::Str),
             ("folder", Kind::Str),
             ("files", Kind::U64),
@@ -119,12 +119,9 @@ impl Folders {
             ("newest_modified", Kind::Time),
             ("regions", Kind::Str),
             ("files_outside_eea", Kind::U64),
-        ]
-        .into_iter()
-        .map(|(n, k)| (n.to_string(), k))
-        .collect();
-        columns.extend(DataType::ALL.iter().map(|t| (t.as_str().to_string(), Kind::U64)));
-        let mut table = TableWriter::create(out_dir, "data_map_folders", columns)?;
+        ]);
+        spec.extend(super::type_columns());
+        let mut table = TableWriter::create(out_dir, "data_map_folders", spec)?;
         let mut folders: Vec<(String, Folder)> = self.folders.into_iter().collect();
         folders.sort_by(|a, b| a.0.cmp(&b.0));
         let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(",");

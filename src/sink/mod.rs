@@ -23,7 +23,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
-use table::{Cell, Kind, TableWriter};
+use table::{Cell, Columns, Kind, TableWriter, columns};
 use violations::{Violation, ViolationKind, Violations};
 
 /// One finding as it is written. Carries the masked value and keyed hash;
@@ -298,8 +298,8 @@ pub struct Sink {
     out_dir: std::path::PathBuf,
 }
 
-fn findings_columns(reveal: bool) -> Vec<(String, Kind)> {
-    let mut c: Vec<(String, Kind)> = [
+fn findings_columns(reveal: bool) -> Columns {
+    let mut c: Columns = columns(&[
         ("scan_id", Kind::Str),
         ("path", Kind::Str),
         ("file_type", Kind::Str),
@@ -315,18 +315,15 @@ fn findings_columns(reveal: bool) -> Vec<(String, Kind)> {
         ("value_hash", Kind::Str),
         ("file_size", Kind::U64),
         ("file_modified", Kind::Time),
-    ]
-    .into_iter()
-    .map(|(n, k)| (n.to_string(), k))
-    .collect();
+    ]);
     if reveal {
         c.push(("value".into(), Kind::Str));
     }
     c
 }
 
-fn data_map_columns() -> Vec<(String, Kind)> {
-    let mut c: Vec<(String, Kind)> = [
+fn data_map_columns() -> Columns {
+    let mut c: Columns = columns(&[
         ("scan_id", Kind::Str),
         ("path", Kind::Str),
         ("file_type", Kind::Str),
@@ -350,27 +347,29 @@ fn data_map_columns() -> Vec<(String, Kind)> {
         ("region", Kind::Str),
         ("transfer", Kind::Str),
         ("outside_eea", Kind::Str),
-    ]
-    .into_iter()
-    .map(|(n, k)| (n.to_string(), k))
-    .collect();
-    c.extend(DataType::ALL.iter().map(|t| (t.as_str().to_string(), Kind::U64)));
-    c.extend(
-        [
-            ("file_size", Kind::U64),
-            ("file_modified", Kind::Time),
-            ("status", Kind::Str),
-            ("encoding", Kind::Str),
-            ("notes", Kind::Str),
-        ]
-        .into_iter()
-        .map(|(n, k)| (n.to_string(), k)),
-    );
+    ]);
+    c.extend(type_columns());
+    c.extend(columns(&[
+        ("file_size", Kind::U64),
+        ("file_modified", Kind::Time),
+        ("status", Kind::Str),
+        ("encoding", Kind::Str),
+        ("notes", Kind::Str),
+    ]));
     c
 }
 
-fn error_columns() -> Vec<(String, Kind)> {
-    [
+/// One count column per type (`email` … `custom`), in [`DataType::ALL`]
+/// order: what the data map and its folder roll-up end with.
+pub fn type_columns() -> Columns {
+    DataType::ALL
+        .iter()
+        .map(|t| (t.as_str().to_string(), Kind::U64))
+        .collect()
+}
+
+fn error_columns() -> Columns {
+    columns(&[
         ("scan_id", Kind::Str),
         ("path", Kind::Str),
         ("file_type", Kind::Str),
@@ -378,10 +377,7 @@ fn error_columns() -> Vec<(String, Kind)> {
         ("reason", Kind::Str),
         ("file_size", Kind::U64),
         ("file_modified", Kind::Time),
-    ]
-    .into_iter()
-    .map(|(n, k)| (n.to_string(), k))
-    .collect()
+    ])
 }
 
 impl Sink {

@@ -28,6 +28,14 @@ pub enum Kind {
     F64,
 }
 
+/// Column names and kinds, as a table is created with.
+pub type Columns = Vec<(String, Kind)>;
+
+/// Columns from a literal list of (name, kind).
+pub fn columns(spec: &[(&str, Kind)]) -> Columns {
+    spec.iter().map(|(n, k)| (n.to_string(), *k)).collect()
+}
+
 /// One cell of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

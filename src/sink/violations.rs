@@ -2,7 +2,7 @@
 //! its category allows (a whole file, or one row of structured data dated
 //! by its date column), and blocked contacts found in marketing data.
 
-use super::table::{Cell, Kind, TableWriter};
+use super::table::{Cell, Kind, TableWriter, columns};
 use crate::Result;
 use crate::category::Category;
 use crate::model::DataType;
@@ -51,7 +51,7 @@ pub struct Violations {
 impl Violations {
     /// Starts the table in `out_dir`.
     pub fn create(out_dir: &Path, scan_id: &str) -> Result<Violations> {
-        let columns = [
+        let columns = columns(&[
             ("scan_id", Kind::Str),
             ("path", Kind::Str),
             ("file_type", Kind::Str),
@@ -71,10 +71,7 @@ impl Violations {
             ("personal_findings", Kind::U64),
             ("value_masked", Kind::Str),
             ("action", Kind::Str),
-        ]
-        .into_iter()
-        .map(|(n, k)| (n.to_string(), k))
-        .collect();
+        ]);
         Ok(Violations {
             table: TableWriter::create(out_dir, "retention_violations", columns)?,
             scan_id: scan_id.to_string(),
