@@ -1,7 +1,9 @@
-//! The subject index: how fast findings are indexed (findings/s), and how
-//! fast `search` answers on an index of 10 million findings, generated
-//! here as CRM-like exports (rows of name, e-mail, phone and fødselsnummer)
-//! plus application logs. Run with `cargo bench --bench subject_index`.
+//! The subject index: what it adds to a whole scan (the same scan of 50
+//! copies of `sample-data/` on 2 threads, with and without the index), how
+//! fast findings are indexed (findings/s), and how fast `search` answers on
+//! an index of 10 million findings, generated here as CRM-like exports
+//! (rows of name, e-mail, phone and fødselsnummer). Run with
+//! `cargo bench --bench subject_index`.
 //!
 //! The 10-million-finding index is built once into
 //! `target/bench-subject-index/` (about 3 minutes on 2 cores) and reused;
@@ -12,8 +14,12 @@ use datakart::index::build::IndexBuilder;
 use datakart::index::subject::{self, Lookup};
 use datakart::index::{LinkPolicy, SubjectIndex};
 use datakart::keyed_hash::Hasher;
+use datakart::keyed_hash::KeySource;
 use datakart::model::{Confidence, DataType};
+use datakart::profile::Profile;
+use datakart::scan::{self, NoProgress, ScanConfig};
 use datakart::sink::FindingRow;
+use std::cell::OnceCell;
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,8 +56,9 @@ fn row(path: &Arc<str>, record: u64, ty: DataType, column: &str, hash: String) -
 /// Indexes `findings` findings of generated CRM exports into `out`;
 /// person `i` has e-mail `person{i}@example.no`.
 fn build(out: &Path, findings: u64, hasher: &Hasher) -> u64 {
-    let mut b = IndexBuilder::create(out, "bench", hasher.fingerprint(), "NO", LinkPolicy::default(), 2)
+    let index = IndexBuilder::create(out, "bench", hasher.fingerprint(), "NO", LinkPolicy::default(), 2)
         .expect("index opens");
+    let mut b = index.batcher();
     let mut n = 0;
     let mut person = 0u64;
     while n < findings {
@@ -93,14 +100,15 @@ fn build(out: &Path, findings: u64, hasher: &Hasher) -> u64 {
                     hasher.hash(&format!("fnr{person}")),
                 ),
             ] {
-                b.add(&f).expect("add");
+                b.add(&f);
                 n += 1;
             }
             person += 1;
         }
-        b.file_done(&path).expect("flush");
+        b.file_done(&path);
     }
-    b.commit().expect("commit");
+    drop(b);
+    index.commit().expect("commit");
     n
 }
 
@@ -115,25 +123,51 @@ fn dir_size(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-fn bench(c: &mut Criterion) {
-    let hasher = Hasher::new(&[42u8; 32]);
-    // Indexing throughput on a small index (built in each iteration).
-    let mut group = c.benchmark_group("index");
-    group.sample_size(10);
-    const SMALL: u64 = 200_000;
-    group.throughput(Throughput::Elements(SMALL));
-    group.bench_function("build 200k findings", |b| {
-        b.iter(|| {
-            let dir = tempfile::tempdir().unwrap();
-            black_box(build(dir.path(), SMALL, &hasher))
-        })
-    });
-    group.finish();
+/// Copies `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
 
+/// One whole scan of `root` into `out`, with or without the index.
+fn scan(root: &Path, out: &Path, hasher: &Hasher, subject_index: bool) -> u64 {
+    let config = ScanConfig {
+        roots: vec![root.to_path_buf()],
+        out_dir: out.to_path_buf(),
+        threads: 2,
+        reveal_values: false,
+        profile: Profile::embedded_default(),
+        hasher: hasher.clone(),
+        key_source: KeySource::Environment,
+        as_of: None,
+        subject_index,
+    };
+    scan::run(&config, &NoProgress).expect("scan runs").findings.total
+}
+
+/// A tree of 50 copies of `sample-data/` and an output folder.
+fn scan_tree() -> (tempfile::TempDir, tempfile::TempDir) {
+    let tree = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for i in 0..50 {
+        copy_tree(&sample, &tree.path().join(format!("copy{i}")));
+    }
+    (tree, tempfile::tempdir().unwrap())
+}
+
+/// The 10-million-finding index, built on first use (and kept).
+fn large_index(hasher: &Hasher) -> SubjectIndex {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-subject-index");
     if SubjectIndex::open(&out).map(|i| i.meta.findings).unwrap_or(0) < LARGE {
         let started = std::time::Instant::now();
-        let n = build(&out, LARGE, &hasher);
+        let n = build(&out, LARGE, hasher);
         eprintln!(
             "built an index of {n} findings in {:.1} s ({:.0} findings/s)",
             started.elapsed().as_secs_f64(),
@@ -149,22 +183,58 @@ fn bench(c: &mut Criterion) {
         size as f64 / 1e6,
         size as f64 / 1e6 / (index.meta.findings as f64 / 1e6)
     );
+    index
+}
+
+fn bench(c: &mut Criterion) {
+    let hasher = Hasher::new(&[42u8; 32]);
+    // Inputs are made on first use, so a filtered run makes only its own.
+    let tree = OnceCell::new();
+    let large = OnceCell::new();
+
+    // The index's share of a whole scan.
+    let mut group = c.benchmark_group("scan 50 x sample-data, 2 threads");
+    group.sample_size(10);
+    for (name, index) in [("without the index", false), ("with the index", true)] {
+        group.bench_function(name, |b| {
+            let (root, out) = tree.get_or_init(scan_tree);
+            b.iter(|| black_box(scan(root.path(), out.path(), &hasher, index)))
+        });
+    }
+    group.finish();
+
+    // Indexing throughput on a small index (built in each iteration).
+    let mut group = c.benchmark_group("index");
+    group.sample_size(10);
+    const SMALL: u64 = 200_000;
+    group.throughput(Throughput::Elements(SMALL));
+    group.bench_function("build 200k findings", |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().unwrap();
+            black_box(build(dir.path(), SMALL, &hasher))
+        })
+    });
+    group.finish();
+
     let policy = LinkPolicy::default();
     let mut group = c.benchmark_group("search 10M findings");
     let email = Lookup::Values(vec![(DataType::Email, "person1234567@example.no".into())]);
     group.bench_function("e-mail, direct", |b| {
-        b.iter(|| black_box(subject::find(&index, &hasher, &email, false, &policy).unwrap()))
+        let index = large.get_or_init(|| large_index(&hasher));
+        b.iter(|| black_box(subject::find(index, &hasher, &email, false, &policy).unwrap()))
     });
     group.bench_function("e-mail, with links", |b| {
+        let index = large.get_or_init(|| large_index(&hasher));
         b.iter(|| {
-            let s = subject::find(&index, &hasher, &email, true, &policy).unwrap();
+            let s = subject::find(index, &hasher, &email, true, &policy).unwrap();
             assert_eq!(s.hits.len(), 4);
             black_box(s)
         })
     });
     let name = Lookup::Name(vec!["ola".into(), "nordmann1234567".into()]);
     group.bench_function("name, with links", |b| {
-        b.iter(|| black_box(subject::find(&index, &hasher, &name, true, &policy).unwrap()))
+        let index = large.get_or_init(|| large_index(&hasher));
+        b.iter(|| black_box(subject::find(index, &hasher, &name, true, &policy).unwrap()))
     });
     group.finish();
 }

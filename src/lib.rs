@@ -42,5 +42,6 @@ pub mod scan;
 pub mod sink;
 pub mod suppress;
 pub mod walk;
+pub mod wire;
 
 pub use error::{Error, Result};

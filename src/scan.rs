@@ -8,7 +8,7 @@ use crate::columns::{self, ColumnBook};
 use crate::detect::{self, Detector, DetectorSettings, Scratch, mask::mask};
 use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
 use crate::index::IndexMeta;
-use crate::index::build::IndexBuilder;
+use crate::index::build::{Batcher, IndexBuilder};
 use crate::keyed_hash::{Hasher, KeySource};
 use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
@@ -49,6 +49,10 @@ pub struct ScanConfig {
     /// The time ages are counted to, microseconds since the epoch (None:
     /// the scan's start).
     pub as_of: Option<i64>,
+    /// Build the subject index (the command line always does). Off only
+    /// to measure what the index costs a scan (`benches/subject_index.rs`):
+    /// the previous index is then left as it was.
+    pub subject_index: bool,
 }
 
 /// Progress callbacks, called from worker threads; implementations must
@@ -247,20 +251,24 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         .thread_name(|i| format!("datakart-worker-{i}"))
         .build()
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-    let index = IndexBuilder::create(
-        &config.out_dir,
-        &scan_id,
-        config.hasher.fingerprint(),
-        config.profile.phone_country.as_str(),
-        config.profile.links,
-        threads,
-    )?;
+    let index = config
+        .subject_index
+        .then(|| {
+            IndexBuilder::create(
+                &config.out_dir,
+                &scan_id,
+                config.hasher.fingerprint(),
+                config.profile.phone_country.as_str(),
+                config.profile.links,
+                threads,
+            )
+        })
+        .transpose()?;
     let policy = Arc::new(policy_for(config)?);
     let mut sink = Sink::create(
         &config.out_dir,
         &scan_id,
         config.reveal_values,
-        index,
         Arc::clone(&policy),
     )?;
     let (sink_tx, sink_rx) = bounded::<Message>(256);
@@ -273,10 +281,10 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     };
 
     let suppressor = Suppressor::new(&config.profile.allow, &config.roots);
-    let totals: Result<(Totals, IndexMeta)> = std::thread::scope(|scope| {
+    let totals: Result<Totals> = std::thread::scope(|scope| {
         let sink_thread = std::thread::Builder::new()
             .name("datakart-sink".into())
-            .spawn_scoped(scope, move || -> Result<(Totals, IndexMeta)> {
+            .spawn_scoped(scope, move || -> Result<Totals> {
                 let mut failure = None;
                 for msg in sink_rx {
                     if failure.is_none()
@@ -328,6 +336,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                         &policy,
                         sink_tx.clone(),
                     )
+                    .with_index(index.as_ref().map(IndexBuilder::batcher))
                 },
                 |worker, source| {
                     let (bytes, findings) = worker.process(&source);
@@ -344,7 +353,11 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         })?;
         Ok(totals)
     });
-    let (totals, index) = totals?;
+    let totals = totals?;
+    let index = match index {
+        Some(index) => index.commit()?,
+        None => IndexMeta::default(),
+    };
     let summary = summarise(
         config,
         suppressor.counts(),
@@ -538,6 +551,9 @@ struct Worker<'a> {
     /// Rows of the unit being handled, before column classification.
     cell_rows: Vec<FindingRow>,
     batch: Vec<FindingRow>,
+    /// Where the findings sent also go: the subject index (none when a
+    /// file is re-read for an export).
+    index: Option<Batcher<'a>>,
     /// What each header of the file names, looked up once per header.
     headers: HashMap<String, Header>,
     policy: &'a Policy,
@@ -752,8 +768,24 @@ impl<'a> Worker<'a> {
             hits: Vec::new(),
             cell_rows: Vec::new(),
             batch: Vec::with_capacity(BATCH),
+            index: None,
             headers: HashMap::new(),
         }
+    }
+
+    /// Also indexes every finding sent, through `batcher` (if any).
+    fn with_index(mut self, batcher: Option<Batcher<'a>>) -> Worker<'a> {
+        self.index = batcher;
+        self
+    }
+
+    /// Sends a finished file's record after writing out its index
+    /// documents.
+    fn done(&mut self, record: FileRecord) {
+        if let Some(index) = &mut self.index {
+            index.file_done(&record.path);
+        }
+        let _ = self.sink.send(Message::Done(record));
     }
 
     /// Extracts and detects one file; returns (bytes read, findings).
@@ -794,7 +826,7 @@ impl<'a> Worker<'a> {
         let mut record = file_record(frame, outcome, expired, self.limits);
         record.columns = columns;
         let bytes_read = record.bytes_read;
-        let _ = self.sink.send(Message::Done(record));
+        self.done(record);
         (bytes_read, findings)
     }
 }
@@ -879,6 +911,11 @@ impl FileCtx<'_, '_> {
     fn flush(&mut self) {
         if !self.worker.batch.is_empty() {
             let batch = std::mem::replace(&mut self.worker.batch, Vec::with_capacity(BATCH));
+            if let Some(index) = &mut self.worker.index {
+                for row in &batch {
+                    index.add(row);
+                }
+            }
             let _ = self.worker.sink.send(Message::Findings(batch));
         }
         for frame in &mut self.frames {
@@ -1153,7 +1190,7 @@ impl UnitSink for FileCtx<'_, '_> {
         if record.status != Status::Scanned {
             self.frames.last_mut().expect("checked above").unchecked_members += 1;
         }
-        let _ = self.worker.sink.send(Message::Done(record));
+        self.worker.done(record);
     }
 }
 

@@ -154,6 +154,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<()> {
         hasher,
         key_source,
         as_of: args.as_of,
+        subject_index: true,
     };
     let progress = (!args.quiet).then(progress::Progress::new_if_terminal).flatten();
     let summary = match &progress {

@@ -1,18 +1,20 @@
-//! Writing the subject index during a scan. The sink hands every finding
-//! to [`IndexBuilder::add`] and every finished file to
-//! [`IndexBuilder::file_done`]; findings are grouped per file into records
+//! Writing the subject index during a scan. Each worker hands the findings
+//! it sends on to its [`Batcher::add`] and every finished file to
+//! [`Batcher::file_done`]; findings are grouped per file into records
 //! (one document each) or, once a record turns out to be a list, into one
 //! document per value. Memory is bounded: a file's groups are written out
 //! whenever it holds [`FLUSH_ITEMS`] findings, and a record written in
 //! parts is put together again when searching (by its record key).
 
-use super::{Fields, IndexMeta, Item, LinkPolicy, identifying, index_dir, record_key, schema};
+use super::codec::{self, ItemRef, Items};
+use super::{Fields, IndexMeta, LinkPolicy, identifying, index_dir, record_key, schema};
 use crate::model::DataType;
 use crate::sink::FindingRow;
 use crate::{Error, Result};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
 /// Findings a record may hold before it is treated as a list.
@@ -27,36 +29,47 @@ const WRITER_BYTES_PER_THREAD: usize = 32 << 20;
 /// Findings grouped into one future document.
 #[derive(Default)]
 struct Group {
-    hashes: Vec<String>,
+    /// Value hashes held, each with its index in the document's list.
+    hashes: HashMap<String, u32>,
+    /// The type of each hash, by index.
     types: Vec<DataType>,
     tokens: Vec<String>,
-    items: Vec<Item>,
+    items: Items,
     /// Distinct identifying values held.
     identifying: usize,
 }
 
 impl Group {
-    fn push(&mut self, hash: &str, ty: DataType, tokens: &[String], mut item: Item) {
-        item.h = match self.hashes.iter().position(|h| h == hash) {
-            Some(i) => i as u32,
+    fn push(&mut self, hash: &str, ty: DataType, tokens: &[String], item: ItemRef<'_>) {
+        let h = match self.hashes.get(hash) {
+            Some(&i) => i,
             None => {
-                self.hashes.push(hash.to_string());
+                let i = self.types.len() as u32;
+                self.hashes.insert(hash.to_string(), i);
                 self.types.push(ty);
                 self.identifying += usize::from(identifying(ty));
-                (self.hashes.len() - 1) as u32
+                i
             }
         };
-        item.tk = tokens
-            .iter()
-            .map(|t| match self.tokens.iter().position(|x| x == t) {
-                Some(i) => i as u32,
-                None => {
-                    self.tokens.push(t.clone());
-                    (self.tokens.len() - 1) as u32
-                }
-            })
-            .collect();
-        self.items.push(item);
+        let known = &mut self.tokens;
+        let tokens = tokens.iter().map(|t| match known.iter().position(|x| x == t) {
+            Some(i) => i as u32,
+            None => {
+                known.push(t.clone());
+                (known.len() - 1) as u32
+            }
+        });
+        let tokens: Vec<u32> = tokens.collect();
+        self.items.push(h, item, tokens.into_iter());
+    }
+
+    /// The hashes in index order.
+    fn hash_list(&self) -> Vec<&str> {
+        let mut list = vec![""; self.types.len()];
+        for (hash, &i) in &self.hashes {
+            list[i as usize] = hash;
+        }
+        list
     }
 }
 
@@ -77,15 +90,25 @@ struct FileGroups {
     lists: HashSet<String>,
     /// Findings of lists, by value hash.
     values: HashMap<String, Group>,
+    /// Records written in parts (held when the file's findings were
+    /// written out before its end): their documents carry the record key
+    /// so a search puts them together.
+    split: HashSet<String>,
     pending: usize,
 }
 
-/// Builds the index of one scan; see the module documentation.
+/// The index of one scan being built: the tantivy writer every worker
+/// adds documents to (it is shared; tantivy's own threads do the
+/// indexing) and what the commit records. Findings reach it through one
+/// [`Batcher`] per worker; see the module documentation.
 pub struct IndexBuilder {
     writer: IndexWriter,
     fields: Fields,
     meta: IndexMeta,
-    files: HashMap<Arc<str>, FileGroups>,
+    findings: AtomicU64,
+    documents: AtomicU64,
+    /// The first write that failed; the commit reports it.
+    failure: Mutex<Option<Error>>,
 }
 
 /// Creates `dir` with mode 0700, or tightens an existing one to 0700.
@@ -140,115 +163,42 @@ impl IndexBuilder {
                 findings: 0,
                 documents: 0,
             },
-            files: HashMap::new(),
+            findings: AtomicU64::new(0),
+            documents: AtomicU64::new(0),
+            failure: Mutex::new(None),
         })
     }
 
-    /// Adds one finding.
-    pub fn add(&mut self, row: &FindingRow) -> Result<()> {
-        self.meta.findings += 1;
-        let files = &mut self.files;
-        let file = files.entry(row.path.clone()).or_insert_with(|| FileGroups {
-            info: FileInfo {
-                source: row.source.clone(),
-                file_type: row.file_type,
-                modified: row.file_modified,
-                size: row.file_size,
-            },
-            records: HashMap::new(),
-            lists: HashSet::new(),
-            values: HashMap::new(),
-            pending: 0,
-        });
-        let item = Item {
-            h: 0,
-            t: row.type_label.to_string(),
-            s: row.subtype.to_string(),
-            l: row.location.clone(),
-            n: row.line,
-            c: row.column_name.clone(),
-            m: row.value_masked.clone(),
-            k: row.confidence as u8,
-            tk: Vec::new(),
-        };
-        file.pending += 1;
-        if file.lists.contains(&row.record) {
-            let group = file.values.entry(row.value_hash.clone()).or_default();
-            group.push(&row.value_hash, row.ty, &row.name_tokens, item);
-            if group.items.len() >= MAX_VALUE_ITEMS {
-                let group = file.values.remove(&row.value_hash).expect("just filled");
-                self.meta.documents += 1;
-                write_doc(
-                    &self.writer,
-                    &self.fields,
-                    &self.meta.scan_id,
-                    &row.path,
-                    &file.info,
-                    group,
-                    None,
-                )?;
-            }
-        } else {
-            let group = file.records.entry(row.record.clone()).or_default();
-            group.push(&row.value_hash, row.ty, &row.name_tokens, item);
-            if group.items.len() > MAX_RECORD_ITEMS || group.identifying > self.meta.links.max_record_values {
-                let group = file.records.remove(&row.record).expect("just filled");
-                file.lists.insert(row.record.clone());
-                spread(group, &mut file.values);
-            }
+    /// A batcher for one worker: it groups the findings of the files that
+    /// worker reads and writes their documents here.
+    pub fn batcher(&self) -> Batcher<'_> {
+        Batcher {
+            index: self,
+            files: HashMap::default(),
+            findings: 0,
+            documents: 0,
         }
-        if file.pending >= FLUSH_ITEMS {
-            self.flush(&row.path.clone())?;
-        }
-        Ok(())
     }
 
-    /// Writes out what is held for `path`; called when the file is done.
-    pub fn file_done(&mut self, path: &Arc<str>) -> Result<()> {
-        self.flush(path)?;
-        self.files.remove(path);
-        Ok(())
+    /// Writes one group as a document (a record's with its label and
+    /// whether it is written in parts); a failure is kept for the commit.
+    fn write(&self, path: &str, info: &FileInfo, group: Group, record: Option<(&str, bool)>) {
+        let doc = document(&self.fields, &self.meta.scan_id, path, info, group, record);
+        if let Err(e) = self.writer.add_document(doc) {
+            let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+            failure.get_or_insert(Error::Index(e.to_string()));
+        }
     }
 
-    fn flush(&mut self, path: &Arc<str>) -> Result<()> {
-        let Some(file) = self.files.get_mut(path) else {
-            return Ok(());
-        };
-        file.pending = 0;
-        for (label, group) in file.records.drain() {
-            self.meta.documents += 1;
-            write_doc(
-                &self.writer,
-                &self.fields,
-                &self.meta.scan_id,
-                path,
-                &file.info,
-                group,
-                Some(&label),
-            )?;
-        }
-        for (_, group) in file.values.drain() {
-            self.meta.documents += 1;
-            write_doc(
-                &self.writer,
-                &self.fields,
-                &self.meta.scan_id,
-                path,
-                &file.info,
-                group,
-                None,
-            )?;
-        }
-        Ok(())
-    }
-
-    /// Writes what is left and commits: the new documents replace the
-    /// previous scan's in one step. Returns what was recorded.
+    /// Commits what every batcher wrote (they must all be dropped or
+    /// done): the new documents replace the previous scan's in one step.
+    /// Returns what was recorded.
     pub fn commit(mut self) -> Result<IndexMeta> {
-        let paths: Vec<Arc<str>> = self.files.keys().cloned().collect();
-        for path in &paths {
-            self.file_done(path)?;
+        if let Some(e) = self.failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            return Err(e);
         }
+        self.meta.findings = self.findings.load(Ordering::Relaxed);
+        self.meta.documents = self.documents.load(Ordering::Relaxed);
         let payload = serde_json::to_string(&self.meta).expect("meta serialises");
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         let mut commit = self.writer.prepare_commit().map_err(fail)?;
@@ -259,61 +209,270 @@ impl IndexBuilder {
     }
 }
 
+/// One worker's share of the index: the groups of the files it is
+/// reading. Workers group in parallel, so building the index costs the
+/// single output thread nothing. Whatever is still held when the batcher
+/// is dropped is written then.
+pub struct Batcher<'a> {
+    index: &'a IndexBuilder,
+    files: HashMap<Arc<str>, FileGroups>,
+    /// Findings and documents not yet added to the builder's totals.
+    findings: u64,
+    documents: u64,
+}
+
+impl Batcher<'_> {
+    /// Adds one finding.
+    pub fn add(&mut self, row: &FindingRow) {
+        self.findings += 1;
+        let max_record_values = self.index.meta.links.max_record_values;
+        let file = self.files.entry(row.path.clone()).or_insert_with(|| FileGroups {
+            info: FileInfo {
+                source: row.source.clone(),
+                file_type: row.file_type,
+                modified: row.file_modified,
+                size: row.file_size,
+            },
+            records: HashMap::default(),
+            lists: HashSet::default(),
+            values: HashMap::default(),
+            split: HashSet::default(),
+            pending: 0,
+        });
+        let item = ItemRef {
+            t: row.type_label,
+            s: row.subtype,
+            l: &row.location,
+            n: row.line,
+            c: row.column_name.as_deref(),
+            m: &row.value_masked,
+            k: row.confidence as u8,
+        };
+        file.pending += 1;
+        if file.lists.contains(&row.record) {
+            let group = entry(&mut file.values, &row.value_hash);
+            group.push(&row.value_hash, row.ty, &row.name_tokens, item);
+            if group.items.len() >= MAX_VALUE_ITEMS {
+                let group = file.values.remove(&row.value_hash).expect("just filled");
+                self.documents += 1;
+                self.index.write(&row.path, &file.info, group, None);
+            }
+        } else {
+            let group = entry(&mut file.records, &row.record);
+            group.push(&row.value_hash, row.ty, &row.name_tokens, item);
+            if group.items.len() > MAX_RECORD_ITEMS || group.identifying > max_record_values {
+                let group = file.records.remove(&row.record).expect("just filled");
+                file.lists.insert(row.record.clone());
+                spread(group, &mut file.values);
+            }
+        }
+        if file.pending >= FLUSH_ITEMS {
+            self.flush(&row.path, false);
+        }
+    }
+
+    /// Writes out what is held for `path`; called when the file is done.
+    pub fn file_done(&mut self, path: &str) {
+        self.flush(path, true);
+        self.files.remove(path);
+        self.settle();
+    }
+
+    /// Adds this batcher's counts to the builder's totals.
+    fn settle(&mut self) {
+        let index = self.index;
+        index
+            .findings
+            .fetch_add(std::mem::take(&mut self.findings), Ordering::Relaxed);
+        index
+            .documents
+            .fetch_add(std::mem::take(&mut self.documents), Ordering::Relaxed);
+    }
+
+    /// Writes out the groups held for `path`; records still open before
+    /// the file is `done` are marked as written in parts.
+    fn flush(&mut self, path: &str, done: bool) {
+        let Some(file) = self.files.get_mut(path) else {
+            return;
+        };
+        file.pending = 0;
+        for (label, group) in file.records.drain() {
+            let split = !done || file.split.contains(&label);
+            if !done {
+                file.split.insert(label.clone());
+            }
+            self.documents += 1;
+            self.index.write(path, &file.info, group, Some((&label, split)));
+        }
+        for (_, group) in file.values.drain() {
+            self.documents += 1;
+            self.index.write(path, &file.info, group, None);
+        }
+    }
+}
+
+impl Drop for Batcher<'_> {
+    fn drop(&mut self) {
+        let paths: Vec<Arc<str>> = self.files.keys().cloned().collect();
+        for path in &paths {
+            self.file_done(path);
+        }
+        self.settle();
+    }
+}
+
+/// The group under `key`, made if missing (the key is copied only then).
+fn entry<'m>(map: &'m mut HashMap<String, Group>, key: &str) -> &'m mut Group {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), Group::default());
+    }
+    map.get_mut(key).expect("just made")
+}
+
 /// Moves a record that turned out to be a list into per-value groups.
 fn spread(group: Group, values: &mut HashMap<String, Group>) {
-    for mut item in group.items {
+    let hashes = group.hash_list();
+    let items = codec::decode_items(&group.items, hashes.len(), group.tokens.len())
+        .expect("items this builder encoded");
+    for item in items {
         let h = item.h as usize;
         let tokens: Vec<String> = item
             .tk
             .iter()
             .map(|&t| group.tokens[t as usize].clone())
             .collect();
-        item.tk.clear();
-        values.entry(group.hashes[h].clone()).or_default().push(
-            &group.hashes[h],
-            group.types[h],
-            &tokens,
-            item,
-        );
+        entry(values, hashes[h]).push(hashes[h], group.types[h], &tokens, item.as_ref());
     }
 }
 
-fn write_doc(
-    writer: &IndexWriter,
+fn document(
     f: &Fields,
     scan_id: &str,
     path: &str,
     info: &FileInfo,
     group: Group,
-    record: Option<&str>,
-) -> Result<()> {
+    record: Option<(&str, bool)>,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    for h in &group.hashes {
+    let hashes = group.hash_list();
+    for h in &hashes {
         doc.add_text(f.hash, h);
     }
     for t in &group.tokens {
         doc.add_text(f.token, t);
     }
     doc.add_text(f.path, path);
-    doc.add_text(f.source, &*info.source);
-    if let Some(label) = record {
+    if let Some((label, true)) = record {
         doc.add_text(f.rec, record_key(path, label));
-        doc.add_text(f.record, label);
     }
-    doc.add_text(f.file_type, info.file_type);
-    if let Some(m) = info.modified {
-        doc.add_i64(f.modified, m);
+    let head = codec::Head {
+        hashes: &hashes,
+        tokens: &group.tokens,
+        path,
+        source: &info.source,
+        record,
+        file_type: info.file_type,
+        modified: info.modified,
+        size: info.size,
+        scan_id,
+    };
+    doc.add_bytes(f.doc, &codec::encode(&head, &group.items));
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::SubjectIndex;
+    use crate::index::subject::{find, recognise};
+    use crate::keyed_hash::Hasher;
+    use crate::model::Confidence;
+
+    fn row(hasher: &Hasher, path: &Arc<str>, r: usize, ty: DataType, value: &str) -> FindingRow {
+        FindingRow {
+            path: path.clone(),
+            file_type: "csv",
+            file_size: Some(1),
+            file_modified: Some(0),
+            location: format!("row {r}, column {}", ty.as_str()),
+            line: Some(r as u64 + 1),
+            column_name: Some(ty.as_str().to_string()),
+            ty,
+            type_label: ty.as_str(),
+            subtype: "",
+            detail: String::new(),
+            reason: "format",
+            confidence: Confidence::High,
+            value_masked: "***".into(),
+            value_hash: hasher.hash(value),
+            value: None,
+            source: path.clone(),
+            record: format!("row {r}"),
+            name_tokens: Vec::new(),
+        }
     }
-    if let Some(s) = info.size {
-        doc.add_u64(f.size, s);
+
+    /// A file with more findings than are held at once is written out
+    /// mid-file: the record open then is stored in two documents and a
+    /// search puts it together again. Every record written mid-file is
+    /// marked as possibly in parts (a column's look-alikes can still
+    /// come at the end of the file); those written at its end are not.
+    #[test]
+    fn a_record_written_in_parts_is_found_whole() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let index = IndexBuilder::create(
+            out.path(),
+            "scan-1",
+            hasher.fingerprint(),
+            "NO",
+            LinkPolicy::default(),
+            1,
+        )
+        .unwrap();
+        let path: Arc<str> = Arc::from("big.csv");
+        let email = |r: usize, domain: &str| format!("p{r}@{domain}.no");
+        // Three findings a row: the held findings reach FLUSH_ITEMS after
+        // two of the three of row FLUSH_ITEMS / 3 + 1.
+        let straddling = FLUSH_ITEMS / 3 + 1;
+        assert_eq!(FLUSH_ITEMS % 3, 2);
+        let mut batcher = index.batcher();
+        for r in 1..=straddling + 10 {
+            batcher.add(&row(&hasher, &path, r, DataType::Email, &email(r, "example")));
+            batcher.add(&row(&hasher, &path, r, DataType::Iban, &format!("NO{r:011}")));
+            batcher.add(&row(&hasher, &path, r, DataType::Email, &email(r, "firma")));
+        }
+        batcher.file_done(&path);
+        drop(batcher);
+        let meta = index.commit().unwrap();
+        assert_eq!(meta.findings, 3 * (straddling as u64 + 10));
+        assert_eq!(meta.documents, straddling as u64 + 10 + 1);
+
+        let index = SubjectIndex::open(out.path()).unwrap();
+        for (r, split) in [
+            (1, true),
+            (straddling - 1, true),
+            (straddling, true),
+            (straddling + 1, false),
+        ] {
+            let lookup = recognise(&email(r, "firma"), "NO", None).unwrap();
+            let subject = find(&index, &hasher, &lookup, true, &LinkPolicy::default()).unwrap();
+            let mut found: Vec<String> = subject.hits.iter().map(|h| h.value_hash.clone()).collect();
+            found.sort();
+            let mut expected = vec![
+                hasher.hash(&email(r, "example")),
+                hasher.hash(&format!("NO{r:011}")),
+                hasher.hash(&email(r, "firma")),
+            ];
+            expected.sort();
+            assert_eq!(found, expected, "row {r}");
+            let f = index.fields();
+            let docs = index.matching(&tantivy::query::TermQuery::new(
+                tantivy::Term::from_field_text(f.hash, &hasher.hash(&email(r, "firma"))),
+                tantivy::schema::IndexRecordOption::Basic,
+            ));
+            let doc = index.load(docs.unwrap()[0]).unwrap();
+            assert_eq!(doc.split, split, "row {r}");
+        }
     }
-    doc.add_text(f.scan_id, scan_id);
-    doc.add_bytes(
-        f.items,
-        &serde_json::to_vec(&group.items).expect("items serialise"),
-    );
-    writer
-        .add_document(doc)
-        .map_err(|e| Error::Index(e.to_string()))?;
-    Ok(())
 }

@@ -222,13 +222,15 @@ pub fn assess(index: &SubjectIndex, paths: &[String], policy: &LinkPolicy) -> Re
         }
     }
     for (key, mut parts) in outside {
-        let rec = TermQuery::new(
-            tantivy::Term::from_field_text(f.rec, &key),
-            IndexRecordOption::Basic,
-        );
-        let all = index.matching(&rec)?;
-        if all.len() > parts.len() {
-            parts = all.into_iter().map(|a| index.load(a)).collect::<Result<_>>()?;
+        if parts[0].split {
+            let rec = TermQuery::new(
+                tantivy::Term::from_field_text(f.rec, &key),
+                IndexRecordOption::Basic,
+            );
+            let all = index.matching(&rec)?;
+            if all.len() > parts.len() {
+                parts = all.into_iter().map(|a| index.load(a)).collect::<Result<_>>()?;
+            }
         }
         let refs: Vec<&StoredDoc> = parts.iter().collect();
         unite(&mut sets, &refs);

@@ -29,6 +29,7 @@
 //! commit at the end: a killed scan leaves the previous index readable.
 
 pub mod build;
+pub mod codec;
 pub mod impact;
 pub mod rows;
 pub mod subject;
@@ -39,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::Query;
-use tantivy::schema::{Field, STORED, STRING, Schema, Value};
+use tantivy::schema::{Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 /// The index folder inside a scan's output folder.
@@ -105,7 +106,7 @@ pub fn identifying(ty: DataType) -> bool {
 
 /// What the scan records with its commit, so searches use the same key,
 /// phone plan and link bounds as the scan that built the index.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IndexMeta {
     /// The scan that wrote the index.
     pub scan_id: String,
@@ -122,29 +123,25 @@ pub struct IndexMeta {
 }
 
 /// One finding stored in a document, without its path (the document's).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     /// Index of the value's hash in the document's hash list.
     pub h: u32,
     /// Type label (`email`, or a custom detector's id).
     pub t: String,
     /// Special-category subtype, if any.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub s: String,
     /// Location as in the findings table.
     pub l: String,
     /// Line, where the format has lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<u64>,
     /// Column name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub c: Option<String>,
     /// Masked value.
     pub m: String,
     /// Confidence: 0 low, 1 medium, 2 high.
     pub k: u8,
     /// Indices of a person name's token hashes in the document's token list.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tk: Vec<u32>,
 }
 
@@ -160,48 +157,39 @@ impl Item {
     }
 }
 
-/// The schema's fields.
+/// The schema's fields: four indexed for lookups, and one stored value
+/// holding everything a search reads back (see [`codec`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Value hashes held (indexed, stored; items refer to them by index).
+    /// Value hashes held (indexed).
     pub hash: Field,
-    /// Person-name token hashes (indexed, stored).
+    /// Person-name token hashes (indexed).
     pub token: Field,
     /// Path as shown in the outputs (indexed for path lookups).
     pub path: Field,
-    /// The file on disk (outer file of an inner one).
-    pub source: Field,
-    /// Record key `path` + U+001F + record label; record documents only.
+    /// Record key `path` + U+001F + record label; only on the documents of
+    /// a record written in parts (see [`StoredDoc::split`]).
     pub rec: Field,
-    /// Record label (empty: the whole file); record documents only.
-    pub record: Field,
-    /// File format.
-    pub file_type: Field,
-    /// File modified time, microseconds since the epoch.
-    pub modified: Field,
-    /// File size.
-    pub size: Field,
-    /// The scan that wrote the document.
-    pub scan_id: Field,
-    /// The items, JSON.
-    pub items: Field,
+    /// The stored document, in the binary form of [`codec`].
+    pub doc: Field,
 }
 
 /// The index schema and its fields.
 pub fn schema() -> (Schema, Fields) {
+    // Exact-match terms: no scoring, so no field norms to record.
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
     let mut b = Schema::builder();
     let fields = Fields {
-        hash: b.add_text_field("hash", STRING | STORED),
-        token: b.add_text_field("token", STRING | STORED),
-        path: b.add_text_field("path", STRING | STORED),
-        source: b.add_text_field("source", STORED),
-        rec: b.add_text_field("rec", STRING),
-        record: b.add_text_field("record", STORED),
-        file_type: b.add_text_field("file_type", STORED),
-        modified: b.add_i64_field("modified", STORED),
-        size: b.add_u64_field("size", STORED),
-        scan_id: b.add_text_field("scan_id", STORED),
-        items: b.add_bytes_field("items", STORED),
+        hash: b.add_text_field("hash", exact.clone()),
+        token: b.add_text_field("token", exact.clone()),
+        path: b.add_text_field("path", exact.clone()),
+        rec: b.add_text_field("rec", exact),
+        doc: b.add_bytes_field("doc", STORED),
     };
     (b.build(), fields)
 }
@@ -234,12 +222,18 @@ pub fn record_key(path: &str, record: &str) -> String {
 pub struct StoredDoc {
     /// Path as shown in the outputs.
     pub path: String,
-    /// The file on disk.
+    /// The file on disk (stored only when it is not `path`).
     pub source: String,
     /// Record label, for record documents (`Some("")`: the whole file).
     pub record: Option<String>,
+    /// Whether the record is written in parts, as documents sharing its
+    /// [`StoredDoc::key`] (a big file's records open when its findings
+    /// were written out before its end); otherwise this is all of it.
+    pub split: bool,
     /// File format.
     pub file_type: String,
+    /// The scan that read the file.
+    pub scan_id: String,
     /// Modified time, microseconds.
     pub modified: Option<i64>,
     /// Size in bytes.
@@ -349,31 +343,10 @@ impl SubjectIndex {
             .searcher
             .doc(address)
             .map_err(|e| Error::Index(e.to_string()))?;
-        let f = &self.fields;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
-        let all = |field| {
-            doc.get_all(field)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect::<Vec<_>>()
-        };
-        let items = doc
-            .get_first(f.items)
+        doc.get_first(self.fields.doc)
             .and_then(|v| v.as_bytes())
-            .map(serde_json::from_slice::<Vec<Item>>)
-            .transpose()
-            .map_err(|e| Error::Index(format!("damaged document: {e}")))?
-            .unwrap_or_default();
-        Ok(StoredDoc {
-            path: text(f.path).unwrap_or_default(),
-            source: text(f.source).unwrap_or_default(),
-            record: text(f.record),
-            file_type: text(f.file_type).unwrap_or_default(),
-            modified: doc.get_first(f.modified).and_then(|v| v.as_i64()),
-            size: doc.get_first(f.size).and_then(|v| v.as_u64()),
-            hashes: all(f.hash),
-            tokens: all(f.token),
-            items,
-        })
+            .and_then(codec::decode)
+            .ok_or_else(|| Error::Index("damaged document: it does not read".into()))
     }
 }
 

@@ -309,8 +309,12 @@ pub fn find(
                 continue;
             }
             let mut docs = Vec::new();
-            for a in index.matching(&term(f.rec, &key))? {
-                docs.push((a, if a == address { doc.clone() } else { index.load(a)? }));
+            if doc.split {
+                for a in index.matching(&term(f.rec, &key))? {
+                    docs.push((a, if a == address { doc.clone() } else { index.load(a)? }));
+                }
+            } else {
+                docs.push((address, doc));
             }
             let linking = one_person(docs.iter().map(|(_, d)| d), policy.max_record_values);
             records.insert(key.clone(), Record { docs, linking });

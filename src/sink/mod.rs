@@ -12,8 +12,6 @@ pub mod violations;
 
 use crate::Result;
 use crate::category::{Category, FileFacts, UNDECLARED};
-use crate::index::IndexMeta;
-use crate::index::build::IndexBuilder;
 use crate::model::{Confidence, DataType};
 use crate::records::{RecordBuffer, RecordSummary};
 use crate::region::Region;
@@ -291,7 +289,6 @@ pub struct Sink {
     errors: TableWriter,
     pending: HashMap<Arc<str>, FileCounts>,
     totals: Totals,
-    index: IndexBuilder,
     policy: Arc<Policy>,
     violations: Violations,
     folders: Folders,
@@ -381,16 +378,9 @@ fn error_columns() -> Columns {
 }
 
 impl Sink {
-    /// Opens the output tables in `out_dir` (which must exist); findings
-    /// also go to the subject index being built by `index`, and files are
+    /// Opens the output tables in `out_dir` (which must exist); files are
     /// judged against `policy`.
-    pub fn create(
-        out_dir: &Path,
-        scan_id: &str,
-        reveal: bool,
-        index: IndexBuilder,
-        policy: Arc<Policy>,
-    ) -> Result<Sink> {
+    pub fn create(out_dir: &Path, scan_id: &str, reveal: bool, policy: Arc<Policy>) -> Result<Sink> {
         let totals = Totals {
             retention: RetentionTotals {
                 as_of: table::rfc3339(policy.as_of),
@@ -410,7 +400,6 @@ impl Sink {
             errors: TableWriter::create(out_dir, "scan_errors", error_columns())?,
             pending: HashMap::new(),
             totals,
-            index,
         })
     }
 
@@ -442,7 +431,6 @@ impl Sink {
     }
 
     fn finding(&mut self, row: FindingRow) -> Result<()> {
-        self.index.add(&row)?;
         let (file_type, size, modified) = (row.file_type, row.file_size, row.file_modified);
         let counts = self.pending.entry(row.path.clone()).or_default();
         counts.file.add(&row);
@@ -567,7 +555,6 @@ impl Sink {
 
     fn done(&mut self, r: FileRecord) -> Result<()> {
         let mut counts = self.pending.remove(&r.path).unwrap_or_default();
-        self.index.file_done(&r.path)?;
         let t = &mut self.totals;
         if r.member {
             t.inner_files += 1;
@@ -742,16 +729,14 @@ impl Sink {
         })
     }
 
-    /// Commits the subject index, then writes the remaining row groups and
-    /// renames every table into place.
-    pub fn finish(mut self) -> Result<(Totals, IndexMeta)> {
-        let meta = self.index.commit()?;
+    /// Writes the remaining row groups and renames every table into place.
+    pub fn finish(mut self) -> Result<Totals> {
         self.totals.retention.violations = self.violations.rows();
         self.findings.commit()?;
         self.data_map.commit()?;
         self.folders.write(&self.out_dir, &self.scan_id)?;
         self.violations.commit()?;
         self.errors.commit()?;
-        Ok((self.totals, meta))
+        Ok(self.totals)
     }
 }

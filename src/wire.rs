@@ -1,0 +1,201 @@
+//! The small binary encoding datakart stores its own data in (index
+//! documents, the state store's per-file results): LEB128 varints,
+//! length-prefixed UTF-8, optional values as 0 or value + 1, and hex hashes
+//! as their raw bytes. Reading never panics: damaged bytes give `None`.
+
+/// Appends `v` as a LEB128 varint.
+pub fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Appends a length-prefixed string.
+pub fn text(out: &mut Vec<u8>, s: &str) {
+    varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Appends an optional string: 0, or its length + 1 and its bytes.
+pub fn opt_text(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => varint(out, 0),
+        Some(s) => {
+            varint(out, s.len() as u64 + 1);
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+/// Appends an optional number: 0, or the number + 1.
+pub fn opt_u64(out: &mut Vec<u8>, v: Option<u64>) {
+    varint(out, v.map_or(0, |v| v.saturating_add(1)));
+}
+
+/// Appends an optional signed number (zigzag), as [`opt_u64`].
+pub fn opt_i64(out: &mut Vec<u8>, v: Option<i64>) {
+    opt_u64(out, v.map(|v| ((v << 1) ^ (v >> 63)) as u64));
+}
+
+/// Appends a hash: lower-case hex is stored as its raw bytes (the length
+/// shifted left with the low bit set), anything else as its text, so
+/// every string reads back exactly.
+pub fn hash(out: &mut Vec<u8>, h: &str) {
+    let start = out.len();
+    varint(out, ((h.len() as u64 / 2) << 1) | 1);
+    let is_hex = h.len().is_multiple_of(2)
+        && h.as_bytes()
+            .chunks_exact(2)
+            .all(|p| match (nibble(p[0]), nibble(p[1])) {
+                (Some(a), Some(b)) => {
+                    out.push((a << 4) | b);
+                    true
+                }
+                _ => false,
+            });
+    if !is_hex {
+        out.truncate(start);
+        varint(out, (h.len() as u64) << 1);
+        out.extend_from_slice(h.as_bytes());
+    }
+}
+
+/// The value of one lower-case hex digit (the form keyed hashes take).
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Reads what the functions above wrote.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, at: 0 }
+    }
+
+    /// Whether every byte has been read.
+    pub fn done(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    /// A varint.
+    pub fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// A varint that must fit a `usize` (a length or a count).
+    pub fn size(&mut self) -> Option<usize> {
+        usize::try_from(self.varint()?).ok()
+    }
+
+    /// `len` raw bytes.
+    pub fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(len)?;
+        let slice = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(slice)
+    }
+
+    /// One byte.
+    pub fn byte(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn str_of(&mut self, len: usize) -> Option<String> {
+        std::str::from_utf8(self.take(len)?).ok().map(str::to_string)
+    }
+
+    /// A length-prefixed string.
+    pub fn text(&mut self) -> Option<String> {
+        let len = self.size()?;
+        self.str_of(len)
+    }
+
+    /// An optional string.
+    pub fn opt_text(&mut self) -> Option<Option<String>> {
+        match self.size()? {
+            0 => Some(None),
+            len => self.str_of(len - 1).map(Some),
+        }
+    }
+
+    /// An optional number.
+    pub fn opt_u64(&mut self) -> Option<Option<u64>> {
+        Some(self.varint()?.checked_sub(1))
+    }
+
+    /// An optional signed number.
+    pub fn opt_i64(&mut self) -> Option<Option<i64>> {
+        Some(self.opt_u64()?.map(|v| ((v >> 1) as i64) ^ -((v & 1) as i64)))
+    }
+
+    /// A hash written by [`hash`].
+    pub fn hash(&mut self) -> Option<String> {
+        let tag = self.varint()?;
+        let raw = self.take(usize::try_from(tag >> 1).ok()?)?;
+        if tag & 1 == 1 {
+            Some(hex::encode(raw))
+        } else {
+            std::str::from_utf8(raw).ok().map(str::to_string)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_reads_back_as_written() {
+        let mut out = Vec::new();
+        for v in [0, 1, 127, 128, 300, u64::MAX] {
+            varint(&mut out, v);
+        }
+        text(&mut out, "ø-ærlig");
+        opt_text(&mut out, None);
+        opt_text(&mut out, Some(""));
+        opt_u64(&mut out, None);
+        opt_u64(&mut out, Some(0));
+        opt_i64(&mut out, Some(-1_700_000_000_000_000));
+        opt_i64(&mut out, Some(i64::MAX / 2));
+        for h in ["00ff10aa", "DEADbeef", "abc", ""] {
+            hash(&mut out, h);
+        }
+        let mut r = Reader::new(&out);
+        for v in [0, 1, 127, 128, 300, u64::MAX] {
+            assert_eq!(r.varint(), Some(v));
+        }
+        assert_eq!(r.text().as_deref(), Some("ø-ærlig"));
+        assert_eq!(r.opt_text(), Some(None));
+        assert_eq!(r.opt_text(), Some(Some(String::new())));
+        assert_eq!(r.opt_u64(), Some(None));
+        assert_eq!(r.opt_u64(), Some(Some(0)));
+        assert_eq!(r.opt_i64(), Some(Some(-1_700_000_000_000_000)));
+        assert_eq!(r.opt_i64(), Some(Some(i64::MAX / 2)));
+        for h in ["00ff10aa", "DEADbeef", "abc", ""] {
+            assert_eq!(r.hash().as_deref(), Some(h));
+        }
+        assert!(r.done());
+        assert_eq!(r.varint(), None, "past the end");
+        assert_eq!(Reader::new(&[0xff; 11]).varint(), None, "too long");
+    }
+}
