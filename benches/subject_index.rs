@@ -56,8 +56,16 @@ fn row(path: &Arc<str>, record: u64, ty: DataType, column: &str, hash: String) -
 /// Indexes `findings` findings of generated CRM exports into `out`;
 /// person `i` has e-mail `person{i}@example.no`.
 fn build(out: &Path, findings: u64, hasher: &Hasher) -> u64 {
-    let index = IndexBuilder::create(out, "bench", hasher.fingerprint(), "NO", LinkPolicy::default(), 2)
-        .expect("index opens");
+    let index = IndexBuilder::create(
+        out,
+        "bench",
+        hasher.fingerprint(),
+        "NO",
+        LinkPolicy::default(),
+        2,
+        false,
+    )
+    .expect("index opens");
     let mut b = index.batcher();
     let mut n = 0;
     let mut person = 0u64;
@@ -108,7 +116,7 @@ fn build(out: &Path, findings: u64, hasher: &Hasher) -> u64 {
         b.file_done(&path);
     }
     drop(b);
-    index.commit().expect("commit");
+    index.commit(n).expect("commit");
     n
 }
 
@@ -148,6 +156,8 @@ fn scan(root: &Path, out: &Path, hasher: &Hasher, subject_index: bool) -> u64 {
         key_source: KeySource::Environment,
         as_of: None,
         subject_index,
+        full: true,
+        verify: false,
     };
     scan::run(&config, &NoProgress).expect("scan runs").findings.total
 }

@@ -46,6 +46,12 @@ pub enum Error {
     /// The subject index is missing, damaged, or cannot be written.
     #[error("subject index: {0}")]
     Index(String),
+    /// The state store of incremental scans cannot be read or written.
+    #[error("state store: {0}")]
+    State(String),
+    /// Another scan holds the output folder.
+    #[error("{0}")]
+    Locked(String),
     /// A search query is not a value datakart can recognise.
     #[error("{0}")]
     Query(String),

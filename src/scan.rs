@@ -10,14 +10,19 @@ use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
 use crate::index::IndexMeta;
 use crate::index::build::{Batcher, IndexBuilder};
 use crate::keyed_hash::{Hasher, KeySource};
+use crate::lock::OutLock;
 use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
 use crate::records::RecordTracker;
 use crate::retention::{self, Policy};
-use crate::sink::{FileRecord, FindingRow, Message, RetentionTotals, Sink, Status, Totals};
+use crate::sink::changes::{self as change_set, ChangeCounts};
+use crate::sink::{FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile};
+use crate::state::recording::{self, Recording};
+use crate::state::{self, Prior, ScanRow, StateReader, StateStore};
 use crate::suppress::{Suppressed, Suppressor};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
 use crate::{Error, Result, atomic};
+use crate::{history, log};
 use crossbeam_channel::{Sender, bounded};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -53,6 +58,11 @@ pub struct ScanConfig {
     /// to measure what the index costs a scan (`benches/subject_index.rs`):
     /// the previous index is then left as it was.
     pub subject_index: bool,
+    /// Read every file again, whatever the state store says (`--full`).
+    pub full: bool,
+    /// Also hash files whose size and modified time are unchanged, and
+    /// read those whose content changed (`--verify`).
+    pub verify: bool,
 }
 
 /// Progress callbacks, called from worker threads; implementations must
@@ -109,6 +119,25 @@ pub struct ScanSummary {
     pub index: IndexCounts,
     /// Retention violations, undeclared data and transfers.
     pub retention: RetentionTotals,
+    /// What this scan read and what it carried forward from the state of
+    /// the previous one.
+    pub incremental: IncrementalCounts,
+    /// What changed since the previous scan (`changes.csv`).
+    pub changes: ChangeCounts,
+}
+
+/// Incremental scan counts in `scan.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncrementalCounts {
+    /// `full` (every file read) or `incremental`.
+    pub mode: &'static str,
+    /// Files on disk read.
+    pub files_read: u64,
+    /// Files on disk unchanged since the previous scan and not read: their
+    /// results were carried forward from the state store.
+    pub files_carried: u64,
+    /// Files the previous scan saw that are gone (or unreadable) now.
+    pub files_removed: u64,
 }
 
 /// Subject index counts in `scan.json`.
@@ -240,6 +269,20 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         path: config.out_dir.clone(),
         source,
     })?;
+    let lock = OutLock::acquire(&config.out_dir)?;
+    if let Some(pid) = lock.stale_pid {
+        log::warn(
+            "lock.stale",
+            &[
+                ("pid", pid.into()),
+                ("out", config.out_dir.display().to_string().into()),
+                (
+                    "message",
+                    "a scan killed before it finished left the lock; taking it over".into(),
+                ),
+            ],
+        );
+    }
     atomic::sweep_stale(&config.out_dir);
     let started = Instant::now();
     let started_at = now_rfc3339();
@@ -251,6 +294,16 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         .thread_name(|i| format!("datakart-worker-{i}"))
         .build()
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+    let policy = Arc::new(policy_for(config)?);
+    let skip_key = state::skip_key(
+        &config.profile,
+        &policy.date_columns,
+        &config.hasher.fingerprint(),
+        config.reveal_values,
+    );
+    let store = StateStore::open(&config.out_dir)?;
+    let compare = store.has_previous_scan();
+    let carry = compare && !config.full;
     let index = config
         .subject_index
         .then(|| {
@@ -261,15 +314,17 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                 config.profile.phone_country.as_str(),
                 config.profile.links,
                 threads,
+                carry,
             )
         })
         .transpose()?;
-    let policy = Arc::new(policy_for(config)?);
     let mut sink = Sink::create(
         &config.out_dir,
         &scan_id,
         config.reveal_values,
         Arc::clone(&policy),
+        store,
+        &skip_key,
     )?;
     let (sink_tx, sink_rx) = bounded::<Message>(256);
     let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
@@ -279,12 +334,20 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         follow_symlinks: config.profile.follow_symlinks,
         threads,
     };
+    log::info(
+        "scan.started",
+        &[
+            ("scan_id", scan_id.as_str().into()),
+            ("out", config.out_dir.display().to_string().into()),
+            ("mode", if carry { "incremental" } else { "full" }.into()),
+        ],
+    );
 
     let suppressor = Suppressor::new(&config.profile.allow, &config.roots);
-    let totals: Result<Totals> = std::thread::scope(|scope| {
+    let finished: Result<Finished> = std::thread::scope(|scope| {
         let sink_thread = std::thread::Builder::new()
             .name("datakart-sink".into())
-            .spawn_scoped(scope, move || -> Result<Totals> {
+            .spawn_scoped(scope, move || -> Result<Finished> {
                 let mut failure = None;
                 for msg in sink_rx {
                     if failure.is_none()
@@ -337,6 +400,15 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                         sink_tx.clone(),
                     )
                     .with_index(index.as_ref().map(IndexBuilder::batcher))
+                    .with_state(WorkerState {
+                        reader: compare.then(|| StateReader::open(&config.out_dir).ok()).flatten(),
+                        skip_key: &skip_key,
+                        verify: config.verify,
+                        carry,
+                        compare,
+                        reindex_carried: index.as_ref().is_some_and(|i| !i.kept()),
+                        forget: index.as_ref().filter(|i| i.kept()),
+                    })
                 },
                 |worker, source| {
                     let (bytes, findings) = worker.process(&source);
@@ -346,16 +418,24 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         });
         drop(sink_tx);
         let walked = walker.join().expect("walker thread does not panic");
-        let totals = sink_thread.join().expect("sink thread does not panic")?;
+        let finished = sink_thread.join().expect("sink thread does not panic")?;
         walked.map_err(|e| Error::Profile {
             path: config.profile.origin.clone(),
             message: e.to_string(),
         })?;
-        Ok(totals)
+        Ok(finished)
     });
-    let totals = totals?;
+    let finished = finished?;
+    let findings: u64 = finished.totals.findings_by_type.values().sum();
     let index = match index {
-        Some(index) => index.commit()?,
+        Some(index) => {
+            if index.kept() {
+                for path in &finished.removed {
+                    index.forget(path);
+                }
+            }
+            index.commit(findings)?
+        }
         None => IndexMeta::default(),
     };
     let summary = summarise(
@@ -364,11 +444,40 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         scan_id,
         started_at,
         started.elapsed().as_secs_f64(),
-        &totals,
+        &finished,
         &index,
     );
     let json = serde_json::to_vec_pretty(&summary).expect("summary serialises");
     atomic::write_all(&config.out_dir.join("scan.json"), &json)?;
+    history::write(&config.out_dir, &summary)?;
+    finished.state.commit(&ScanRow {
+        scan_id: summary.scan_id.clone(),
+        started_at: summary.started_at.clone(),
+        finished_at: summary.finished_at.clone(),
+        mode: summary.incremental.mode,
+        files_read: finished.read,
+        files_carried: finished.carried,
+        files_removed: finished.removed.len() as u64,
+        findings,
+    })?;
+    log::info(
+        "scan.finished",
+        &[
+            ("scan_id", summary.scan_id.as_str().into()),
+            ("mode", summary.incremental.mode.into()),
+            ("files_read", finished.read.into()),
+            ("files_carried", finished.carried.into()),
+            ("files_removed", (finished.removed.len() as u64).into()),
+            ("findings", findings.into()),
+            ("violations", summary.retention.violations.into()),
+            ("appeared", summary.changes.appeared.into()),
+            ("disappeared", summary.changes.disappeared.into()),
+            ("moved", summary.changes.moved.into()),
+            ("newly_violating", summary.changes.newly_violating.into()),
+            ("seconds", summary.duration_seconds.into()),
+        ],
+    );
+    drop(lock);
     Ok(summary)
 }
 
@@ -460,9 +569,10 @@ fn summarise(
     scan_id: String,
     started_at: String,
     seconds: f64,
-    t: &Totals,
+    finished: &Finished,
     index: &IndexMeta,
 ) -> ScanSummary {
+    let t = &finished.totals;
     let secs = seconds.max(1e-9);
     ScanSummary {
         scan_id,
@@ -536,6 +646,17 @@ fn summarise(
             documents: index.documents,
         },
         retention: t.retention.clone(),
+        incremental: IncrementalCounts {
+            mode: if finished.carried > 0 || !finished.removed.is_empty() {
+                "incremental"
+            } else {
+                "full"
+            },
+            files_read: finished.read,
+            files_carried: finished.carried,
+            files_removed: finished.removed.len() as u64,
+        },
+        changes: finished.changes,
     }
 }
 
@@ -554,6 +675,11 @@ struct Worker<'a> {
     /// Where the findings sent also go: the subject index (none when a
     /// file is re-read for an export).
     index: Option<Batcher<'a>>,
+    /// The state of incremental scans (none when a file is re-read for an
+    /// export).
+    state: Option<WorkerState<'a>>,
+    /// The messages of the file on disk being read, for the state store.
+    recording: Option<Recording>,
     /// What each header of the file names, looked up once per header.
     headers: HashMap<String, Header>,
     policy: &'a Policy,
@@ -735,6 +861,25 @@ impl columns::Finding for FindingRow {
     }
 }
 
+/// What a worker needs of the state of incremental scans.
+struct WorkerState<'a> {
+    /// The previous scan's state (none on the first scan of a folder).
+    reader: Option<StateReader>,
+    /// This scan's skip key.
+    skip_key: &'a str,
+    /// Hash unchanged-looking files too (`--verify`).
+    verify: bool,
+    /// Carry unchanged files forward (not on `--full` or a first scan).
+    carry: bool,
+    /// Compare what files yield now with what they yielded before.
+    compare: bool,
+    /// Index carried files (the index was rebuilt from nothing).
+    reindex_carried: bool,
+    /// The index whose documents of a file read again must go first (when
+    /// it kept the previous scan's).
+    forget: Option<&'a IndexBuilder>,
+}
+
 /// The per-file context the unit sink needs.
 struct FileCtx<'w, 'a> {
     worker: &'w mut Worker<'a>,
@@ -769,8 +914,102 @@ impl<'a> Worker<'a> {
             cell_rows: Vec::new(),
             batch: Vec::with_capacity(BATCH),
             index: None,
+            state: None,
+            recording: None,
             headers: HashMap::new(),
         }
+    }
+
+    /// Keeps what files yield in the state store, and carries unchanged
+    /// files forward from it.
+    fn with_state(mut self, state: WorkerState<'a>) -> Worker<'a> {
+        self.state = Some(state);
+        self
+    }
+
+    /// Sends a message, recording it for the state store first.
+    fn send(&mut self, msg: Message) {
+        if let Some(recording) = &mut self.recording {
+            recording.add(&msg);
+        }
+        let _ = self.sink.send(msg);
+    }
+
+    /// What the previous scan kept about `path`.
+    fn prior(&self, path: &str) -> Option<Prior> {
+        let state = self.state.as_ref()?;
+        state.reader.as_ref()?.prior(path).ok().flatten()
+    }
+
+    /// Replays the recorded result of a file unchanged since the previous
+    /// scan; returns its findings, or `None` when it must be read.
+    fn carry(&mut self, source: &Source, path: &Arc<str>, prior: &Prior) -> Option<u64> {
+        let state = self.state.as_ref()?;
+        let unchanged = state.carry
+            && prior.skip_key == state.skip_key
+            && prior.size == Some(source.size)
+            && prior.modified == source.modified.and_then(micros);
+        if !unchanged
+            || (state.verify
+                && state::content_hash(&source.path).ok().as_ref().map(|h| &h[..])
+                    != prior.content_hash.as_deref())
+        {
+            return None;
+        }
+        let messages = recording::replay(prior.recording.as_deref()?)?;
+        let reindex = state.reindex_carried;
+        let mut findings = 0;
+        for msg in messages {
+            match (&msg, &mut self.index) {
+                (Message::Findings(rows), index) => {
+                    findings += rows.len() as u64;
+                    if let Some(index) = index.as_mut().filter(|_| reindex) {
+                        rows.iter().for_each(|row| index.add(row));
+                    }
+                }
+                (Message::Done(record), Some(index)) if reindex => index.file_done(&record.path),
+                _ => {}
+            }
+            let _ = self.sink.send(msg);
+        }
+        let _ = self.sink.send(Message::Carried(path.clone()));
+        Some(findings)
+    }
+
+    /// Sends what the state store keeps of a file just read, with what
+    /// appeared in it and disappeared from it since the previous scan.
+    fn store(&mut self, source: &Source, path: &Arc<str>, status: &Status, prior: Option<Prior>) {
+        let (Some(state), Some(recording)) = (&self.state, self.recording.take()) else {
+            return;
+        };
+        let findings = recording.findings();
+        let recording = recording.finish();
+        let (appeared, disappeared) = if state.compare {
+            let before = recording::findings(prior.as_ref().and_then(|p| p.recording.as_deref()));
+            change_set::diff(&before, &recording::findings(recording.as_deref()))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let error = match status {
+            Status::Scanned => None,
+            Status::Partial(gaps) => Some(gaps.join("; ")),
+            Status::Skipped(why) | Status::Failed(why) => Some(why.clone()),
+        };
+        let stored = state::Stored {
+            path: path.to_string(),
+            size: Some(source.size),
+            modified: source.modified.and_then(micros),
+            content_hash: state::content_hash(&source.path).ok(),
+            findings,
+            status: status.as_str(),
+            error,
+            recording,
+        };
+        let _ = self.sink.send(Message::Stored(Box::new(StoredFile {
+            stored,
+            appeared,
+            disappeared,
+        })));
     }
 
     /// Also indexes every finding sent, through `batcher` (if any).
@@ -785,12 +1024,22 @@ impl<'a> Worker<'a> {
         if let Some(index) = &mut self.index {
             index.file_done(&record.path);
         }
-        let _ = self.sink.send(Message::Done(record));
+        self.send(Message::Done(record));
     }
 
     /// Extracts and detects one file; returns (bytes read, findings).
     fn process(&mut self, source: &Source) -> (u64, u64) {
         let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
+        let prior = self.prior(&path);
+        if let Some(findings) = prior.as_ref().and_then(|p| self.carry(source, &path, p)) {
+            return (0, findings);
+        }
+        if let Some(state) = &self.state {
+            if let Some(index) = state.forget {
+                index.forget(&path);
+            }
+            self.recording = Some(Recording::default());
+        }
         self.headers.clear();
         let modified = source.modified.and_then(micros);
         let deadline = std::time::Instant::now()
@@ -826,7 +1075,9 @@ impl<'a> Worker<'a> {
         let mut record = file_record(frame, outcome, expired, self.limits);
         record.columns = columns;
         let bytes_read = record.bytes_read;
+        let status = record.status.clone();
         self.done(record);
+        self.store(source, &path, &status, prior);
         (bytes_read, findings)
     }
 }
@@ -916,14 +1167,13 @@ impl FileCtx<'_, '_> {
                     index.add(row);
                 }
             }
-            let _ = self.worker.sink.send(Message::Findings(batch));
+            self.worker.send(Message::Findings(batch));
         }
         for frame in &mut self.frames {
             if frame.records.pending() > 0 {
-                let _ = self.worker.sink.send(Message::Records {
-                    path: frame.path.clone(),
-                    records: frame.records.take(),
-                });
+                let records = frame.records.take();
+                let path = frame.path.clone();
+                self.worker.send(Message::Records { path, records });
             }
         }
     }

@@ -21,9 +21,14 @@ pub enum Command {
     /// Scan files and folders for personal data and write findings, a data
     /// map and scan errors (Parquet + CSV) and scan.json to --out.
     ///
+    /// A scan over an output folder that holds an earlier scan reads only
+    /// new and changed files and carries the others forward from
+    /// OUT/state/.
+    ///
     /// Exit codes: 0 the scan completed (files that could not be read are
     /// listed in scan_errors), 1 the scan could not run (bad profile,
-    /// missing root, output not writable), 2 usage error.
+    /// missing root, output not writable), 2 usage error, 3 another scan is
+    /// writing to the same --out, 4 --fail-on matched (the scan completed).
     Scan(ScanArgs),
     /// List the built-in detector catalogue: each detector's id (as used
     /// in a profile's [detect] enable/disable), type, shape, validation,
@@ -53,6 +58,42 @@ pub enum Command {
     /// scan's outputs (totals, charts, violations, undeclared data,
     /// special categories, scan errors).
     Report(ReportArgs),
+    /// Print the last scans of an output folder (OUT/history/) as a table.
+    History(HistoryArgs),
+}
+
+/// Arguments of `datakart history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The scan output folder.
+    #[arg(long, value_name = "DIR", default_value = "datakart-out")]
+    pub out: PathBuf,
+
+    /// How many of the latest scans to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub last: usize,
+
+    /// Output format.
+    #[arg(long, value_parser = ["table", "csv", "json"], default_value = "table")]
+    pub format: String,
+}
+
+/// What `--fail-on` can watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Files in retention violation that were not in the previous scan.
+    NewViolations,
+    /// Personal data found where the previous scan did not find it.
+    NewFindings,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// `key=value` text.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 /// `datakart profile …`.
@@ -240,6 +281,28 @@ pub struct ScanArgs {
     /// now, to reproduce a retention report as of a given day.
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<i64>,
+
+    /// Read every file again, ignoring what the previous scan kept in
+    /// OUT/state/.
+    #[arg(long)]
+    pub full: bool,
+
+    /// Also hash files whose size and modified time are unchanged, and read
+    /// those whose content changed anyway.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Exit with code 4 when the completed scan found new retention
+    /// violations or new personal data since the previous scan (comma-
+    /// separated or repeated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub fail_on: Vec<FailOn>,
+
+    /// Log every event (scan started, finished with its counts, …) to
+    /// stderr, one line each, as text or JSON. Without it only warnings
+    /// are logged.
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
 }
 
 /// `--as-of`: an ISO date, in microseconds since the epoch.

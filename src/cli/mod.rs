@@ -8,7 +8,7 @@ mod progress;
 mod subject;
 
 use anyhow::Context;
-use args::{Cli, Command, DetectorsArgs, ReportArgs, ScanArgs};
+use args::{Cli, Command, DetectorsArgs, FailOn, HistoryArgs, LogFormat, ReportArgs, ScanArgs};
 use clap::Parser;
 use datakart::keyed_hash::{self, KeySource};
 use datakart::profile::Profile;
@@ -24,6 +24,10 @@ pub enum Exit {
     Failure = 1,
     /// The command line was wrong.
     Usage = 2,
+    /// Another scan is writing to the same output folder.
+    Locked = 3,
+    /// The scan completed and `--fail-on` matched.
+    FailOn = 4,
 }
 
 /// Parses arguments, runs the command and returns its exit code.
@@ -40,7 +44,11 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => match run_scan(args) {
+            Ok(true) => return ExitCode::from(Exit::FailOn as u8),
+            other => other.map(|_| ()),
+        },
+        Command::History(args) => run_history(args),
         Command::Detectors(args) => run_detectors(args),
         Command::Search(args) => subject::run_search(args),
         Command::Subject(command) => subject::run_subject(command),
@@ -50,6 +58,10 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::from(Exit::Success as u8),
+        Err(e) if matches!(e.downcast_ref(), Some(datakart::Error::Locked(_))) => {
+            datakart::log::warn("scan.locked", &[("message", format!("{e:#}").into())]);
+            ExitCode::from(Exit::Locked as u8)
+        }
         Err(e) if matches!(e.downcast_ref(), Some(datakart::Error::Query(_))) => {
             eprintln!("datakart: error: {e:#}");
             ExitCode::from(Exit::Usage as u8)
@@ -128,7 +140,13 @@ fn print_context_and_examples(window: usize, keywords: &[String], examples: &[St
     println!();
 }
 
-fn run_scan(args: ScanArgs) -> anyhow::Result<()> {
+/// Runs a scan; `Ok(true)` when it completed and `--fail-on` matched.
+fn run_scan(args: ScanArgs) -> anyhow::Result<bool> {
+    match args.log_format {
+        Some(LogFormat::Text) => datakart::log::set_format(datakart::log::Format::Text),
+        Some(LogFormat::Json) => datakart::log::set_format(datakart::log::Format::Json),
+        None => {}
+    }
     let profile = match &args.profile {
         Some(path) => Profile::load(path)?,
         None => Profile::embedded_default(),
@@ -155,6 +173,8 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<()> {
         key_source,
         as_of: args.as_of,
         subject_index: true,
+        full: args.full,
+        verify: args.verify,
     };
     let progress = (!args.quiet).then(progress::Progress::new_if_terminal).flatten();
     let summary = match &progress {
@@ -167,6 +187,109 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<()> {
     }?;
     if !args.quiet {
         print_summary(&summary, &config);
+    }
+    let c = &summary.changes;
+    let matched: Vec<&str> = args
+        .fail_on
+        .iter()
+        .filter_map(|f| match f {
+            FailOn::NewViolations if c.newly_violating > 0 => Some("new-violations"),
+            FailOn::NewFindings if c.appeared + c.moved > 0 => Some("new-findings"),
+            _ => None,
+        })
+        .collect();
+    if !matched.is_empty() {
+        datakart::log::warn(
+            "scan.fail_on",
+            &[
+                ("matched", matched.join(",").into()),
+                ("newly_violating", c.newly_violating.into()),
+                ("appeared", c.appeared.into()),
+                ("moved", c.moved.into()),
+                (
+                    "changes",
+                    config.out_dir.join("changes.csv").display().to_string().into(),
+                ),
+            ],
+        );
+    }
+    Ok(!matched.is_empty())
+}
+
+fn run_history(args: HistoryArgs) -> anyhow::Result<()> {
+    let entries = datakart::history::read(&args.out)?;
+    let skip = entries.len().saturating_sub(args.last);
+    let entries = &entries[skip..];
+    const SHOWN: [&str; 9] = [
+        "started_at",
+        "mode",
+        "duration_seconds",
+        "files_read",
+        "files_carried",
+        "findings",
+        "violations",
+        "appeared",
+        "disappeared",
+    ];
+    match args.format.as_str() {
+        "json" => {
+            let rows: Vec<serde_json::Value> = entries
+                .iter()
+                .map(|(id, fields)| {
+                    let mut object = serde_json::Map::new();
+                    object.insert("scan_id".into(), id.as_str().into());
+                    for (k, v) in fields {
+                        object.insert(k.clone(), v.as_str().into());
+                    }
+                    serde_json::Value::Object(object)
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        }
+        "csv" => {
+            let mut out = csv::Writer::from_writer(std::io::stdout());
+            let names: Vec<&str> = entries
+                .first()
+                .map(|(_, f)| f.iter().map(|(n, _)| n.as_str()).collect())
+                .unwrap_or_default();
+            out.write_record(std::iter::once("scan_id").chain(names.iter().copied()))?;
+            for (id, fields) in entries {
+                out.write_record(std::iter::once(id.as_str()).chain(fields.iter().map(|(_, v)| v.as_str())))?;
+            }
+            out.flush()?;
+        }
+        _ => {
+            if entries.is_empty() {
+                println!(
+                    "no scans recorded in {}",
+                    args.out.join(datakart::history::HISTORY_DIR).display()
+                );
+                return Ok(());
+            }
+            let mut rows: Vec<Vec<String>> = vec![
+                std::iter::once("scan_id".to_string())
+                    .chain(SHOWN.iter().map(|s| s.to_string()))
+                    .collect(),
+            ];
+            for (id, fields) in entries {
+                rows.push(
+                    std::iter::once(id.clone())
+                        .chain(
+                            SHOWN
+                                .iter()
+                                .map(|n| datakart::history::field(fields, n).to_string()),
+                        )
+                        .collect(),
+                );
+            }
+            let widths: Vec<usize> = (0..rows[0].len())
+                .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+                .collect();
+            for row in rows {
+                let cells: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+                println!("{}", cells.join("  ").trim_end());
+            }
+        }
     }
     Ok(())
 }

@@ -102,6 +102,8 @@ struct FileGroups {
 /// indexing) and what the commit records. Findings reach it through one
 /// [`Batcher`] per worker; see the module documentation.
 pub struct IndexBuilder {
+    /// Whether the previous scan's documents were kept.
+    kept: bool,
     writer: IndexWriter,
     fields: Fields,
     meta: IndexMeta,
@@ -125,8 +127,10 @@ fn private_dir(dir: &Path) -> std::io::Result<()> {
 impl IndexBuilder {
     /// Opens (or creates) `OUT/index` for a new scan. The previous
     /// documents stay readable until [`IndexBuilder::commit`] replaces them
-    /// in one step. An index written by another datakart version is
-    /// rebuilt from nothing.
+    /// in one step. With `keep`, the previous documents stay unless a file
+    /// is read again or gone ([`IndexBuilder::forget`]); otherwise, or when
+    /// the index was written by another datakart version or is missing,
+    /// the scan writes every document ([`IndexBuilder::kept`] says which).
     pub fn create(
         out_dir: &Path,
         scan_id: &str,
@@ -134,14 +138,17 @@ impl IndexBuilder {
         phone_country: &str,
         links: LinkPolicy,
         threads: usize,
+        keep: bool,
     ) -> Result<IndexBuilder> {
         let dir = index_dir(out_dir);
         let fail = |e: &dyn std::fmt::Display| Error::Index(format!("{}: {e}", dir.display()));
         private_dir(&dir).map_err(|e| fail(&e))?;
         let (schema, fields) = schema();
+        let mut kept = keep;
         let index = match Index::open_in_dir(&dir) {
             Ok(index) if index.schema() == schema => index,
             _ => {
+                kept = false;
                 std::fs::remove_dir_all(&dir).map_err(|e| fail(&e))?;
                 private_dir(&dir).map_err(|e| fail(&e))?;
                 Index::create_in_dir(&dir, schema).map_err(|e| fail(&e))?
@@ -151,8 +158,11 @@ impl IndexBuilder {
         let writer: IndexWriter = index
             .writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)
             .map_err(|e| fail(&e))?;
-        writer.delete_all_documents().map_err(|e| fail(&e))?;
+        if !kept {
+            writer.delete_all_documents().map_err(|e| fail(&e))?;
+        }
         Ok(IndexBuilder {
+            kept,
             writer,
             fields,
             meta: IndexMeta {
@@ -167,6 +177,19 @@ impl IndexBuilder {
             documents: AtomicU64::new(0),
             failure: Mutex::new(None),
         })
+    }
+
+    /// Whether the previous scan's documents were kept: only files read
+    /// again or gone need writing.
+    pub fn kept(&self) -> bool {
+        self.kept
+    }
+
+    /// Drops every document of the file on disk `source` (before its new
+    /// ones are added, or because it is gone).
+    pub fn forget(&self, source: &str) {
+        self.writer
+            .delete_term(tantivy::Term::from_field_text(self.fields.file, source));
     }
 
     /// A batcher for one worker: it groups the findings of the files that
@@ -192,19 +215,26 @@ impl IndexBuilder {
 
     /// Commits what every batcher wrote (they must all be dropped or
     /// done): the new documents replace the previous scan's in one step.
-    /// Returns what was recorded.
-    pub fn commit(mut self) -> Result<IndexMeta> {
+    /// `findings` is every finding of the scan (documents kept from the
+    /// previous scan hold some of them). Returns what was recorded, with
+    /// the documents the index now holds.
+    pub fn commit(mut self, findings: u64) -> Result<IndexMeta> {
         if let Some(e) = self.failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Err(e);
         }
-        self.meta.findings = self.findings.load(Ordering::Relaxed);
+        self.meta.findings = findings;
         self.meta.documents = self.documents.load(Ordering::Relaxed);
         let payload = serde_json::to_string(&self.meta).expect("meta serialises");
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         let mut commit = self.writer.prepare_commit().map_err(fail)?;
         commit.set_payload(&payload);
         commit.commit().map_err(fail)?;
+        let index = self.writer.index().clone();
         self.writer.wait_merging_threads().map_err(fail)?;
+        self.meta.documents = index
+            .reader()
+            .map(|r| r.searcher().num_docs())
+            .unwrap_or_else(|_| self.documents.load(Ordering::Relaxed));
         Ok(self.meta)
     }
 }
@@ -362,6 +392,7 @@ fn document(
         doc.add_text(f.token, t);
     }
     doc.add_text(f.path, path);
+    doc.add_text(f.file, &*info.source);
     if let Some((label, true)) = record {
         doc.add_text(f.rec, record_key(path, label));
     }
@@ -428,6 +459,7 @@ mod tests {
             "NO",
             LinkPolicy::default(),
             1,
+            false,
         )
         .unwrap();
         let path: Arc<str> = Arc::from("big.csv");
@@ -444,7 +476,7 @@ mod tests {
         }
         batcher.file_done(&path);
         drop(batcher);
-        let meta = index.commit().unwrap();
+        let meta = index.commit(3 * (straddling as u64 + 10)).unwrap();
         assert_eq!(meta.findings, 3 * (straddling as u64 + 10));
         assert_eq!(meta.documents, straddling as u64 + 10 + 1);
 

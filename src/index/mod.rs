@@ -118,7 +118,8 @@ pub struct IndexMeta {
     pub links: LinkPolicy,
     /// Findings indexed.
     pub findings: u64,
-    /// Documents written.
+    /// Documents written by the scan (in `scan.json`: documents the
+    /// index holds after it, kept ones included).
     pub documents: u64,
 }
 
@@ -157,7 +158,7 @@ impl Item {
     }
 }
 
-/// The schema's fields: four indexed for lookups, and one stored value
+/// The schema's fields: five indexed for lookups, and one stored value
 /// holding everything a search reads back (see [`codec`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -167,6 +168,9 @@ pub struct Fields {
     pub token: Field,
     /// Path as shown in the outputs (indexed for path lookups).
     pub path: Field,
+    /// The file on disk the document came from (indexed, so a file read
+    /// again or gone can have its documents replaced).
+    pub file: Field,
     /// Record key `path` + U+001F + record label; only on the documents of
     /// a record written in parts (see [`StoredDoc::split`]).
     pub rec: Field,
@@ -188,6 +192,7 @@ pub fn schema() -> (Schema, Fields) {
         hash: b.add_text_field("hash", exact.clone()),
         token: b.add_text_field("token", exact.clone()),
         path: b.add_text_field("path", exact.clone()),
+        file: b.add_text_field("file", exact.clone()),
         rec: b.add_text_field("rec", exact),
         doc: b.add_bytes_field("doc", STORED),
     };

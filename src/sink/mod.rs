@@ -6,6 +6,7 @@
 //! Nothing here sees a plain value unless `--reveal-values` put one in the
 //! row.
 
+pub mod changes;
 pub mod folders;
 pub mod table;
 pub mod violations;
@@ -16,9 +17,11 @@ use crate::model::{Confidence, DataType};
 use crate::records::{RecordBuffer, RecordSummary};
 use crate::region::Region;
 use crate::retention::{self, Policy};
+use crate::state::StateStore;
+use changes::{Change, ChangeCounts, Changes};
 use folders::{FileShare, Folders};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use table::{Cell, Columns, Kind, TableWriter, columns};
@@ -143,6 +146,52 @@ pub enum Message {
     },
     /// A file was left out by the profile's globs.
     Excluded,
+    /// A file on disk was read (after its other messages): its result for
+    /// the state store, and the values that appeared in it and
+    /// disappeared from it since the previous scan.
+    Stored(Box<StoredFile>),
+    /// A file on disk was unchanged: its recorded messages were replayed
+    /// (before this one) instead of reading it.
+    Carried(Arc<str>),
+}
+
+/// A file read by this scan, as the sink keeps it.
+#[derive(Debug)]
+pub struct StoredFile {
+    /// What the state store keeps.
+    pub stored: crate::state::Stored,
+    /// Values found where they were not before.
+    pub appeared: Vec<Change>,
+    /// Values no longer found where they were.
+    pub disappeared: Vec<Change>,
+}
+
+/// The state of incremental scans, as the sink updates it.
+struct StateSink {
+    store: StateStore,
+    skip_key: String,
+    /// Files on disk this scan read or carried, by path hash: the others
+    /// in the state are gone.
+    seen: HashSet<u128>,
+    read: u64,
+    carried: u64,
+}
+
+/// What a finished sink hands back: its totals, and what the scan must
+/// still commit after the subject index.
+pub struct Finished {
+    /// Totals for `scan.json`.
+    pub totals: Totals,
+    /// Files gone since the previous scan (their index documents go).
+    pub removed: Vec<String>,
+    /// Files read and carried forward.
+    pub read: u64,
+    /// Files carried forward unread.
+    pub carried: u64,
+    /// What changed since the previous scan.
+    pub changes: ChangeCounts,
+    /// The state store, its transaction still open.
+    pub state: StateStore,
 }
 
 /// Totals for `scan.json` and the summary table.
@@ -289,6 +338,8 @@ pub struct Sink {
     errors: TableWriter,
     pending: HashMap<Arc<str>, FileCounts>,
     totals: Totals,
+    state: StateSink,
+    changes: Changes,
     policy: Arc<Policy>,
     violations: Violations,
     folders: Folders,
@@ -379,8 +430,16 @@ fn error_columns() -> Columns {
 
 impl Sink {
     /// Opens the output tables in `out_dir` (which must exist); files are
-    /// judged against `policy`.
-    pub fn create(out_dir: &Path, scan_id: &str, reveal: bool, policy: Arc<Policy>) -> Result<Sink> {
+    /// judged against `policy`, and what files yield is kept in `state`
+    /// under `skip_key`.
+    pub fn create(
+        out_dir: &Path,
+        scan_id: &str,
+        reveal: bool,
+        policy: Arc<Policy>,
+        state: StateStore,
+        skip_key: &str,
+    ) -> Result<Sink> {
         let totals = Totals {
             retention: RetentionTotals {
                 as_of: table::rfc3339(policy.as_of),
@@ -400,6 +459,14 @@ impl Sink {
             errors: TableWriter::create(out_dir, "scan_errors", error_columns())?,
             pending: HashMap::new(),
             totals,
+            changes: Changes::create(out_dir, scan_id, state.has_previous_scan())?,
+            state: StateSink {
+                store: state,
+                skip_key: skip_key.to_string(),
+                seen: HashSet::new(),
+                read: 0,
+                carried: 0,
+            },
         })
     }
 
@@ -425,6 +492,18 @@ impl Sink {
             }
             Message::Excluded => {
                 self.totals.files_excluded += 1;
+                Ok(())
+            }
+            Message::Stored(file) => {
+                let state = &mut self.state;
+                state.seen.insert(crate::state::path_hash(&file.stored.path));
+                state.read += 1;
+                state.store.store(&file.stored, &state.skip_key, &self.scan_id)?;
+                self.changes.add(file.appeared, file.disappeared)
+            }
+            Message::Carried(path) => {
+                self.state.seen.insert(crate::state::path_hash(&path));
+                self.state.carried += 1;
                 Ok(())
             }
         }
@@ -707,6 +786,9 @@ impl Sink {
         }
         let violations = self.violations.rows() - before;
         self.totals.retention.files_in_violation += u64::from(violations > 0);
+        if violations > 0 {
+            self.changes.violating(&r.path)?;
+        }
         self.folders.add(FileShare {
             path: &r.path,
             per_type: &counts.file.per_type,
@@ -729,14 +811,44 @@ impl Sink {
         })
     }
 
-    /// Writes the remaining row groups and renames every table into place.
-    pub fn finish(mut self) -> Result<Totals> {
+    /// Drops the files the state holds that this scan did not see (they
+    /// are gone, or can no longer be read): what they held disappeared.
+    fn remove_gone(&mut self) -> Result<Vec<String>> {
+        let mut gone = Vec::new();
+        let seen = &self.state.seen;
+        self.state.store.paths(|path| {
+            if !seen.contains(&crate::state::path_hash(&path)) {
+                gone.push(path);
+            }
+        })?;
+        for path in &gone {
+            let recording = self.state.store.recording(path)?;
+            let before = crate::state::recording::findings(recording.as_deref());
+            let (_, disappeared) = changes::diff(&before, &[]);
+            self.changes.add(Vec::new(), disappeared)?;
+            self.state.store.remove(path)?;
+        }
+        Ok(gone)
+    }
+
+    /// Writes the remaining row groups and renames every table into place;
+    /// forgets gone files in the state store (not committed yet).
+    pub fn finish(mut self) -> Result<Finished> {
+        let removed = self.remove_gone()?;
         self.totals.retention.violations = self.violations.rows();
         self.findings.commit()?;
         self.data_map.commit()?;
         self.folders.write(&self.out_dir, &self.scan_id)?;
         self.violations.commit()?;
         self.errors.commit()?;
-        Ok(self.totals)
+        let changes = self.changes.commit()?;
+        Ok(Finished {
+            totals: self.totals,
+            removed,
+            read: self.state.read,
+            carried: self.state.carried,
+            changes,
+            state: self.state.store,
+        })
     }
 }

@@ -8,6 +8,7 @@ mod columns;
 mod evaluation;
 mod fuzz;
 mod hostile;
+mod incremental;
 mod retention;
 mod robustness;
 mod sample;

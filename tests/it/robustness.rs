@@ -220,18 +220,23 @@ fn no_temporary_files_are_left_and_stale_ones_are_swept() {
     assert_eq!(
         names,
         [
+            ".datakart.lock",
+            "changes.csv",
+            "changes.parquet",
             "data_map.csv",
             "data_map.parquet",
             "data_map_folders.csv",
             "data_map_folders.parquet",
             "findings.csv",
             "findings.parquet",
+            "history",
             "index",
             "retention_violations.csv",
             "retention_violations.parquet",
             "scan.json",
             "scan_errors.csv",
             "scan_errors.parquet",
+            "state",
         ]
     );
 }

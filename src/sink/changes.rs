@@ -1,0 +1,310 @@
+//! `changes.csv` / `changes.parquet`: what changed since the previous scan
+//! of the same output folder. Personal data that `appeared` or
+//! `disappeared` (by keyed hash and location), that `moved` (the same
+//! value gone from one place and found in another, such as a renamed
+//! file), and files `newly in violation` of their retention period.
+//!
+//! Only files read again can change (files carried forward unread are
+//! unchanged by definition), so what is held here is bounded by the
+//! change, not by the tree. Appeared and disappeared values are paired
+//! into moves at the end, up to [`MAX_PAIRED`] rows; beyond that they are
+//! written unpaired as they come.
+
+use super::FindingRow;
+use super::table::{Cell, Kind, TableWriter, columns};
+use crate::Result;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Rows held for pairing into moves before they are written unpaired.
+pub const MAX_PAIRED: usize = 200_000;
+
+/// One value that appeared or disappeared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Path as displayed.
+    pub path: String,
+    /// Location in the file.
+    pub location: String,
+    /// Type label.
+    pub type_label: String,
+    /// Masked value.
+    pub value_masked: String,
+    /// Keyed hash.
+    pub value_hash: String,
+}
+
+impl Change {
+    /// The change a finding makes.
+    pub fn of(row: &FindingRow) -> Change {
+        Change {
+            path: row.path.to_string(),
+            location: row.location.clone(),
+            type_label: row.type_label.to_string(),
+            value_masked: row.value_masked.clone(),
+            value_hash: row.value_hash.clone(),
+        }
+    }
+
+    fn key(&self) -> (&str, &str, &str, &str) {
+        (&self.value_hash, &self.path, &self.location, &self.type_label)
+    }
+}
+
+/// The values of a file that appeared and disappeared between its
+/// previous findings (`before`) and its new ones (`after`).
+pub fn diff(before: &[FindingRow], after: &[FindingRow]) -> (Vec<Change>, Vec<Change>) {
+    let old: Vec<Change> = before.iter().map(Change::of).collect();
+    let new: Vec<Change> = after.iter().map(Change::of).collect();
+    let old_keys: HashSet<_> = old.iter().map(Change::key).collect();
+    let new_keys: HashSet<_> = new.iter().map(Change::key).collect();
+    let appeared = new
+        .iter()
+        .filter(|c| !old_keys.contains(&c.key()))
+        .cloned()
+        .collect();
+    let disappeared = old
+        .iter()
+        .filter(|c| !new_keys.contains(&c.key()))
+        .cloned()
+        .collect();
+    (appeared, disappeared)
+}
+
+/// Counts for `scan.json`, the history and `--fail-on`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeCounts {
+    /// Whether there was a previous scan to compare with (the first scan
+    /// of a folder reports no changes).
+    pub compared: bool,
+    /// Values found where they were not before.
+    pub appeared: u64,
+    /// Values no longer found where they were.
+    pub disappeared: u64,
+    /// Values gone from one place and found in another.
+    pub moved: u64,
+    /// Files in violation that were not before.
+    pub newly_violating: u64,
+}
+
+/// The changes table being written.
+pub struct Changes {
+    table: TableWriter,
+    scan_id: String,
+    appeared: Vec<Change>,
+    disappeared: Vec<Change>,
+    /// Files in violation in the previous scan, by path hash.
+    violating_before: HashSet<u128>,
+    counts: ChangeCounts,
+}
+
+fn changes_columns() -> Vec<(String, Kind)> {
+    use Kind::Str;
+    columns(&[
+        ("scan_id", Str),
+        ("change", Str),
+        ("path", Str),
+        ("location", Str),
+        ("previous_path", Str),
+        ("previous_location", Str),
+        ("type", Str),
+        ("value_masked", Str),
+        ("value_hash", Str),
+    ])
+}
+
+impl Changes {
+    /// Starts `changes.{csv,parquet}` in `out_dir`; `compared`: whether a
+    /// previous scan exists. Reads the previous scan's violating files
+    /// from its `retention_violations.csv` (still in place).
+    pub fn create(out_dir: &Path, scan_id: &str, compared: bool) -> Result<Changes> {
+        let mut violating_before = HashSet::new();
+        if compared && let Ok(mut csv) = csv::Reader::from_path(out_dir.join("retention_violations.csv")) {
+            let at = csv
+                .headers()
+                .ok()
+                .and_then(|h| h.iter().position(|c| c == "path"));
+            if let Some(at) = at {
+                for row in csv.records().flatten() {
+                    if let Some(path) = row.get(at) {
+                        violating_before.insert(crate::state::path_hash(path));
+                    }
+                }
+            }
+        }
+        Ok(Changes {
+            table: TableWriter::create(out_dir, "changes", changes_columns())?,
+            scan_id: scan_id.to_string(),
+            appeared: Vec::new(),
+            disappeared: Vec::new(),
+            violating_before,
+            counts: ChangeCounts {
+                compared,
+                ..ChangeCounts::default()
+            },
+        })
+    }
+
+    /// Adds one file's changes.
+    pub fn add(&mut self, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
+        if !self.counts.compared {
+            return Ok(());
+        }
+        self.appeared.extend(appeared);
+        self.disappeared.extend(disappeared);
+        if self.appeared.len() + self.disappeared.len() > MAX_PAIRED {
+            for c in std::mem::take(&mut self.appeared) {
+                self.write("appeared", &c, None)?;
+            }
+            for c in std::mem::take(&mut self.disappeared) {
+                self.write("disappeared", &c, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Notes a file judged in violation in this scan.
+    pub fn violating(&mut self, path: &str) -> Result<()> {
+        if self.counts.compared && !self.violating_before.contains(&crate::state::path_hash(path)) {
+            self.counts.newly_violating += 1;
+            let row = self.row("newly in violation", path, "", None, "", "", "");
+            self.table.push(row)?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &self,
+        change: &str,
+        path: &str,
+        location: &str,
+        previous: Option<&Change>,
+        type_label: &str,
+        masked: &str,
+        hash: &str,
+    ) -> Vec<Cell> {
+        vec![
+            Cell::from(self.scan_id.as_str()),
+            Cell::from(change),
+            Cell::from(path),
+            Cell::from((!location.is_empty()).then_some(location)),
+            Cell::from(previous.map(|p| p.path.as_str())),
+            Cell::from(previous.map(|p| p.location.as_str())),
+            Cell::from((!type_label.is_empty()).then_some(type_label)),
+            Cell::from((!masked.is_empty()).then_some(masked)),
+            Cell::from((!hash.is_empty()).then_some(hash)),
+        ]
+    }
+
+    fn write(&mut self, change: &'static str, c: &Change, previous: Option<&Change>) -> Result<()> {
+        match change {
+            "appeared" => self.counts.appeared += 1,
+            "disappeared" => self.counts.disappeared += 1,
+            _ => self.counts.moved += 1,
+        }
+        let row = self.row(
+            change,
+            &c.path,
+            &c.location,
+            previous,
+            &c.type_label,
+            &c.value_masked,
+            &c.value_hash,
+        );
+        self.table.push(row)
+    }
+
+    /// Pairs what is held into moves, writes the rest and commits the
+    /// table. Returns the counts.
+    pub fn commit(mut self) -> Result<ChangeCounts> {
+        let mut gone: HashMap<(String, String), Vec<Change>> = HashMap::new();
+        for c in std::mem::take(&mut self.disappeared) {
+            gone.entry((c.value_hash.clone(), c.type_label.clone()))
+                .or_default()
+                .push(c);
+        }
+        for c in std::mem::take(&mut self.appeared) {
+            let from = gone
+                .get_mut(&(c.value_hash.clone(), c.type_label.clone()))
+                .and_then(Vec::pop);
+            match from {
+                Some(from) => self.write("moved", &c, Some(&from))?,
+                None => self.write("appeared", &c, None)?,
+            }
+        }
+        let mut left: Vec<Change> = gone.into_values().flatten().collect();
+        left.sort_by(|a, b| (&a.path, &a.location).cmp(&(&b.path, &b.location)));
+        for c in left {
+            self.write("disappeared", &c, None)?;
+        }
+        self.table.commit()?;
+        Ok(self.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(path: &str, location: &str, hash: &str) -> Change {
+        Change {
+            path: path.into(),
+            location: location.into(),
+            type_label: "email".into(),
+            value_masked: "o**@x.no".into(),
+            value_hash: hash.into(),
+        }
+    }
+
+    #[test]
+    fn moves_pair_a_gone_value_with_the_same_value_found_elsewhere() {
+        let out = tempfile::tempdir().unwrap();
+        let mut changes = Changes::create(out.path(), "s2", true).unwrap();
+        changes
+            .add(
+                vec![change("new.csv", "row 1", "aa"), change("new.csv", "row 2", "bb")],
+                vec![],
+            )
+            .unwrap();
+        changes
+            .add(
+                vec![],
+                vec![change("old.csv", "row 1", "aa"), change("old.csv", "row 3", "cc")],
+            )
+            .unwrap();
+        changes.violating("hr/old.txt").unwrap();
+        let counts = changes.commit().unwrap();
+        assert_eq!(
+            counts,
+            ChangeCounts {
+                compared: true,
+                appeared: 1,
+                disappeared: 1,
+                moved: 1,
+                newly_violating: 1
+            }
+        );
+        let text = std::fs::read_to_string(out.path().join("changes.csv")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "scan_id,change,path,location,previous_path,previous_location,type,value_masked,value_hash",
+                "s2,newly in violation,hr/old.txt,,,,,,",
+                "s2,moved,new.csv,row 1,old.csv,row 1,email,o**@x.no,aa",
+                "s2,appeared,new.csv,row 2,,,email,o**@x.no,bb",
+                "s2,disappeared,old.csv,row 3,,,email,o**@x.no,cc",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_first_scan_of_a_folder_reports_no_change() {
+        let out = tempfile::tempdir().unwrap();
+        let mut changes = Changes::create(out.path(), "s1", false).unwrap();
+        changes.add(vec![change("a.csv", "row 1", "aa")], vec![]).unwrap();
+        changes.violating("a.csv").unwrap();
+        assert_eq!(changes.commit().unwrap(), ChangeCounts::default());
+    }
+}

@@ -1,0 +1,346 @@
+//! The state store: what the last scans of an output folder learnt about
+//! each file, so the next scan reads only what changed. It is one SQLite
+//! database, `OUT/state/state.sqlite`.
+//!
+//! Why SQLite: it is already in the build (datakart reads SQLite files),
+//! its transactions survive `kill -9` and power loss (write-ahead log), a
+//! scan's workers read the previous state through their own connections
+//! while the sink writes the new one in one transaction, and people can
+//! inspect it with the `sqlite3` shell. (redb would be a second storage
+//! engine for the same job.)
+//!
+//! Per file it keeps the path, size, modified time, an xxh3-128 hash of
+//! the content, the skip key it was read under, the scan that read it, its
+//! finding count and status, and its result as a [`recording`] that a
+//! later scan replays when the file is unchanged. A file is unchanged when
+//! its size and modified time are the same (with `--verify`, also its
+//! content hash) and it was read under the same skip key: this datakart's
+//! result version, the hash key, and every profile setting that can change
+//! what a file yields (types, keyword window, phone plan, custom
+//! detectors, limits, allow list, date columns, `--reveal-values`).
+//! Settings that only change how results are judged (categories,
+//! retention, regions, block lists) need no re-read: the sink judges
+//! replayed results afresh.
+
+pub mod recording;
+
+use crate::profile::Profile;
+use crate::{Error, Result};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
+
+/// The state folder inside an output folder.
+pub const STATE_DIR: &str = "state";
+/// The database file in it.
+pub const STATE_FILE: &str = "state.sqlite";
+/// The version of what extraction and detection yield. Raise it with any
+/// change that can alter a file's findings, records or file record, so
+/// every file is read again by the next scan.
+pub const RESULT_VERSION: u32 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    size INTEGER,
+    modified INTEGER,
+    content_hash BLOB,
+    skip_key TEXT NOT NULL,
+    read_scan TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    recording BLOB
+);
+CREATE TABLE IF NOT EXISTS scans (
+    scan_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    files_read INTEGER NOT NULL,
+    files_carried INTEGER NOT NULL,
+    files_removed INTEGER NOT NULL,
+    findings INTEGER NOT NULL
+);
+";
+
+/// The database path of an output folder.
+pub fn state_path(out_dir: &Path) -> PathBuf {
+    out_dir.join(STATE_DIR).join(STATE_FILE)
+}
+
+fn db_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::State(format!("{}: {e}", path.display()))
+}
+
+/// The skip key of a scan: the hex xxh3 of everything that decides what a
+/// file yields (see the module documentation).
+pub fn skip_key(
+    profile: &Profile,
+    date_columns: &[String],
+    key_fingerprint: &str,
+    reveal_values: bool,
+) -> String {
+    let text = format!(
+        "{RESULT_VERSION}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{key_fingerprint}|{reveal_values}",
+        profile.enabled_types,
+        profile.keyword_window,
+        profile.phone_country,
+        profile.custom,
+        profile.limits,
+        profile.allow,
+        date_columns,
+    );
+    format!("{:016x}", xxh3_64(text.as_bytes()))
+}
+
+/// The xxh3-128 hash of a file's content, read in 1 MiB blocks.
+pub fn content_hash(path: &Path) -> std::io::Result<[u8; 16]> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.digest128().to_le_bytes())
+}
+
+/// A path's 128-bit hash, for sets of paths seen.
+pub fn path_hash(path: &str) -> u128 {
+    xxh3_128(path.as_bytes())
+}
+
+/// What the state store holds about one file.
+#[derive(Debug, Clone)]
+pub struct Prior {
+    /// Size when read.
+    pub size: Option<u64>,
+    /// Modified time when read, microseconds since the epoch.
+    pub modified: Option<i64>,
+    /// Content hash when read.
+    pub content_hash: Option<Vec<u8>>,
+    /// The skip key it was read under.
+    pub skip_key: String,
+    /// Its result (None: too big to keep).
+    pub recording: Option<Vec<u8>>,
+}
+
+/// The result of reading one file, to be kept.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Path on disk as displayed.
+    pub path: String,
+    /// Size at walk time.
+    pub size: Option<u64>,
+    /// Modified time at walk time.
+    pub modified: Option<i64>,
+    /// Content hash (None when the file could not be hashed).
+    pub content_hash: Option<[u8; 16]>,
+    /// Findings it yielded, its inner files' included.
+    pub findings: u64,
+    /// Its status (`scanned`, `partial`, `skipped`, `failed`).
+    pub status: &'static str,
+    /// Why it failed or was skipped.
+    pub error: Option<String>,
+    /// Its result (None: too big to keep; it is read again next time).
+    pub recording: Option<Vec<u8>>,
+}
+
+/// One scan's line in the `scans` table.
+#[derive(Debug, Clone)]
+pub struct ScanRow {
+    /// The scan.
+    pub scan_id: String,
+    /// When it started and finished (RFC 3339).
+    pub started_at: String,
+    /// When it finished.
+    pub finished_at: String,
+    /// `full` or `incremental`.
+    pub mode: &'static str,
+    /// Files read.
+    pub files_read: u64,
+    /// Files carried forward unread.
+    pub files_carried: u64,
+    /// Files gone since the previous scan.
+    pub files_removed: u64,
+    /// Findings in the scan's outputs.
+    pub findings: u64,
+}
+
+/// The state store, opened for one scan's writes: everything written goes
+/// into one transaction, committed by [`StateStore::commit`] after the
+/// scan's outputs are in place; a scan killed before leaves the previous
+/// state as it was.
+pub struct StateStore {
+    conn: Connection,
+    path: PathBuf,
+    previous_scans: u64,
+}
+
+impl StateStore {
+    /// Opens (or creates) the state of `out_dir` and starts the scan's
+    /// transaction.
+    pub fn open(out_dir: &Path) -> Result<StateStore> {
+        let path = state_path(out_dir);
+        let dir = path.parent().expect("state file has a folder");
+        std::fs::create_dir_all(dir).map_err(|e| db_error(dir, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| db_error(dir, e))?;
+        }
+        let conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;")
+            .and_then(|_| conn.execute_batch(SCHEMA))
+            .map_err(|e| db_error(&path, e))?;
+        let previous_scans = conn
+            .query_row("SELECT count(*) FROM scans", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| db_error(&path, e))? as u64;
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| db_error(&path, e))?;
+        Ok(StateStore {
+            conn,
+            path,
+            previous_scans,
+        })
+    }
+
+    /// Whether an earlier scan completed into this state.
+    pub fn has_previous_scan(&self) -> bool {
+        self.previous_scans > 0
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Keeps a file's new result.
+    pub fn store(&self, file: &Stored, skip_key: &str, scan_id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO files (path, size, modified, content_hash, skip_key, read_scan, findings, status, error, recording)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    file.path,
+                    file.size.map(|v| v as i64),
+                    file.modified,
+                    file.content_hash.map(|h| h.to_vec()),
+                    skip_key,
+                    scan_id,
+                    file.findings as i64,
+                    file.status,
+                    file.error,
+                    file.recording,
+                ])
+            })
+            .map(|_| ())
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Every path the state holds (of the previous scan; files stored by
+    /// this scan are new or were there already).
+    pub fn paths(&self, mut f: impl FnMut(String)) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path FROM files")
+            .map_err(|e| db_error(&self.path, e))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| db_error(&self.path, e))?;
+        for path in rows {
+            f(path.map_err(|e| db_error(&self.path, e))?);
+        }
+        Ok(())
+    }
+
+    /// The result kept for `path`, if any.
+    pub fn recording(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        self.conn
+            .query_row("SELECT recording FROM files WHERE path = ?1", [path], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Forgets a file that is gone.
+    pub fn remove(&self, path: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM files WHERE path = ?1")
+            .and_then(|mut s| s.execute([path]))
+            .map(|_| ())
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Records the scan and commits everything it wrote.
+    pub fn commit(self, scan: &ScanRow) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO scans VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    scan.scan_id,
+                    scan.started_at,
+                    scan.finished_at,
+                    scan.mode,
+                    scan.files_read as i64,
+                    scan.files_carried as i64,
+                    scan.files_removed as i64,
+                    scan.findings as i64,
+                ],
+            )
+            .and_then(|_| self.conn.execute_batch("COMMIT"))
+            .map_err(|e| db_error(&self.path, e))
+    }
+}
+
+/// A worker's read-only view of the previous scan's state.
+pub struct StateReader {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl StateReader {
+    /// Opens the state of `out_dir` for reading.
+    pub fn open(out_dir: &Path) -> Result<StateReader> {
+        let path = state_path(out_dir);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| db_error(&path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| db_error(&path, e))?;
+        Ok(StateReader { conn, path })
+    }
+
+    /// What the state holds about `path`.
+    pub fn prior(&self, path: &str) -> Result<Option<Prior>> {
+        self.conn
+            .prepare_cached(
+                "SELECT size, modified, content_hash, skip_key, recording FROM files WHERE path = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([path], |r| {
+                    Ok(Prior {
+                        size: r.get::<_, Option<i64>>(0)?.map(|v| v as u64),
+                        modified: r.get(1)?,
+                        content_hash: r.get(2)?,
+                        skip_key: r.get(3)?,
+                        recording: r.get(4)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| db_error(&self.path, e))
+    }
+}

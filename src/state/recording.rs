@@ -1,0 +1,350 @@
+//! A file's result as the state store keeps it: every message its worker
+//! sent to the sink (findings, finished records, the file records of the
+//! file and its inner files), in the order sent. A later scan that finds
+//! the file unchanged replays them instead of reading the file, so the
+//! sink builds exactly the outputs a fresh read would have given.
+//!
+//! Encoded with [`crate::wire`]; a row's path and source are written only
+//! when they differ from the previous row's.
+
+use crate::columns::Summary;
+use crate::model::{Confidence, DataType};
+use crate::records::RecordSummary;
+use crate::sink::{FileRecord, FindingRow, Message, Status};
+use crate::wire::{self, Reader};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+/// The layout's version: a recording of another is not replayed (the
+/// file is read again).
+const VERSION: u8 = 1;
+/// A recording larger than this is not kept: such a file is read again
+/// by every scan rather than making the state store huge.
+pub const MAX_BYTES: usize = 64 << 20;
+
+const FINDINGS: u8 = 1;
+const RECORDS: u8 = 2;
+const DONE: u8 = 3;
+
+/// The messages of one file being recorded.
+pub struct Recording {
+    bytes: Vec<u8>,
+    last_path: String,
+    last_source: String,
+    findings: u64,
+}
+
+impl Default for Recording {
+    fn default() -> Self {
+        Recording {
+            bytes: vec![VERSION],
+            last_path: String::new(),
+            last_source: String::new(),
+            findings: 0,
+        }
+    }
+}
+
+impl Recording {
+    /// Records a message about to be sent.
+    pub fn add(&mut self, msg: &Message) {
+        if self.bytes.len() > MAX_BYTES {
+            return;
+        }
+        match msg {
+            Message::Findings(rows) => {
+                self.bytes.push(FINDINGS);
+                wire::varint(&mut self.bytes, rows.len() as u64);
+                for row in rows {
+                    self.row(row);
+                }
+                self.findings += rows.len() as u64;
+            }
+            Message::Records { path, records } => {
+                let out = &mut self.bytes;
+                out.push(RECORDS);
+                wire::text(out, path);
+                wire::varint(out, records.len() as u64);
+                for r in records {
+                    wire::text(out, &r.label);
+                    wire::varint(out, r.dates.len() as u64);
+                    for (column, date) in &r.dates {
+                        wire::varint(out, u64::from(*column));
+                        wire::opt_i64(out, Some(*date));
+                    }
+                    for n in r.per_type {
+                        wire::varint(out, u64::from(n));
+                    }
+                }
+            }
+            Message::Done(r) => self.done(r),
+            Message::Excluded | Message::Stored(_) | Message::Carried(_) => {}
+        }
+    }
+
+    /// Findings recorded.
+    pub fn findings(&self) -> u64 {
+        self.findings
+    }
+
+    /// The recording, or `None` when it grew past [`MAX_BYTES`].
+    pub fn finish(self) -> Option<Vec<u8>> {
+        (self.bytes.len() <= MAX_BYTES).then_some(self.bytes)
+    }
+
+    fn row(&mut self, row: &FindingRow) {
+        let out = &mut self.bytes;
+        for (text, last) in [
+            (&*row.path, &mut self.last_path),
+            (&*row.source, &mut self.last_source),
+        ] {
+            if text == last.as_str() {
+                wire::opt_text(out, None);
+            } else {
+                wire::opt_text(out, Some(text));
+                text.clone_into(last);
+            }
+        }
+        wire::text(out, row.file_type);
+        wire::opt_u64(out, row.file_size);
+        wire::opt_i64(out, row.file_modified);
+        wire::text(out, &row.location);
+        wire::opt_u64(out, row.line);
+        wire::opt_text(out, row.column_name.as_deref());
+        out.push(row.ty.index() as u8);
+        wire::text(out, row.type_label);
+        wire::text(out, row.subtype);
+        wire::text(out, &row.detail);
+        wire::text(out, row.reason);
+        out.push(row.confidence as u8);
+        wire::text(out, &row.value_masked);
+        wire::hash(out, &row.value_hash);
+        wire::opt_text(out, row.value.as_deref());
+        wire::text(out, &row.record);
+        wire::varint(out, row.name_tokens.len() as u64);
+        for t in &row.name_tokens {
+            wire::hash(out, t);
+        }
+    }
+
+    fn done(&mut self, r: &FileRecord) {
+        let out = &mut self.bytes;
+        out.push(DONE);
+        wire::text(out, &r.path);
+        wire::text(out, r.file_type);
+        wire::opt_u64(out, r.size);
+        wire::opt_i64(out, r.modified);
+        match &r.status {
+            Status::Scanned => out.push(0),
+            Status::Partial(gaps) => {
+                out.push(1);
+                texts(out, gaps);
+            }
+            Status::Skipped(why) => {
+                out.push(2);
+                wire::text(out, why);
+            }
+            Status::Failed(why) => {
+                out.push(3);
+                wire::text(out, why);
+            }
+        }
+        wire::varint(out, r.bytes_read);
+        wire::opt_text(out, r.encoding);
+        texts(out, &r.notes);
+        out.push(u8::from(r.member));
+        wire::varint(out, r.columns.len() as u64);
+        for (name, s) in &r.columns {
+            wire::text(out, name);
+            wire::opt_u64(out, s.ty.map(|t| t.index() as u64));
+            wire::varint(out, s.values);
+            wire::varint(out, s.share.to_bits());
+        }
+    }
+}
+
+fn texts(out: &mut Vec<u8>, list: &[String]) {
+    wire::varint(out, list.len() as u64);
+    for s in list {
+        wire::text(out, s);
+    }
+}
+
+/// The same `&'static str` for equal texts: the labels rows and file
+/// records hold (formats, type labels, reasons, encodings) come from a
+/// small fixed set, so each is leaked once.
+fn intern(s: String) -> &'static str {
+    static TEXTS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut texts = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    let texts = texts.get_or_insert_with(HashSet::new);
+    if let Some(&known) = texts.get(s.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(s.into_boxed_str());
+    texts.insert(leaked);
+    leaked
+}
+
+/// The messages of a recording, in the order they were sent; `None` when
+/// it is damaged or of another layout.
+pub fn replay(bytes: &[u8]) -> Option<Vec<Message>> {
+    let (&version, rest) = bytes.split_first()?;
+    if version != VERSION {
+        return None;
+    }
+    let mut r = Reader::new(rest);
+    let mut msgs = Vec::new();
+    let (mut path, mut source): (Arc<str>, Arc<str>) = (Arc::from(""), Arc::from(""));
+    while !r.done() {
+        match r.byte()? {
+            FINDINGS => {
+                let n = r.size()?;
+                let mut rows = Vec::with_capacity(n.min(4096));
+                for _ in 0..n {
+                    rows.push(read_row(&mut r, &mut path, &mut source)?);
+                }
+                msgs.push(Message::Findings(rows));
+            }
+            RECORDS => {
+                let file = Arc::from(r.text()?);
+                let n = r.size()?;
+                let mut records = Vec::with_capacity(n.min(4096));
+                for _ in 0..n {
+                    let label = r.text()?;
+                    let dates = (0..r.varint()?)
+                        .map(|_| Some((u16::try_from(r.varint()?).ok()?, r.opt_i64()??)))
+                        .collect::<Option<Vec<_>>>()?;
+                    let mut per_type = [0u32; DataType::ALL.len()];
+                    for n in &mut per_type {
+                        *n = u32::try_from(r.varint()?).ok()?;
+                    }
+                    records.push(RecordSummary {
+                        label,
+                        dates,
+                        per_type,
+                    });
+                }
+                msgs.push(Message::Records { path: file, records });
+            }
+            DONE => msgs.push(Message::Done(read_done(&mut r)?)),
+            _ => return None,
+        }
+    }
+    Some(msgs)
+}
+
+/// The findings of a recording (none when there is none or it is
+/// damaged): what a file held, to compare with what it holds now.
+pub fn findings(bytes: Option<&[u8]>) -> Vec<FindingRow> {
+    bytes
+        .and_then(replay)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::Findings(rows) => Some(rows),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+fn read_shared(r: &mut Reader<'_>, last: &mut Arc<str>) -> Option<Arc<str>> {
+    if let Some(text) = r.opt_text()? {
+        *last = Arc::from(text);
+    }
+    Some(last.clone())
+}
+
+fn read_row(r: &mut Reader<'_>, path: &mut Arc<str>, source: &mut Arc<str>) -> Option<FindingRow> {
+    let path = read_shared(r, path)?;
+    let source = read_shared(r, source)?;
+    let file_type = intern(r.text()?);
+    let file_size = r.opt_u64()?;
+    let file_modified = r.opt_i64()?;
+    let location = r.text()?;
+    let line = r.opt_u64()?;
+    let column_name = r.opt_text()?;
+    let ty = *DataType::ALL.get(usize::from(r.byte()?))?;
+    let type_label = intern(r.text()?);
+    let subtype = intern(r.text()?);
+    let detail = r.text()?;
+    let reason = intern(r.text()?);
+    let confidence = match r.byte()? {
+        0 => Confidence::Low,
+        1 => Confidence::Medium,
+        2 => Confidence::High,
+        _ => return None,
+    };
+    let value_masked = r.text()?;
+    let value_hash = r.hash()?;
+    let value = r.opt_text()?;
+    let record = r.text()?;
+    let name_tokens = (0..r.varint()?).map(|_| r.hash()).collect::<Option<Vec<_>>>()?;
+    Some(FindingRow {
+        path,
+        file_type,
+        file_size,
+        file_modified,
+        location,
+        line,
+        column_name,
+        ty,
+        type_label,
+        subtype,
+        detail,
+        reason,
+        confidence,
+        value_masked,
+        value_hash,
+        value,
+        source,
+        record,
+        name_tokens,
+    })
+}
+
+fn read_texts(r: &mut Reader<'_>) -> Option<Vec<String>> {
+    (0..r.varint()?).map(|_| r.text()).collect()
+}
+
+fn read_done(r: &mut Reader<'_>) -> Option<FileRecord> {
+    let path = Arc::from(r.text()?);
+    let file_type = intern(r.text()?);
+    let size = r.opt_u64()?;
+    let modified = r.opt_i64()?;
+    let status = match r.byte()? {
+        0 => Status::Scanned,
+        1 => Status::Partial(read_texts(r)?),
+        2 => Status::Skipped(r.text()?),
+        3 => Status::Failed(r.text()?),
+        _ => return None,
+    };
+    let bytes_read = r.varint()?;
+    let encoding = r.opt_text()?.map(intern);
+    let notes = read_texts(r)?;
+    let member = r.byte()? == 1;
+    let columns = (0..r.varint()?)
+        .map(|_| {
+            let name = r.text()?;
+            let ty = match r.opt_u64()? {
+                Some(i) => Some(*DataType::ALL.get(usize::try_from(i).ok()?)?),
+                None => None,
+            };
+            let values = r.varint()?;
+            let share = f64::from_bits(r.varint()?);
+            Some((name, Summary { ty, values, share }))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(FileRecord {
+        path,
+        file_type,
+        size,
+        modified,
+        status,
+        bytes_read,
+        encoding,
+        notes,
+        member,
+        columns,
+    })
+}

@@ -1,0 +1,342 @@
+//! Nightly scans: an incremental scan after adds, edits, renames and
+//! deletions gives exactly what a fresh full scan gives (every output
+//! table and the subject index); `changes.csv` says what changed;
+//! `--fail-on` exits 4; a scan killed with SIGKILL at any point and run
+//! again gives the same outputs as an uninterrupted one; a second scan on
+//! a locked folder exits 3 and a stale lock is taken over; `history`.
+
+use crate::util::{Tree, datakart, read_csv, scan, summary};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// Copies `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Files under `dir`, recursively.
+fn files_in(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            if e.file_type().unwrap().is_dir() {
+                files_in(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+}
+
+/// Every row of every output table of `out`, without the scan id, sorted:
+/// table name → rows.
+fn tables(out: &Path) -> BTreeMap<&'static str, Vec<String>> {
+    let mut all = BTreeMap::new();
+    for name in [
+        "findings",
+        "data_map",
+        "data_map_folders",
+        "retention_violations",
+        "scan_errors",
+    ] {
+        let mut rows: Vec<String> = read_csv(&out.join(format!("{name}.csv")))
+            .into_iter()
+            .map(|mut r| {
+                r.remove("scan_id");
+                let mut cells: Vec<String> = r.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+                cells.sort();
+                cells.join("|")
+            })
+            .collect();
+        rows.sort();
+        all.insert(name, rows);
+    }
+    all
+}
+
+/// `datakart search QUERY --format json` as sorted lines. Which record a
+/// link is explained by is left out: when identical records link the same
+/// values (copies of a file), any of them is a right answer.
+fn search(out: &Path, query: &str) -> Vec<String> {
+    let home = tempfile::tempdir().unwrap();
+    let o = datakart(home.path())
+        .args(["search", query, "--format", "json", "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut lines: Vec<String> = hits
+        .iter()
+        .map(|h| {
+            let why = h["match"].as_str().unwrap();
+            let why = why.split(" in ").next().unwrap();
+            format!("{} {} {} {why}", h["path"], h["location"], h["type"])
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Asserts that `incremental` holds exactly what the fresh full scan in
+/// `fresh` holds.
+fn assert_same(incremental: &Path, fresh: &Path) {
+    let (a, b) = (tables(incremental), tables(fresh));
+    for (name, rows) in &b {
+        assert_eq!(&a[name], rows, "table {name} differs");
+    }
+    let (sa, sb) = (summary(incremental), summary(fresh));
+    assert_eq!(sa["findings"], sb["findings"]);
+    assert_eq!(sa["retention"]["violations"], sb["retention"]["violations"]);
+    assert_eq!(sa["index"]["findings"], sb["index"]["findings"]);
+    assert_eq!(
+        sa["index"]["documents"], sb["index"]["documents"],
+        "index documents"
+    );
+    for query in [
+        "ola.nordmann@example.no",
+        "15108695088",
+        "Ola Nordmann",
+        "nytt.navn@example.no",
+    ] {
+        assert_eq!(search(incremental, query), search(fresh, query), "search {query}");
+    }
+}
+
+/// Adds, edits, renames and deletes files in `root`.
+fn change(root: &Path) {
+    let crm = root.join("crm/kunder.csv");
+    let mut text = std::fs::read_to_string(&crm).unwrap();
+    text.push_str("100999;Nytt Navn;nytt.navn@example.no;912 34 567;;2025-01-01\n");
+    std::fs::write(&crm, text).unwrap();
+    std::fs::write(
+        root.join("ny-fil.txt"),
+        "Kontakt: kari.nordmann@example.no, tlf 412 34 567.\n",
+    )
+    .unwrap();
+    std::fs::rename(root.join("hr"), root.join("personal")).unwrap();
+    std::fs::remove_file(root.join("notes/telefonnotat-utf16.txt")).unwrap();
+}
+
+fn run(args: &[&str], out: &Path, root: &Path) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    datakart(home.path())
+        .arg("scan")
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_incremental_scan_equals_a_full_one_after_adds_edits_renames_and_deletions() {
+    let t = Tree::new();
+    let root = t.path().join("share");
+    copy_tree(&sample(), &root);
+    assert!(root.join("hr").is_dir() && root.join("notes/telefonnotat-utf16.txt").is_file());
+    let out = tempfile::tempdir().unwrap();
+    scan(&[&root], out.path(), &[]);
+    let first = summary(out.path());
+    assert_eq!(first["incremental"]["mode"], "full");
+    assert_eq!(first["changes"]["compared"], false);
+
+    // Nothing changed: nothing is read, everything is the same.
+    let again = run(&["--log-format", "text"], out.path(), &root);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let s = summary(out.path());
+    assert_eq!(s["incremental"]["files_read"], 0);
+    assert_eq!(
+        s["incremental"]["files_carried"],
+        first["incremental"]["files_read"]
+    );
+    assert_eq!(s["changes"]["appeared"], 0);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("info scan.finished") && stderr.contains("files_read=0"),
+        "{stderr}"
+    );
+
+    change(&root);
+    let o = run(
+        &["--fail-on", "new-findings", "--log-format", "json"],
+        out.path(),
+        &root,
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", String::from_utf8_lossy(&o.stderr));
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert!(events.iter().any(|e| e["event"] == "scan.fail_on"), "{events:?}");
+    let s = summary(out.path());
+    assert_eq!(s["incremental"]["mode"], "incremental");
+    // The CRM export, the new file and the renamed HR files are read; the
+    // deleted note and the HR files' old paths are removed; the rest is
+    // carried.
+    let hr_files = files_in(&root.join("personal"));
+    assert_eq!(s["incremental"]["files_read"], 2 + hr_files, "{s}");
+    assert_eq!(s["incremental"]["files_removed"], 1 + hr_files, "{s}");
+
+    let fresh = tempfile::tempdir().unwrap();
+    scan(&[&root], fresh.path(), &[]);
+    assert_same(out.path(), fresh.path());
+
+    // What changed: the new CRM row and file appeared, the HR files' values
+    // moved, the note's values disappeared.
+    let changes = read_csv(&out.path().join("changes.csv"));
+    let kinds = |kind: &str| changes.iter().filter(|c| c["change"] == kind).collect::<Vec<_>>();
+    assert!(
+        kinds("appeared")
+            .iter()
+            .any(|c| c["path"].ends_with("crm/kunder.csv") && c["type"] == "email"),
+        "{changes:?}"
+    );
+    assert!(
+        kinds("appeared")
+            .iter()
+            .any(|c| c["path"].ends_with("ny-fil.txt"))
+    );
+    let moved = kinds("moved");
+    assert!(
+        moved
+            .iter()
+            .any(|c| c["path"].contains("/personal/") && c["previous_path"].contains("/hr/")),
+        "{changes:?}"
+    );
+    assert!(
+        moved.iter().all(|c| c["path"].contains("/personal/")),
+        "{changes:?}"
+    );
+    assert!(!kinds("disappeared").is_empty());
+    assert!(
+        kinds("disappeared")
+            .iter()
+            .all(|c| c["path"].contains("/notes/") || c["path"].contains("/hr/")),
+        "{changes:?}"
+    );
+    assert_eq!(s["changes"]["moved"], moved.len() as u64);
+
+    // A changed profile setting that decides findings reads everything;
+    // --full does too.
+    let o = run(&["--full"], out.path(), &root);
+    assert!(o.status.success());
+    assert_eq!(summary(out.path())["incremental"]["files_carried"], 0);
+    assert_same(out.path(), fresh.path());
+
+    // History: one partition per scan, oldest first.
+    let home = tempfile::tempdir().unwrap();
+    let o = datakart(home.path())
+        .args(["history", "--format", "json", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let history: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let modes: Vec<&str> = history.iter().map(|h| h["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["full", "incremental", "incremental", "full"]);
+    assert_eq!(history[2]["files_removed"], (1 + hr_files).to_string());
+}
+
+#[test]
+fn a_scan_killed_at_any_point_and_run_again_gives_the_uninterrupted_outputs() {
+    let t = Tree::new();
+    let root = t.path().join("share");
+    for i in 0..12 {
+        copy_tree(&sample(), &root.join(format!("copy{i}")));
+    }
+    let out = tempfile::tempdir().unwrap();
+    scan(&[&root], out.path(), &[]);
+    for i in 0..12 {
+        change(&root.join(format!("copy{i}")));
+    }
+    let fresh = tempfile::tempdir().unwrap();
+    scan(&[&root], fresh.path(), &[]);
+    // Kill the incremental scan at several points, each time rerunning it.
+    for delay_ms in [30, 120, 300, 700, 1500] {
+        let home = tempfile::tempdir().unwrap();
+        let mut child = datakart(home.path())
+            .arg("scan")
+            .arg(&root)
+            .arg("--out")
+            .arg(out.path())
+            .arg("--quiet")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        // SAFETY: signalling a child this test spawned.
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        let _ = child.wait();
+        // Whatever the kill left, the outputs in place are whole.
+        for name in ["findings.csv", "data_map.csv", "scan.json"] {
+            assert!(
+                out.path().join(name).is_file(),
+                "{name} missing after a kill at {delay_ms} ms"
+            );
+        }
+    }
+    let o = run(&[], out.path(), &root);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_same(out.path(), fresh.path());
+    // Once settled, another run reads nothing.
+    let o = run(&[], out.path(), &root);
+    assert!(o.status.success());
+    assert_eq!(summary(out.path())["incremental"]["files_read"], 0);
+    assert_same(out.path(), fresh.path());
+}
+
+#[test]
+fn a_locked_folder_exits_3_and_a_stale_lock_is_taken_over() {
+    use std::os::fd::AsRawFd;
+    let t = Tree::new();
+    t.write("a.txt", "ola.nordmann@example.no\n");
+    let out = tempfile::tempdir().unwrap();
+    let lock_path = out.path().join(".datakart.lock");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    std::fs::write(&lock_path, "4242").unwrap();
+    // SAFETY: locking a file this test opened.
+    assert_eq!(
+        unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    let o = run(&[], out.path(), t.path());
+    assert_eq!(o.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("process 4242") && stderr.contains("scan.locked"),
+        "{stderr}"
+    );
+    assert!(!out.path().join("findings.csv").exists());
+    drop(held);
+    // The holder died without cleaning up: its pid is still in the file.
+    let o = run(&[], out.path(), t.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("warn lock.stale pid=4242"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), "", "released");
+}
