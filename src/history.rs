@@ -7,7 +7,7 @@
 
 use crate::Result;
 use crate::scan::ScanSummary;
-use crate::sink::table::{Cell, Kind, TableWriter, columns};
+use crate::sink::table::{Cell, Columns, Kind, TableWriter, columns};
 use polars::prelude::{AnyValue, DataFrame, ParquetReader, SerReader};
 use std::path::{Path, PathBuf};
 
@@ -76,15 +76,19 @@ pub fn write(out_dir: &Path, s: &ScanSummary) -> Result<()> {
     table.commit()
 }
 
-/// One scan as the history holds it: its id and (column, text) pairs.
-pub type Entry = (String, Vec<(String, String)>);
+/// The columns [`read`] returns: the scan id, then the partition's.
+pub fn read_columns() -> Columns {
+    let mut columns = columns(&[("scan_id", Kind::Str)]);
+    columns.extend(history_columns());
+    columns
+}
 
-/// The scans in the history of `out_dir`, oldest first.
-pub fn read(out_dir: &Path) -> Result<Vec<Entry>> {
-    let dir = out_dir.join(HISTORY_DIR);
-    let mut entries = Vec::new();
-    let Ok(listing) = std::fs::read_dir(&dir) else {
-        return Ok(entries);
+/// The scans in the history of `out_dir`, oldest first, as rows of
+/// [`read_columns`].
+pub fn read(out_dir: &Path) -> Result<Vec<Vec<Cell>>> {
+    let mut rows = Vec::new();
+    let Ok(listing) = std::fs::read_dir(out_dir.join(HISTORY_DIR)) else {
+        return Ok(rows);
     };
     for entry in listing.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
@@ -101,28 +105,22 @@ pub fn read(out_dir: &Path) -> Result<Vec<Entry>> {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
-        let fields = frame
-            .columns()
-            .iter()
-            .map(|c| {
-                let text = match c.get(0) {
-                    Ok(AnyValue::Null) | Err(_) => String::new(),
-                    Ok(AnyValue::Float64(v)) => format!("{v:.2}"),
-                    Ok(v) => v.get_str().map_or_else(|| v.to_string(), str::to_string),
-                };
-                (c.name().to_string(), text)
-            })
-            .collect();
-        entries.push((scan_id.to_string(), fields));
+        let mut row = vec![Cell::from(scan_id)];
+        for (name, kind) in history_columns() {
+            let value = frame
+                .column(&name)
+                .and_then(|c| c.get(0))
+                .unwrap_or(AnyValue::Null);
+            row.push(match (kind, value) {
+                (_, AnyValue::Null) => Cell::Null,
+                (Kind::U64, v) => v.extract::<u64>().map_or(Cell::Null, Cell::U64),
+                (Kind::F64, v) => v.extract::<f64>().map_or(Cell::Null, Cell::F64),
+                (_, v) => Cell::from(v.get_str().map(str::to_string)),
+            });
+        }
+        rows.push(row);
     }
-    entries.sort_by(|a, b| field(&a.1, "started_at").cmp(field(&b.1, "started_at")));
-    Ok(entries)
-}
-
-/// The text of one column of an entry.
-pub fn field<'e>(fields: &'e [(String, String)], name: &str) -> &'e str {
-    fields
-        .iter()
-        .find(|(n, _)| n == name)
-        .map_or("", |(_, v)| v.as_str())
+    // Column 1 is `started_at`, RFC 3339: text order is time order.
+    rows.sort_by_key(|r| crate::sink::table::cell_text(&r[1]));
+    Ok(rows)
 }

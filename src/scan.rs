@@ -339,7 +339,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         &[
             ("scan_id", scan_id.as_str().into()),
             ("out", config.out_dir.display().to_string().into()),
-            ("mode", if carry { "incremental" } else { "full" }.into()),
+            ("mode", mode(carry).into()),
         ],
     );
 
@@ -406,8 +406,6 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                         verify: config.verify,
                         carry,
                         compare,
-                        reindex_carried: index.as_ref().is_some_and(|i| !i.kept()),
-                        forget: index.as_ref().filter(|i| i.kept()),
                     })
                 },
                 |worker, source| {
@@ -563,6 +561,11 @@ fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
+/// The mode of a scan that carries unchanged files forward (or not).
+fn mode(carry: bool) -> &'static str {
+    if carry { "incremental" } else { "full" }
+}
+
 fn summarise(
     config: &ScanConfig,
     suppressed: Vec<Suppressed>,
@@ -647,11 +650,7 @@ fn summarise(
         },
         retention: t.retention.clone(),
         incremental: IncrementalCounts {
-            mode: if finished.carried > 0 || !finished.removed.is_empty() {
-                "incremental"
-            } else {
-                "full"
-            },
+            mode: mode(finished.changes.compared && !config.full),
             files_read: finished.read,
             files_carried: finished.carried,
             files_removed: finished.removed.len() as u64,
@@ -873,11 +872,6 @@ struct WorkerState<'a> {
     carry: bool,
     /// Compare what files yield now with what they yielded before.
     compare: bool,
-    /// Index carried files (the index was rebuilt from nothing).
-    reindex_carried: bool,
-    /// The index whose documents of a file read again must go first (when
-    /// it kept the previous scan's).
-    forget: Option<&'a IndexBuilder>,
 }
 
 /// The per-file context the unit sink needs.
@@ -927,8 +921,22 @@ impl<'a> Worker<'a> {
         self
     }
 
-    /// Sends a message, recording it for the state store first.
+    /// Sends a message: indexes the findings and file records it holds,
+    /// records it for the state store, and hands it to the sink.
     fn send(&mut self, msg: Message) {
+        self.deliver(msg, true);
+    }
+
+    /// [`Worker::send`], indexing only when `index` (a replayed message
+    /// whose documents the index kept is not indexed again).
+    fn deliver(&mut self, msg: Message, index: bool) {
+        if let Some(batcher) = self.index.as_mut().filter(|_| index) {
+            match &msg {
+                Message::Findings(rows) => rows.iter().for_each(|row| batcher.add(row)),
+                Message::Done(record) => batcher.file_done(&record.path),
+                _ => {}
+            }
+        }
         if let Some(recording) = &mut self.recording {
             recording.add(&msg);
         }
@@ -943,34 +951,31 @@ impl<'a> Worker<'a> {
 
     /// Replays the recorded result of a file unchanged since the previous
     /// scan; returns its findings, or `None` when it must be read.
-    fn carry(&mut self, source: &Source, path: &Arc<str>, prior: &Prior) -> Option<u64> {
+    /// `content_hash`: the file's hash now, with `--verify`.
+    fn carry(
+        &mut self,
+        source: &Source,
+        path: &Arc<str>,
+        prior: &Prior,
+        content_hash: Option<[u8; 16]>,
+    ) -> Option<u64> {
         let state = self.state.as_ref()?;
         let unchanged = state.carry
             && prior.skip_key == state.skip_key
             && prior.size == Some(source.size)
-            && prior.modified == source.modified.and_then(micros);
-        if !unchanged
-            || (state.verify
-                && state::content_hash(&source.path).ok().as_ref().map(|h| &h[..])
-                    != prior.content_hash.as_deref())
-        {
+            && prior.modified == source.modified.and_then(micros)
+            && (!state.verify || content_hash.as_ref().map(|h| &h[..]) == prior.content_hash.as_deref());
+        if !unchanged {
             return None;
         }
         let messages = recording::replay(prior.recording.as_deref()?)?;
-        let reindex = state.reindex_carried;
+        let reindex = self.index.as_ref().is_some_and(|b| !b.kept());
         let mut findings = 0;
         for msg in messages {
-            match (&msg, &mut self.index) {
-                (Message::Findings(rows), index) => {
-                    findings += rows.len() as u64;
-                    if let Some(index) = index.as_mut().filter(|_| reindex) {
-                        rows.iter().for_each(|row| index.add(row));
-                    }
-                }
-                (Message::Done(record), Some(index)) if reindex => index.file_done(&record.path),
-                _ => {}
+            if let Message::Findings(rows) = &msg {
+                findings += rows.len() as u64;
             }
-            let _ = self.sink.send(msg);
+            self.deliver(msg, reindex);
         }
         let _ = self.sink.send(Message::Carried(path.clone()));
         Some(findings)
@@ -978,7 +983,14 @@ impl<'a> Worker<'a> {
 
     /// Sends what the state store keeps of a file just read, with what
     /// appeared in it and disappeared from it since the previous scan.
-    fn store(&mut self, source: &Source, path: &Arc<str>, status: &Status, prior: Option<Prior>) {
+    fn store(
+        &mut self,
+        source: &Source,
+        path: &Arc<str>,
+        status: &Status,
+        prior: Option<Prior>,
+        content_hash: Option<[u8; 16]>,
+    ) {
         let (Some(state), Some(recording)) = (&self.state, self.recording.take()) else {
             return;
         };
@@ -990,19 +1002,14 @@ impl<'a> Worker<'a> {
         } else {
             (Vec::new(), Vec::new())
         };
-        let error = match status {
-            Status::Scanned => None,
-            Status::Partial(gaps) => Some(gaps.join("; ")),
-            Status::Skipped(why) | Status::Failed(why) => Some(why.clone()),
-        };
         let stored = state::Stored {
             path: path.to_string(),
             size: Some(source.size),
             modified: source.modified.and_then(micros),
-            content_hash: state::content_hash(&source.path).ok(),
+            content_hash: content_hash.or_else(|| state::content_hash(&source.path).ok()),
             findings,
             status: status.as_str(),
-            error,
+            error: status.reason(),
             recording,
         };
         let _ = self.sink.send(Message::Stored(Box::new(StoredFile {
@@ -1018,24 +1025,22 @@ impl<'a> Worker<'a> {
         self
     }
 
-    /// Sends a finished file's record after writing out its index
-    /// documents.
-    fn done(&mut self, record: FileRecord) {
-        if let Some(index) = &mut self.index {
-            index.file_done(&record.path);
-        }
-        self.send(Message::Done(record));
-    }
-
     /// Extracts and detects one file; returns (bytes read, findings).
     fn process(&mut self, source: &Source) -> (u64, u64) {
         let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
         let prior = self.prior(&path);
-        if let Some(findings) = prior.as_ref().and_then(|p| self.carry(source, &path, p)) {
+        let verified = prior
+            .as_ref()
+            .filter(|_| self.state.as_ref().is_some_and(|s| s.verify))
+            .and_then(|_| state::content_hash(&source.path).ok());
+        if let Some(findings) = prior
+            .as_ref()
+            .and_then(|p| self.carry(source, &path, p, verified))
+        {
             return (0, findings);
         }
-        if let Some(state) = &self.state {
-            if let Some(index) = state.forget {
+        if self.state.is_some() {
+            if let Some(index) = self.index.as_ref().filter(|b| b.kept()) {
                 index.forget(&path);
             }
             self.recording = Some(Recording::default());
@@ -1076,8 +1081,8 @@ impl<'a> Worker<'a> {
         record.columns = columns;
         let bytes_read = record.bytes_read;
         let status = record.status.clone();
-        self.done(record);
-        self.store(source, &path, &status, prior);
+        self.send(Message::Done(record));
+        self.store(source, &path, &status, prior, verified);
         (bytes_read, findings)
     }
 }
@@ -1162,11 +1167,6 @@ impl FileCtx<'_, '_> {
     fn flush(&mut self) {
         if !self.worker.batch.is_empty() {
             let batch = std::mem::replace(&mut self.worker.batch, Vec::with_capacity(BATCH));
-            if let Some(index) = &mut self.worker.index {
-                for row in &batch {
-                    index.add(row);
-                }
-            }
             self.worker.send(Message::Findings(batch));
         }
         for frame in &mut self.frames {
@@ -1440,7 +1440,7 @@ impl UnitSink for FileCtx<'_, '_> {
         if record.status != Status::Scanned {
             self.frames.last_mut().expect("checked above").unchecked_members += 1;
         }
-        self.worker.done(record);
+        self.worker.send(Message::Done(record));
     }
 }
 

@@ -3,6 +3,7 @@
 //! indicatif or the terminal.
 
 mod args;
+mod output;
 mod profile;
 mod progress;
 mod subject;
@@ -217,81 +218,37 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<bool> {
 }
 
 fn run_history(args: HistoryArgs) -> anyhow::Result<()> {
-    let entries = datakart::history::read(&args.out)?;
-    let skip = entries.len().saturating_sub(args.last);
-    let entries = &entries[skip..];
-    const SHOWN: [&str; 9] = [
-        "started_at",
-        "mode",
-        "duration_seconds",
-        "files_read",
-        "files_carried",
-        "findings",
-        "violations",
-        "appeared",
-        "disappeared",
-    ];
+    let columns = datakart::history::read_columns();
+    let mut rows = datakart::history::read(&args.out)?;
+    rows.drain(..rows.len().saturating_sub(args.last));
     match args.format.as_str() {
-        "json" => {
-            let rows: Vec<serde_json::Value> = entries
-                .iter()
-                .map(|(id, fields)| {
-                    let mut object = serde_json::Map::new();
-                    object.insert("scan_id".into(), id.as_str().into());
-                    for (k, v) in fields {
-                        object.insert(k.clone(), v.as_str().into());
-                    }
-                    serde_json::Value::Object(object)
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?);
-        }
-        "csv" => {
-            let mut out = csv::Writer::from_writer(std::io::stdout());
-            let names: Vec<&str> = entries
-                .first()
-                .map(|(_, f)| f.iter().map(|(n, _)| n.as_str()).collect())
-                .unwrap_or_default();
-            out.write_record(std::iter::once("scan_id").chain(names.iter().copied()))?;
-            for (id, fields) in entries {
-                out.write_record(std::iter::once(id.as_str()).chain(fields.iter().map(|(_, v)| v.as_str())))?;
-            }
-            out.flush()?;
+        "json" => output::print_json(&columns, &rows),
+        "csv" => output::print_csv(&columns, &rows),
+        _ if rows.is_empty() => {
+            let dir = args.out.join(datakart::history::HISTORY_DIR);
+            println!("no scans recorded in {}", dir.display());
+            Ok(())
         }
         _ => {
-            if entries.is_empty() {
-                println!(
-                    "no scans recorded in {}",
-                    args.out.join(datakart::history::HISTORY_DIR).display()
-                );
-                return Ok(());
-            }
-            let mut rows: Vec<Vec<String>> = vec![
-                std::iter::once("scan_id".to_string())
-                    .chain(SHOWN.iter().map(|s| s.to_string()))
-                    .collect(),
-            ];
-            for (id, fields) in entries {
-                rows.push(
-                    std::iter::once(id.clone())
-                        .chain(
-                            SHOWN
-                                .iter()
-                                .map(|n| datakart::history::field(fields, n).to_string()),
-                        )
-                        .collect(),
-                );
-            }
-            let widths: Vec<usize> = (0..rows[0].len())
-                .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-                .collect();
-            for row in rows {
-                let cells: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-                println!("{}", cells.join("  ").trim_end());
-            }
+            output::print_table(
+                &columns,
+                &rows,
+                &[
+                    "scan_id",
+                    "started_at",
+                    "mode",
+                    "duration_seconds",
+                    "files_read",
+                    "files_carried",
+                    "findings",
+                    "violations",
+                    "appeared",
+                    "disappeared",
+                ],
+            );
+            Ok(())
         }
     }
-    Ok(())
 }
 
 fn run_report(args: ReportArgs) -> anyhow::Result<()> {

@@ -4,6 +4,7 @@
 //! prints, and writes files.
 
 use super::args::{ErasePlanArgs, ExportArgs, ImpactArgs, LookupArgs, SearchArgs, SubjectCommand};
+use super::output::{aligned, at, print_csv, print_json, widths};
 use anyhow::{Context, bail};
 use datakart::category;
 use datakart::index::rows;
@@ -13,7 +14,6 @@ use datakart::keyed_hash::{self, Hasher};
 use datakart::model::DataType;
 use datakart::profile::Profile;
 use datakart::sink::table::{Cell, Columns, TableWriter, cell_text, json_rows};
-use std::io::Write;
 use std::path::Path;
 
 /// Opens the index of `--out` and checks it was built with this key.
@@ -51,40 +51,12 @@ fn lookup(args: &LookupArgs) -> anyhow::Result<(Subject, SubjectIndex, Hasher)> 
     Ok((found, index, hasher))
 }
 
-/// Prints rows as CSV on stdout.
-fn print_csv(columns: &Columns, rows: &[Vec<Cell>]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    w.write_record(columns.iter().map(|(n, _)| n.as_str()))?;
-    for row in rows {
-        w.write_record(row.iter().map(cell_text))?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// Prints rows as a JSON array on stdout.
-fn print_json(columns: &Columns, rows: &[Vec<Cell>]) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, &json_rows(columns, rows))?;
-    writeln!(out)?;
-    Ok(())
-}
-
 /// Prints `rows` grouped by the text of column `group`, each row's
 /// `shown` columns aligned under its group's heading.
 fn print_grouped(columns: &Columns, rows: &[Vec<Cell>], group: &str, shown: &[&str]) {
-    let at = |name: &str| columns.iter().position(|(n, _)| n == name).expect("known column");
-    let g = at(group);
-    let idx: Vec<usize> = shown.iter().map(|n| at(n)).collect();
-    let widths: Vec<usize> = idx
-        .iter()
-        .map(|&i| {
-            rows.iter()
-                .map(|r| cell_text(&r[i]).chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let g = at(columns, group);
+    let idx: Vec<usize> = shown.iter().map(|n| at(columns, n)).collect();
+    let widths = widths(rows, &idx, &[]);
     let mut current = None;
     for row in rows {
         let heading = cell_text(&row[g]);
@@ -93,12 +65,7 @@ fn print_grouped(columns: &Columns, rows: &[Vec<Cell>], group: &str, shown: &[&s
             println!("{heading}");
             current = Some(heading);
         }
-        let line: Vec<String> = idx
-            .iter()
-            .zip(&widths)
-            .map(|(&i, &w)| format!("{:<w$}", cell_text(&row[i])))
-            .collect();
-        println!("  {}", line.join("  ").trim_end());
+        println!("  {}", aligned(idx.iter().map(|&i| cell_text(&row[i])), &widths));
     }
 }
 

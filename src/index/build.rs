@@ -252,6 +252,18 @@ pub struct Batcher<'a> {
 }
 
 impl Batcher<'_> {
+    /// Whether the index kept the previous scan's documents (see
+    /// [`IndexBuilder::kept`]).
+    pub fn kept(&self) -> bool {
+        self.index.kept()
+    }
+
+    /// Drops every document of the file on disk `source` (see
+    /// [`IndexBuilder::forget`]).
+    pub fn forget(&self, source: &str) {
+        self.index.forget(source);
+    }
+
     /// Adds one finding.
     pub fn add(&mut self, row: &FindingRow) {
         self.findings += 1;

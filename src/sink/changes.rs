@@ -154,10 +154,10 @@ impl Changes {
         self.disappeared.extend(disappeared);
         if self.appeared.len() + self.disappeared.len() > MAX_PAIRED {
             for c in std::mem::take(&mut self.appeared) {
-                self.write("appeared", &c, None)?;
+                self.write(true, &c)?;
             }
             for c in std::mem::take(&mut self.disappeared) {
-                self.write("disappeared", &c, None)?;
+                self.write(false, &c)?;
             }
         }
         Ok(())
@@ -167,52 +167,42 @@ impl Changes {
     pub fn violating(&mut self, path: &str) -> Result<()> {
         if self.counts.compared && !self.violating_before.contains(&crate::state::path_hash(path)) {
             self.counts.newly_violating += 1;
-            let row = self.row("newly in violation", path, "", None, "", "", "");
-            self.table.push(row)?;
+            self.push("newly in violation", path, None, None)?;
         }
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn row(
-        &self,
+    /// Writes one row: what changed at `path`, the value (`value`) and
+    /// where it was before (`previous`, for moves).
+    fn push(
+        &mut self,
         change: &str,
         path: &str,
-        location: &str,
+        value: Option<&Change>,
         previous: Option<&Change>,
-        type_label: &str,
-        masked: &str,
-        hash: &str,
-    ) -> Vec<Cell> {
-        vec![
+    ) -> Result<()> {
+        self.table.push(vec![
             Cell::from(self.scan_id.as_str()),
             Cell::from(change),
             Cell::from(path),
-            Cell::from((!location.is_empty()).then_some(location)),
+            Cell::from(value.map(|v| v.location.as_str())),
             Cell::from(previous.map(|p| p.path.as_str())),
             Cell::from(previous.map(|p| p.location.as_str())),
-            Cell::from((!type_label.is_empty()).then_some(type_label)),
-            Cell::from((!masked.is_empty()).then_some(masked)),
-            Cell::from((!hash.is_empty()).then_some(hash)),
-        ]
+            Cell::from(value.map(|v| v.type_label.as_str())),
+            Cell::from(value.map(|v| v.value_masked.as_str())),
+            Cell::from(value.map(|v| v.value_hash.as_str())),
+        ])
     }
 
-    fn write(&mut self, change: &'static str, c: &Change, previous: Option<&Change>) -> Result<()> {
-        match change {
-            "appeared" => self.counts.appeared += 1,
-            "disappeared" => self.counts.disappeared += 1,
-            _ => self.counts.moved += 1,
-        }
-        let row = self.row(
-            change,
-            &c.path,
-            &c.location,
-            previous,
-            &c.type_label,
-            &c.value_masked,
-            &c.value_hash,
-        );
-        self.table.push(row)
+    /// Counts and writes a value that appeared or disappeared.
+    fn write(&mut self, appeared: bool, c: &Change) -> Result<()> {
+        let (count, change) = if appeared {
+            (&mut self.counts.appeared, "appeared")
+        } else {
+            (&mut self.counts.disappeared, "disappeared")
+        };
+        *count += 1;
+        self.push(change, &c.path, Some(c), None)
     }
 
     /// Pairs what is held into moves, writes the rest and commits the
@@ -229,14 +219,17 @@ impl Changes {
                 .get_mut(&(c.value_hash.clone(), c.type_label.clone()))
                 .and_then(Vec::pop);
             match from {
-                Some(from) => self.write("moved", &c, Some(&from))?,
-                None => self.write("appeared", &c, None)?,
+                Some(from) => {
+                    self.counts.moved += 1;
+                    self.push("moved", &c.path, Some(&c), Some(&from))?;
+                }
+                None => self.write(true, &c)?,
             }
         }
         let mut left: Vec<Change> = gone.into_values().flatten().collect();
         left.sort_by(|a, b| (&a.path, &a.location).cmp(&(&b.path, &b.location)));
         for c in left {
-            self.write("disappeared", &c, None)?;
+            self.write(false, &c)?;
         }
         self.table.commit()?;
         Ok(self.counts)

@@ -100,6 +100,15 @@ impl Status {
             Status::Failed(_) => "failed",
         }
     }
+
+    /// Why the file was not fully checked, in words (`None`: it was).
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Status::Scanned => None,
+            Status::Partial(gaps) => Some(gaps.join("; ")),
+            Status::Skipped(why) | Status::Failed(why) => Some(why.clone()),
+        }
+    }
 }
 
 /// Everything known about one file once it has been handled.
@@ -660,10 +669,8 @@ impl Sink {
                 self.data_map_row(&r, Some(col), c, &judged)?;
             }
         }
-        let reason = match &r.status {
-            Status::Scanned => return Ok(()),
-            Status::Partial(gaps) => gaps.join("; "),
-            Status::Skipped(reason) | Status::Failed(reason) => reason.clone(),
+        let Some(reason) = r.status.reason() else {
+            return Ok(());
         };
         self.errors.push(vec![
             Cell::from(self.scan_id.as_str()),
@@ -823,9 +830,9 @@ impl Sink {
         })?;
         for path in &gone {
             let recording = self.state.store.recording(path)?;
-            let before = crate::state::recording::findings(recording.as_deref());
-            let (_, disappeared) = changes::diff(&before, &[]);
-            self.changes.add(Vec::new(), disappeared)?;
+            let held = crate::state::recording::findings(recording.as_deref());
+            self.changes
+                .add(Vec::new(), held.iter().map(Change::of).collect())?;
             self.state.store.remove(path)?;
         }
         Ok(gone)

@@ -216,11 +216,6 @@ impl StateStore {
         self.previous_scans > 0
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Keeps a file's new result.
     pub fn store(&self, file: &Stored, skip_key: &str, scan_id: &str) -> Result<()> {
         self.conn
