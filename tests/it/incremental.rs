@@ -341,3 +341,76 @@ fn a_locked_folder_exits_3_and_a_stale_lock_is_taken_over() {
     assert!(stderr.contains("warn lock.stale pid=4242"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), "", "released");
 }
+
+#[test]
+fn verify_reads_a_file_changed_behind_its_size_and_time_and_profiles_re_read_only_what_they_change() {
+    let t = Tree::new();
+    let root = t.path().join("share");
+    let note = t.write("share/notat.txt", "Kontakt: ola.nordmann@example.no\n");
+    t.write(
+        "share/kunder.csv",
+        "navn,epost\nKari Hansen,kari.hansen@example.no\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    scan(&[&root], out.path(), &[]);
+
+    // Same size, same modified time, other content.
+    let modified = std::fs::metadata(&note).unwrap().modified().unwrap();
+    std::fs::write(&note, "Kontakt: per.nordmann@example.no\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&note)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    let emails = |out: &Path| -> Vec<String> {
+        read_csv(&out.join("findings.csv"))
+            .into_iter()
+            .filter(|r| r["type"] == "email")
+            .map(|r| r["value_masked"].clone())
+            .collect()
+    };
+    let before = emails(out.path());
+    assert!(run(&[], out.path(), &root).status.success());
+    assert_eq!(
+        summary(out.path())["incremental"]["files_read"],
+        0,
+        "looks unchanged"
+    );
+    assert_eq!(emails(out.path()), before);
+    assert!(run(&["--verify"], out.path(), &root).status.success());
+    let s = summary(out.path());
+    assert_eq!(s["incremental"]["files_read"], 1, "{s}");
+    assert_eq!(s["incremental"]["files_carried"], 1, "{s}");
+    assert_ne!(emails(out.path()), before);
+    assert_eq!(s["changes"]["appeared"], 1);
+    assert_eq!(s["changes"]["disappeared"], 1);
+
+    let default = include_str!("../../profiles/default.toml");
+    // A setting that decides findings: every file is read again.
+    let detect = t.write(
+        "detect.toml",
+        default.replace("disable = []", "disable = [\"person_name\"]"),
+    );
+    assert!(
+        run(&["--profile", detect.to_str().unwrap()], out.path(), &root)
+            .status
+            .success()
+    );
+    assert_eq!(summary(out.path())["incremental"]["files_read"], 2);
+    // A setting that only judges (a retention period): nothing is read,
+    // and the judging is done afresh.
+    let judge = t.write(
+        "judge.toml",
+        default
+            .replacen("disable = []", "disable = [\"person_name\"]", 1)
+            .replacen("retention = \"5y\"", "retention = \"6y\"", 1),
+    );
+    assert!(
+        run(&["--profile", judge.to_str().unwrap()], out.path(), &root)
+            .status
+            .success()
+    );
+    assert_eq!(summary(out.path())["incremental"]["files_read"], 0);
+    assert_eq!(summary(out.path())["incremental"]["files_carried"], 2);
+}
