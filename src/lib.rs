@@ -41,10 +41,12 @@ pub mod records;
 pub mod region;
 pub mod report;
 pub mod retention;
+pub mod review;
 pub mod scan;
 pub mod sink;
 pub mod state;
 pub mod suppress;
+pub mod triage;
 pub mod walk;
 pub mod wire;
 

@@ -216,6 +216,9 @@ pub struct FindingCounts {
     pub by_confidence: BTreeMap<&'static str, u64>,
     /// Findings the profile's allow list kept out of the outputs.
     pub suppressed: SuppressedCounts,
+    /// Findings covered by triage decisions (`datakart triage`): false
+    /// positives are left out of the other counts and the outputs.
+    pub triaged: crate::triage::TriageCounts,
 }
 
 /// Suppressed findings in `scan.json`: never silently dropped.
@@ -424,7 +427,10 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         Ok(finished)
     });
     let finished = finished?;
-    let findings: u64 = finished.totals.findings_by_type.values().sum();
+    // The index holds false positives too: triage judges results, it
+    // does not change what files yield.
+    let findings: u64 =
+        finished.totals.findings_by_type.values().sum::<u64>() + finished.triage.false_positive;
     let index = match index {
         Some(index) => {
             if index.kept() {
@@ -639,6 +645,7 @@ fn summarise(
                 total: suppressed.iter().map(|s| s.findings).sum(),
                 by_entry: suppressed,
             },
+            triaged: finished.triage.clone(),
         },
         throughput: Throughput {
             bytes_per_second: t.bytes_read as f64 / secs,

@@ -246,14 +246,14 @@ impl<'a> Suppressor<'a> {
     }
 }
 
-fn glob(p: &str) -> Result<GlobMatcher, String> {
+pub(crate) fn glob(p: &str) -> Result<GlobMatcher, String> {
     Glob::new(p)
         .map(|g| g.compile_matcher())
         .map_err(|e| format!("invalid glob {p:?}: {e}"))
 }
 
 /// A value hash as written in the findings table: 64 hex digits.
-fn check_hash(v: &str) -> Result<String, String> {
+pub(crate) fn check_hash(v: &str) -> Result<String, String> {
     let v = v.trim().to_ascii_lowercase();
     if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(v)

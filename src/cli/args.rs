@@ -60,6 +60,97 @@ pub enum Command {
     Report(ReportArgs),
     /// Print the last scans of an output folder (OUT/history/) as a table.
     History(HistoryArgs),
+    /// Record a review decision about findings: false-positive (left out
+    /// of later outputs, counted in scan.json), accepted or resolved
+    /// (kept, marked in the triage column). Decisions apply from the next
+    /// scan of --out on, without re-reading any file.
+    ///
+    /// Name the findings one way: FINDING_ID (the finding_id column),
+    /// --value-hash (one value wherever it is) or --path (a glob over the
+    /// path column), optionally narrowed with --type. --list shows the
+    /// decisions, --undo N removes one.
+    ///
+    /// Exit codes: 0 done, 1 no scan state in --out, 2 a selector that
+    /// names nothing or is malformed, 3 a scan is writing to --out.
+    Triage(TriageArgs),
+    /// List the last scan's findings with their finding_id, triage and the
+    /// scan each was first seen in; --baseline SCAN_ID shows only those
+    /// new since that scan, for reviewing the delta.
+    Findings(FindingsArgs),
+}
+
+/// Arguments of `datakart triage`.
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// The finding to decide about (16 hex digits, the finding_id column).
+    #[arg(value_name = "FINDING_ID")]
+    pub finding: Option<String>,
+
+    /// Decide about one value wherever it is found (the value_hash column).
+    #[arg(long, value_name = "H")]
+    pub value_hash: Option<String>,
+
+    /// Decide about every finding in the files whose path matches this
+    /// glob (as in the path column, e.g. '**/testdata/**').
+    #[arg(long, value_name = "GLOB")]
+    pub path: Option<String>,
+
+    /// Only findings of this type (the type column), with --value-hash or
+    /// --path.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub type_label: Option<String>,
+
+    /// The decision.
+    #[arg(long = "as", value_name = "DECISION", value_parser = ["false-positive", "accepted", "resolved"],
+          required_unless_present_any = ["list", "undo"])]
+    pub decision: Option<String>,
+
+    /// Why, in words (shown by --list).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+
+    /// Show the decisions and how many findings each covered in the last
+    /// scan.
+    #[arg(long, conflicts_with_all = ["finding", "value_hash", "path", "decision", "undo"])]
+    pub list: bool,
+
+    /// Remove decision N (its number in --list).
+    #[arg(long, value_name = "N", conflicts_with_all = ["finding", "value_hash", "path", "decision"])]
+    pub undo: Option<i64>,
+
+    /// The scan output folder.
+    #[arg(long, value_name = "DIR", default_value = "datakart-out")]
+    pub out: PathBuf,
+
+    /// Output format of --list.
+    #[arg(long, value_parser = ["table", "csv", "json"], default_value = "table")]
+    pub format: String,
+}
+
+/// Arguments of `datakart findings`.
+#[derive(Debug, Args)]
+pub struct FindingsArgs {
+    /// The scan output folder.
+    #[arg(long, value_name = "DIR", default_value = "datakart-out")]
+    pub out: PathBuf,
+
+    /// Only findings first seen after this scan (a scan id from `datakart
+    /// history`, or `previous` for the scan before the last).
+    #[arg(long, value_name = "SCAN_ID")]
+    pub baseline: Option<String>,
+
+    /// Only findings with this triage: open (no decision), accepted,
+    /// resolved, or any.
+    #[arg(long, value_parser = ["any", "open", "accepted", "resolved"], default_value = "any")]
+    pub triage: String,
+
+    /// At most this many findings (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub limit: usize,
+
+    /// Output format.
+    #[arg(long, value_parser = ["table", "csv", "json"], default_value = "table")]
+    pub format: String,
 }
 
 /// Arguments of `datakart history`.

@@ -6,6 +6,7 @@ mod args;
 mod output;
 mod profile;
 mod progress;
+mod review;
 mod subject;
 
 use anyhow::Context;
@@ -56,6 +57,8 @@ pub fn main() -> ExitCode {
         Command::Impact(args) => subject::run_impact(args),
         Command::Profile(command) => profile::run(command),
         Command::Report(args) => run_report(args),
+        Command::Triage(args) => review::run_triage(args),
+        Command::Findings(args) => review::run_findings(args),
     };
     match result {
         Ok(()) => ExitCode::from(Exit::Success as u8),

@@ -145,6 +145,11 @@ impl Changes {
         })
     }
 
+    /// Whether there is a previous scan to compare with.
+    pub fn compared(&self) -> bool {
+        self.counts.compared
+    }
+
     /// Adds one file's changes.
     pub fn add(&mut self, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
         if !self.counts.compared {

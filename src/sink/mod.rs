@@ -18,6 +18,7 @@ use crate::records::{RecordBuffer, RecordSummary};
 use crate::region::Region;
 use crate::retention::{self, Policy};
 use crate::state::StateStore;
+use crate::triage::{self, Decision, Triage};
 use changes::{Change, ChangeCounts, Changes};
 use folders::{FileShare, Folders};
 use serde::Serialize;
@@ -199,6 +200,8 @@ pub struct Finished {
     pub carried: u64,
     /// What changed since the previous scan.
     pub changes: ChangeCounts,
+    /// What the triage decisions covered.
+    pub triage: triage::TriageCounts,
     /// The state store, its transaction still open.
     pub state: StateStore,
 }
@@ -353,11 +356,13 @@ pub struct Sink {
     violations: Violations,
     folders: Folders,
     out_dir: std::path::PathBuf,
+    triage: Triage,
 }
 
 fn findings_columns(reveal: bool) -> Columns {
     let mut c: Columns = columns(&[
         ("scan_id", Kind::Str),
+        ("finding_id", Kind::Str),
         ("path", Kind::Str),
         ("file_type", Kind::Str),
         ("location", Kind::Str),
@@ -370,6 +375,8 @@ fn findings_columns(reveal: bool) -> Columns {
         ("confidence", Kind::Str),
         ("value_masked", Kind::Str),
         ("value_hash", Kind::Str),
+        ("triage", Kind::Str),
+        ("triage_id", Kind::U64),
         ("file_size", Kind::U64),
         ("file_modified", Kind::Time),
     ]);
@@ -457,6 +464,7 @@ impl Sink {
             ..Totals::default()
         };
         Ok(Sink {
+            triage: Triage::new(state.triage_rules()?)?,
             violations: Violations::create(out_dir, scan_id)?,
             folders: Folders::default(),
             policy,
@@ -508,7 +516,7 @@ impl Sink {
                 state.seen.insert(crate::state::path_hash(&file.stored.path));
                 state.read += 1;
                 state.store.store(&file.stored, &state.skip_key, &self.scan_id)?;
-                self.changes.add(file.appeared, file.disappeared)
+                self.changed(file.appeared, file.disappeared)
             }
             Message::Carried(path) => {
                 self.state.seen.insert(crate::state::path_hash(&path));
@@ -518,7 +526,42 @@ impl Sink {
         }
     }
 
+    /// Takes a file's changes: false positives are left out, and when each
+    /// finding appeared is kept for `findings --baseline`.
+    fn changed(&mut self, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
+        if !self.changes.compared() {
+            return Ok(());
+        }
+        let mut kept = |changes: Vec<Change>, appeared: bool| -> Result<Vec<Change>> {
+            let mut out = Vec::with_capacity(changes.len());
+            for c in changes {
+                let id = triage::finding_id(&c.path, &c.location, &c.type_label, &c.value_hash);
+                let decision = self
+                    .triage
+                    .lookup(id, &c.path, &c.type_label, &c.value_hash)
+                    .map(|r| r.decision);
+                if appeared {
+                    self.state.store.appeared(id, &self.scan_id)?;
+                } else {
+                    self.state.store.disappeared(id)?;
+                }
+                if decision != Some(Decision::FalsePositive) {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        };
+        let appeared = kept(appeared, true)?;
+        let disappeared = kept(disappeared, false)?;
+        self.changes.add(appeared, disappeared)
+    }
+
     fn finding(&mut self, row: FindingRow) -> Result<()> {
+        let id = triage::finding_id(&row.path, &row.location, row.type_label, &row.value_hash);
+        let decision = self.triage.judge(id, &row.path, row.type_label, &row.value_hash);
+        if let Some((_, Decision::FalsePositive)) = decision {
+            return Ok(());
+        }
         let (file_type, size, modified) = (row.file_type, row.file_size, row.file_modified);
         let counts = self.pending.entry(row.path.clone()).or_default();
         counts.file.add(&row);
@@ -553,6 +596,7 @@ impl Sink {
             .or_default() += 1;
         let mut cells = vec![
             Cell::from(self.scan_id.as_str()),
+            Cell::from(triage::format_id(id)),
             Cell::from(&*row.path),
             Cell::from(file_type),
             Cell::from(row.location),
@@ -565,6 +609,8 @@ impl Sink {
             Cell::from(row.confidence.as_str()),
             Cell::from(row.value_masked),
             Cell::from(row.value_hash),
+            Cell::from(decision.map(|(_, d)| d.as_str())),
+            Cell::from(decision.map(|(id, _)| id as u64)),
             Cell::from(size),
             modified.map_or(Cell::Null, Cell::Time),
         ];
@@ -831,8 +877,7 @@ impl Sink {
         for path in &gone {
             let recording = self.state.store.recording(path)?;
             let held = crate::state::recording::findings(recording.as_deref());
-            self.changes
-                .add(Vec::new(), held.iter().map(Change::of).collect())?;
+            self.changed(Vec::new(), held.iter().map(Change::of).collect())?;
             self.state.store.remove(path)?;
         }
         Ok(gone)
@@ -850,6 +895,7 @@ impl Sink {
         self.errors.commit()?;
         let changes = self.changes.commit()?;
         Ok(Finished {
+            triage: self.triage.counts(),
             totals: self.totals,
             removed,
             read: self.state.read,

@@ -21,6 +21,11 @@
 //! Settings that only change how results are judged (categories,
 //! retention, regions, block lists) need no re-read: the sink judges
 //! replayed results afresh.
+//!
+//! Besides files it keeps the completed scans, the triage decisions
+//! ([`crate::triage`]) and, for each finding that appeared after the
+//! folder's first scan, the scan it appeared in (`datakart findings
+//! --baseline`).
 
 pub mod recording;
 
@@ -62,6 +67,10 @@ CREATE TABLE IF NOT EXISTS scans (
     files_removed INTEGER NOT NULL,
     findings INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS appeared (
+    finding_id INTEGER PRIMARY KEY,
+    scan_id TEXT NOT NULL
+);
 ";
 
 /// The database path of an output folder.
@@ -69,7 +78,8 @@ pub fn state_path(out_dir: &Path) -> PathBuf {
     out_dir.join(STATE_DIR).join(STATE_FILE)
 }
 
-fn db_error(path: &Path, e: impl std::fmt::Display) -> Error {
+/// A database failure of the state at `path`, as a state-store error.
+pub(crate) fn db_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::State(format!("{}: {e}", path.display()))
 }
 
@@ -172,6 +182,32 @@ pub struct ScanRow {
     pub findings: u64,
 }
 
+/// Opens the state of an output folder for a command other than `scan`
+/// (read-only unless `write`): fails, saying what to do, when no scan has
+/// written to the folder yet.
+pub fn open_existing(out_dir: &Path, write: bool) -> Result<(Connection, PathBuf)> {
+    let path = state_path(out_dir);
+    if !path.is_file() {
+        return Err(Error::State(format!(
+            "no scan state in {}: run `datakart scan --out {}` first",
+            out_dir.display(),
+            out_dir.display()
+        )));
+    }
+    let flags = if write {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    };
+    let conn = Connection::open_with_flags(&path, flags)
+        .and_then(|c| {
+            c.busy_timeout(std::time::Duration::from_secs(10))?;
+            Ok(c)
+        })
+        .map_err(|e| db_error(&path, e))?;
+    Ok((conn, path))
+}
+
 /// The state store, opened for one scan's writes: everything written goes
 /// into one transaction, committed by [`StateStore::commit`] after the
 /// scan's outputs are in place; a scan killed before leaves the previous
@@ -198,6 +234,7 @@ impl StateStore {
         let conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;")
             .and_then(|_| conn.execute_batch(SCHEMA))
+            .and_then(|_| conn.execute_batch(crate::triage::SCHEMA))
             .map_err(|e| db_error(&path, e))?;
         let previous_scans = conn
             .query_row("SELECT count(*) FROM scans", [], |r| r.get::<_, i64>(0))
@@ -265,6 +302,30 @@ impl StateStore {
             })
             .optional()
             .map(Option::flatten)
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// The triage decisions to apply, oldest first.
+    pub fn triage_rules(&self) -> Result<Vec<crate::triage::Rule>> {
+        crate::triage::read_rules(&self.conn).map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Notes that finding `id` appeared in scan `scan_id` (it was not there
+    /// in the scan before), for `datakart findings --baseline`.
+    pub fn appeared(&self, id: u64, scan_id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT OR REPLACE INTO appeared (finding_id, scan_id) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![id as i64, scan_id]))
+            .map(|_| ())
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Forgets when finding `id` appeared: it is gone.
+    pub fn disappeared(&self, id: u64) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM appeared WHERE finding_id = ?1")
+            .and_then(|mut s| s.execute([id as i64]))
+            .map(|_| ())
             .map_err(|e| db_error(&self.path, e))
     }
 

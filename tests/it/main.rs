@@ -13,5 +13,6 @@ mod retention;
 mod robustness;
 mod sample;
 mod subjects;
+mod triage;
 mod util;
 mod vectors;
