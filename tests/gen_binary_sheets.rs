@@ -5,7 +5,7 @@
 //! number cells, after [MS-XLS], [MS-XLSB] and [MS-CFB]; enough to give
 //! the scanner real files of both formats to read.
 
-use super::formats::zip_of;
+use super::docs::zip_of;
 
 /// One cell value for the binary writers.
 pub enum Cell<'a> {

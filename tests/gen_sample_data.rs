@@ -12,6 +12,8 @@
 
 #[path = "gen_binary_sheets.rs"]
 mod binary_sheets;
+#[path = "gen_docs.rs"]
+mod docs;
 #[path = "gen_formats.rs"]
 mod formats;
 #[path = "gen_ids.rs"]

@@ -8,8 +8,9 @@
 
 use regex::bytes::{Regex, RegexBuilder};
 
-/// The alternation, one shape per line.
-const PATTERN: &str = r"(?x-u)
+/// The alternation, one shape per line (public so the throughput
+/// benchmark can give ripgrep the same shapes).
+pub const PATTERN: &str = r"(?x-u)
     [A-Za-z0-9._%+'\x80-\xFF-]+@[A-Za-z0-9.\x80-\xFF-]+\.[A-Za-z]{2,63}  # e-mail
   | [A-Z]{2}[0-9]{2}(?:\x20?[A-Z0-9]{4}){2,7}(?:\x20?[A-Z0-9]{1,3})?  # IBAN
   | NO\x20?[0-9]{3}\x20?[0-9]{3}\x20?[0-9]{3}\x20?MVA                 # NO VAT

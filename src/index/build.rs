@@ -398,10 +398,10 @@ fn document(
     let mut doc = TantivyDocument::default();
     let hashes = group.hash_list();
     for h in &hashes {
-        doc.add_text(f.hash, h);
+        doc.add_text(f.hash, super::hash_prefix(h));
     }
     for t in &group.tokens {
-        doc.add_text(f.token, t);
+        doc.add_text(f.token, super::hash_prefix(t));
     }
     doc.add_text(f.path, path);
     doc.add_text(f.file, &*info.source);
@@ -512,7 +512,7 @@ mod tests {
             assert_eq!(found, expected, "row {r}");
             let f = index.fields();
             let docs = index.matching(&tantivy::query::TermQuery::new(
-                tantivy::Term::from_field_text(f.hash, &hasher.hash(&email(r, "firma"))),
+                crate::index::hash_term(f.hash, &hasher.hash(&email(r, "firma"))),
                 tantivy::schema::IndexRecordOption::Basic,
             ));
             let doc = index.load(docs.unwrap()[0]).unwrap();

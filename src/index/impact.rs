@@ -209,7 +209,7 @@ pub fn assess(index: &SubjectIndex, paths: &[String], policy: &LinkPolicy) -> Re
     // Records elsewhere that hold two leaked values tie them together too.
     let f = index.fields();
     let leaked: std::collections::HashSet<DocAddress> = leaked_addresses.iter().copied().collect();
-    let query = TermSetQuery::new(node.keys().map(|h| tantivy::Term::from_field_text(f.hash, h)));
+    let query = TermSetQuery::new(node.keys().map(|h| super::hash_term(f.hash, h)));
     let mut outside: BTreeMap<String, Vec<StoredDoc>> = BTreeMap::new();
     for a in index.matching(&query)? {
         if leaked.contains(&a) {

@@ -17,7 +17,7 @@ use crate::keyed_hash::Hasher;
 use crate::model::DataType;
 use crate::{Error, Result};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use tantivy::DocAddress;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
@@ -230,12 +230,9 @@ struct Record {
     linking: bool,
 }
 
+/// Documents holding any of the keyed hashes `values` in `field`.
 fn term_set(field: Field, values: impl IntoIterator<Item = impl AsRef<str>>) -> TermSetQuery {
-    TermSetQuery::new(
-        values
-            .into_iter()
-            .map(|v| tantivy::Term::from_field_text(field, v.as_ref())),
-    )
+    TermSetQuery::new(values.into_iter().map(|v| super::hash_term(field, v.as_ref())))
 }
 
 fn term(field: Field, value: &str) -> TermQuery {
@@ -255,7 +252,15 @@ fn seeds(index: &SubjectIndex, hasher: &Hasher, lookup: &Lookup) -> Result<Vec<S
             let query = BooleanQuery::new(
                 wanted
                     .iter()
-                    .map(|t| (Occur::Must, Box::new(term(f.token, t)) as Box<dyn Query>))
+                    .map(|t| {
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(
+                                super::hash_term(f.token, t),
+                                IndexRecordOption::Basic,
+                            )) as Box<dyn Query>,
+                        )
+                    })
                     .collect(),
             );
             let mut found = Vec::new();
@@ -302,8 +307,14 @@ pub fn find(
         }
         // The records holding the frontier's values, put together whole.
         let mut fresh = Vec::new();
+        let wanted: HashSet<&String> = frontier.iter().collect();
         for address in index.matching(&term_set(f.hash, &frontier))? {
             let doc = index.load(address)?;
+            // Terms are hash prefixes: a document counts only when it
+            // holds one of the whole hashes.
+            if !doc.hashes.iter().any(|h| wanted.contains(h)) {
+                continue;
+            }
             let Some(key) = doc.key() else { continue };
             if records.contains_key(&key) {
                 continue;

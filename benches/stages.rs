@@ -1,0 +1,211 @@
+//! Per-stage throughput, in bytes per second, on generated data (nothing
+//! large is kept in git): extraction of CSV, NDJSON, xlsx and PDF (units
+//! handed to a sink that only counts them), detection over the extracted
+//! text of a CSV export, and writing findings rows as CSV + Parquet (the
+//! sink's table writer). `cargo bench --bench stages`.
+
+#[path = "corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+#[path = "../tests/gen_docs.rs"]
+#[allow(dead_code)]
+mod docs;
+#[path = "../tests/gen_ids.rs"]
+#[allow(dead_code)]
+mod ids;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use datakart::detect::{Detector, DetectorSettings, Scratch};
+use datakart::extract::{Input, Unit, UnitSink};
+use datakart::sink::table::{Cell, Kind, TableWriter, columns};
+use ids::Rng;
+use std::hint::black_box;
+use std::io::Cursor;
+
+/// Counts the text extractors hand over.
+#[derive(Default)]
+struct Counting {
+    bytes: usize,
+}
+
+impl UnitSink for Counting {
+    fn unit(&mut self, unit: Unit<'_>) -> usize {
+        self.bytes += unit.until - unit.from;
+        unit.until
+    }
+}
+
+/// About `size` bytes of lines from `line`.
+fn lines(size: usize, header: &str, line: fn(&mut Rng, u64) -> String) -> Vec<u8> {
+    let mut r = Rng(7);
+    let mut s = String::from(header);
+    let mut i = 0;
+    while s.len() < size {
+        s.push_str(&line(&mut r, i));
+        i += 1;
+    }
+    s.into_bytes()
+}
+
+/// A workbook of `rows` customer rows (six columns).
+fn workbook(rows: usize) -> Vec<u8> {
+    let mut r = Rng(11);
+    let data: Vec<[String; 6]> = (0..rows)
+        .map(|i| {
+            let (name, email, phone) = corpus::person(&mut r);
+            [
+                i.to_string(),
+                name,
+                email,
+                phone,
+                corpus::national_id(&mut r),
+                r.pick(corpus::PROSE).to_string(),
+            ]
+        })
+        .collect();
+    let mut table = vec![
+        ["id", "navn", "epost", "telefon", "personnr", "notat"]
+            .into_iter()
+            .map(docs::X::S)
+            .collect::<Vec<_>>(),
+    ];
+    table.extend(data.iter().map(|row| row.iter().map(|c| docs::X::S(c)).collect()));
+    docs::xlsx(&[("Kunder", docs::xlsx_sheet(&table))])
+}
+
+/// `n` ten-page letters in one PDF.
+fn pdf(pages: usize) -> Vec<u8> {
+    let mut r = Rng(13);
+    let pages: Vec<Vec<String>> = (0..pages)
+        .map(|_| {
+            corpus::letter(&mut r)
+                .lines()
+                .flat_map(|l| {
+                    l.chars()
+                        .collect::<Vec<_>>()
+                        .chunks(90)
+                        .map(|c| c.iter().collect::<String>())
+                        .collect::<Vec<_>>()
+                })
+                .take(48)
+                .collect()
+        })
+        .collect();
+    docs::pdf(&pages)
+}
+
+fn extract(name: &str, bytes: &[u8]) -> usize {
+    let input = Input::new(
+        name.to_string(),
+        Box::new(Cursor::new(bytes.to_vec())),
+        bytes.len() as u64,
+        None,
+    )
+    .expect("opens");
+    let mut sink = Counting::default();
+    input.extract(&mut sink).expect("extracts");
+    sink.bytes
+}
+
+fn extraction(c: &mut Criterion) {
+    let mut group = c.benchmark_group("extract");
+    group.sample_size(10);
+    let inputs = [
+        (
+            "kunder.csv",
+            lines(
+                4 << 20,
+                "id,navn,epost,telefon,personnr,konto,adresse,poststed,kort\n",
+                corpus::csv_row,
+            ),
+        ),
+        ("app.ndjson", lines(4 << 20, "", corpus::json_line)),
+        ("access.log", lines(4 << 20, "", corpus::log_line)),
+        ("kunder.xlsx", workbook(20_000)),
+        ("brev.pdf", pdf(100)),
+    ];
+    for (name, bytes) in &inputs {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), bytes, |b, bytes| {
+            b.iter(|| black_box(extract(name, bytes)))
+        });
+    }
+    group.finish();
+}
+
+fn detection(c: &mut Criterion) {
+    let detector = Detector::new(DetectorSettings::default());
+    let mut group = c.benchmark_group("detect");
+    group.sample_size(10);
+    for (name, text) in [
+        ("csv-export", lines(4 << 20, "", corpus::csv_row)),
+        ("server-log", lines(4 << 20, "", corpus::log_line)),
+    ] {
+        let text = String::from_utf8(text).unwrap();
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            let mut scratch = Scratch::default();
+            let mut hits = Vec::new();
+            b.iter(|| {
+                hits.clear();
+                detector.detect(black_box(&text), 0, text.len(), 0, &mut scratch, &mut hits);
+                black_box(hits.len())
+            })
+        });
+    }
+    group.finish();
+}
+
+fn output(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sink");
+    group.sample_size(10);
+    const ROWS: usize = 100_000;
+    let cols = columns(&[
+        ("scan_id", Kind::Str),
+        ("finding_id", Kind::Str),
+        ("path", Kind::Str),
+        ("location", Kind::Str),
+        ("line", Kind::U64),
+        ("type", Kind::Str),
+        ("confidence", Kind::Str),
+        ("value_masked", Kind::Str),
+        ("value_hash", Kind::Str),
+        ("file_modified", Kind::Time),
+    ]);
+    let row = |i: usize| -> Vec<Cell> {
+        vec![
+            Cell::from("20261123T000000Z-00000000"),
+            Cell::from(format!("{:016x}", i * 2654435761)),
+            Cell::from("/srv/share/eksport/kunder-17.csv"),
+            Cell::from(format!("row {i}, column epost")),
+            Cell::U64(i as u64),
+            Cell::from("email"),
+            Cell::from("medium"),
+            Cell::from("o*****@example.no"),
+            Cell::from(format!("{:064x}", i as u128 * 0x9e3779b97f4a7c15)),
+            Cell::Time(1_700_000_000_000_000),
+        ]
+    };
+    // Bytes of the CSV table: what the throughput is counted in.
+    let dir = tempfile::tempdir().unwrap();
+    let mut sizing = TableWriter::create(dir.path(), "sizing", cols.clone()).unwrap();
+    for i in 0..ROWS {
+        sizing.push(row(i)).unwrap();
+    }
+    sizing.commit().unwrap();
+    let csv_bytes = std::fs::metadata(dir.path().join("sizing.csv")).unwrap().len();
+    group.throughput(Throughput::Bytes(csv_bytes));
+    group.bench_function("findings-table-100k-rows", |b| {
+        b.iter(|| {
+            let mut w = TableWriter::create(dir.path(), "findings", cols.clone()).unwrap();
+            for i in 0..ROWS {
+                w.push(row(i)).unwrap();
+            }
+            w.commit().unwrap();
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, extraction, detection, output);
+criterion_main!(benches);
