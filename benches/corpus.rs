@@ -133,3 +133,23 @@ pub fn sql_row(r: &mut Rng, i: u64) -> String {
         r.pick(PROSE)
     )
 }
+
+/// `n` pages of letters for a PDF: lines of at most 90 characters, 48 a
+/// page.
+pub fn letter_pages(r: &mut Rng, n: usize) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|_| {
+            letter(r)
+                .lines()
+                .flat_map(|l| {
+                    l.chars()
+                        .collect::<Vec<_>>()
+                        .chunks(90)
+                        .map(|c| c.iter().collect::<String>())
+                        .collect::<Vec<_>>()
+                })
+                .take(48)
+                .collect()
+        })
+        .collect()
+}

@@ -129,22 +129,7 @@ fn main() {
             let mut r = Rng(0x9df);
             fs::create_dir_all(path).unwrap();
             for i in 0..size() {
-                let pages: Vec<Vec<String>> = (0..10)
-                    .map(|_| {
-                        letter(&mut r)
-                            .lines()
-                            .flat_map(|l| {
-                                // Lines of at most 90 characters fit a page.
-                                l.chars()
-                                    .collect::<Vec<_>>()
-                                    .chunks(90)
-                                    .map(|c| c.iter().collect::<String>())
-                                    .collect::<Vec<_>>()
-                            })
-                            .take(48)
-                            .collect()
-                    })
-                    .collect();
+                let pages = corpus::letter_pages(&mut r, 10);
                 fs::write(path.join(format!("brev-{i:04}.pdf")), docs::pdf(&pages)).unwrap();
             }
         }

@@ -73,25 +73,9 @@ fn workbook(rows: usize) -> Vec<u8> {
     docs::xlsx(&[("Kunder", docs::xlsx_sheet(&table))])
 }
 
-/// `n` ten-page letters in one PDF.
+/// A PDF of `pages` pages of letters.
 fn pdf(pages: usize) -> Vec<u8> {
-    let mut r = Rng(13);
-    let pages: Vec<Vec<String>> = (0..pages)
-        .map(|_| {
-            corpus::letter(&mut r)
-                .lines()
-                .flat_map(|l| {
-                    l.chars()
-                        .collect::<Vec<_>>()
-                        .chunks(90)
-                        .map(|c| c.iter().collect::<String>())
-                        .collect::<Vec<_>>()
-                })
-                .take(48)
-                .collect()
-        })
-        .collect();
-    docs::pdf(&pages)
+    docs::pdf(&corpus::letter_pages(&mut Rng(13), pages))
 }
 
 fn extract(name: &str, bytes: &[u8]) -> usize {
