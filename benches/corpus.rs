@@ -6,6 +6,9 @@
 use super::ids::{Rng, card, cpr, fnr, hetu, iban, pnr};
 use std::fmt::Write as _;
 
+/// The header of the generated CSV exports ([`csv_row`]).
+pub const CSV_HEADER: &str = "id,navn,epost,telefon,personnr,konto,adresse,poststed,kort\n";
+
 pub const FIRST: &[&str] = &[
     "Ola", "Kari", "Per", "Ingrid", "Lars", "Sofie", "Anders", "Maja", "Jens", "Freja", "Mikko", "Aino",
     "Erik", "Astrid", "Nils", "Liv",
@@ -152,4 +155,16 @@ pub fn letter_pages(r: &mut Rng, n: usize) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// About `size` bytes: `header`, then lines from `line`.
+pub fn lines(size: usize, header: &str, line: fn(&mut Rng, u64) -> String) -> String {
+    let mut r = Rng(7);
+    let mut s = String::from(header);
+    let mut i = 0;
+    while s.len() < size {
+        s.push_str(&line(&mut r, i));
+        i += 1;
+    }
+    s
 }

@@ -1,6 +1,15 @@
 //! Detection throughput (bytes/s) over generated text: plain Nordic prose
-//! with no identifiers, prose with a realistic density of identifiers, and
-//! a dense customer export. Run with `cargo bench --bench detect`.
+//! with no identifiers, prose with a realistic density of identifiers, a
+//! dense customer export, and 4 MB units of the benchmark tree's CSV
+//! export and server log (`corpus.rs`) handed over whole, which is where a
+//! quadratic step would show. Run with `cargo bench --bench detect`.
+
+#[path = "corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+#[path = "../tests/gen_ids.rs"]
+#[allow(dead_code)]
+mod ids;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use datakart::detect::{Detector, DetectorSettings, Scratch};
@@ -41,6 +50,8 @@ fn bench(c: &mut Criterion) {
         ("prose-no-ids", corpus(8 << 20, 0)),
         ("prose-sparse-ids", corpus(8 << 20, 20)),
         ("dense-export", corpus(8 << 20, 1)),
+        ("csv-export-whole", corpus::lines(4 << 20, "", corpus::csv_row)),
+        ("server-log-whole", corpus::lines(4 << 20, "", corpus::log_line)),
     ] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| {

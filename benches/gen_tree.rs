@@ -23,9 +23,10 @@ mod docs;
 mod ids;
 
 #[path = "corpus.rs"]
+#[allow(dead_code)]
 mod corpus;
 
-use corpus::{PROSE, csv_row, json_line, letter, log_line, person, sql_row};
+use corpus::{CSV_HEADER, PROSE, csv_row, json_line, letter, log_line, person, sql_row};
 use ids::Rng;
 use std::fmt::Write as _;
 use std::fs;
@@ -68,12 +69,7 @@ fn tree(root: &Path, mb: u64) {
             fs::write(dir.join(format!("brev/brev-{n:05}-{k:02}.txt")), text).unwrap();
         }
         let parts: [(&str, &str, u64, Line); 4] = [
-            (
-                "eksport/kunder-{n}.csv",
-                "id,navn,epost,telefon,personnr,konto,adresse,poststed,kort\n",
-                1 << 20,
-                csv_row,
-            ),
+            ("eksport/kunder-{n}.csv", CSV_HEADER, 1 << 20, csv_row),
             ("logs/app-{n}.ndjson", "", 3 << 20, json_line),
             ("logs/access-{n}.log", "", 3 << 20, log_line),
             ("eksport/dump-{n}.sql", "-- kunder\n", 512 << 10, sql_row),
@@ -102,13 +98,7 @@ fn main() {
         "tree" => tree(path, size()),
         "big" => {
             let mut r = Rng(0xb16);
-            fill(
-                path,
-                "id,navn,epost,telefon,personnr,konto,adresse,poststed,kort\n",
-                size() << 20,
-                &mut r,
-                csv_row,
-            );
+            fill(path, CSV_HEADER, size() << 20, &mut r, csv_row);
         }
         "line" => {
             let mut r = Rng(0x11e);

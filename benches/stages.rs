@@ -1,8 +1,8 @@
 //! Per-stage throughput, in bytes per second, on generated data (nothing
-//! large is kept in git): extraction of CSV, NDJSON, xlsx and PDF (units
-//! handed to a sink that only counts them), detection over the extracted
-//! text of a CSV export, and writing findings rows as CSV + Parquet (the
-//! sink's table writer). `cargo bench --bench stages`.
+//! large is kept in git): extraction of CSV, NDJSON, server logs, xlsx and
+//! PDF (units handed to a sink that only counts them) and writing findings
+//! rows as CSV + Parquet (the sink's table writer). Detection has its own
+//! bench (`benches/detect.rs`). `cargo bench --bench stages`.
 
 #[path = "corpus.rs"]
 #[allow(dead_code)]
@@ -15,7 +15,6 @@ mod docs;
 mod ids;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use datakart::detect::{Detector, DetectorSettings, Scratch};
 use datakart::extract::{Input, Unit, UnitSink};
 use datakart::sink::table::{Cell, Kind, TableWriter, columns};
 use ids::Rng;
@@ -33,18 +32,6 @@ impl UnitSink for Counting {
         self.bytes += unit.until - unit.from;
         unit.until
     }
-}
-
-/// About `size` bytes of lines from `line`.
-fn lines(size: usize, header: &str, line: fn(&mut Rng, u64) -> String) -> Vec<u8> {
-    let mut r = Rng(7);
-    let mut s = String::from(header);
-    let mut i = 0;
-    while s.len() < size {
-        s.push_str(&line(&mut r, i));
-        i += 1;
-    }
-    s.into_bytes()
 }
 
 /// A workbook of `rows` customer rows (six columns).
@@ -97,14 +84,16 @@ fn extraction(c: &mut Criterion) {
     let inputs = [
         (
             "kunder.csv",
-            lines(
-                4 << 20,
-                "id,navn,epost,telefon,personnr,konto,adresse,poststed,kort\n",
-                corpus::csv_row,
-            ),
+            corpus::lines(4 << 20, corpus::CSV_HEADER, corpus::csv_row).into_bytes(),
         ),
-        ("app.ndjson", lines(4 << 20, "", corpus::json_line)),
-        ("access.log", lines(4 << 20, "", corpus::log_line)),
+        (
+            "app.ndjson",
+            corpus::lines(4 << 20, "", corpus::json_line).into_bytes(),
+        ),
+        (
+            "access.log",
+            corpus::lines(4 << 20, "", corpus::log_line).into_bytes(),
+        ),
         ("kunder.xlsx", workbook(20_000)),
         ("brev.pdf", pdf(100)),
     ];
@@ -112,29 +101,6 @@ fn extraction(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), bytes, |b, bytes| {
             b.iter(|| black_box(extract(name, bytes)))
-        });
-    }
-    group.finish();
-}
-
-fn detection(c: &mut Criterion) {
-    let detector = Detector::new(DetectorSettings::default());
-    let mut group = c.benchmark_group("detect");
-    group.sample_size(10);
-    for (name, text) in [
-        ("csv-export", lines(4 << 20, "", corpus::csv_row)),
-        ("server-log", lines(4 << 20, "", corpus::log_line)),
-    ] {
-        let text = String::from_utf8(text).unwrap();
-        group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function(name, |b| {
-            let mut scratch = Scratch::default();
-            let mut hits = Vec::new();
-            b.iter(|| {
-                hits.clear();
-                detector.detect(black_box(&text), 0, text.len(), 0, &mut scratch, &mut hits);
-                black_box(hits.len())
-            })
         });
     }
     group.finish();
@@ -191,5 +157,5 @@ fn output(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, extraction, detection, output);
+criterion_group!(benches, extraction, output);
 criterion_main!(benches);

@@ -12,7 +12,7 @@
 
 use crate::sink::table::{Cell, Columns, Kind, columns};
 use crate::state::{db_error, open_existing};
-use crate::triage::parse_id;
+use crate::triage::{Decision, parse_id};
 use crate::{Error, Result};
 use rustc_hash::FxHashMap;
 use std::path::Path;
@@ -35,8 +35,8 @@ impl Status {
         match self {
             Status::Any => true,
             Status::Open => triage.is_empty(),
-            Status::Accepted => triage == "accepted",
-            Status::Resolved => triage == "resolved",
+            Status::Accepted => triage == Decision::Accepted.as_str(),
+            Status::Resolved => triage == Decision::Resolved.as_str(),
         }
     }
 }

@@ -226,13 +226,18 @@ impl Triage {
 
     /// The decision covering a finding, without counting it.
     pub fn lookup(&mut self, id: u64, path: &str, type_label: &str, value_hash: &str) -> Option<&Rule> {
+        let at = self.covering(id, path, type_label, value_hash)?;
+        Some(&self.rules[at])
+    }
+
+    /// The position in `rules` of the decision covering a finding.
+    fn covering(&mut self, id: u64, path: &str, type_label: &str, value_hash: &str) -> Option<usize> {
         if self.rules.is_empty() {
             return None;
         }
         let rules = &self.rules;
         let of_type = |&i: &usize| rules[i].type_label.as_deref().is_none_or(|t| t == type_label);
-        let found = self
-            .by_finding
+        self.by_finding
             .get(&id)
             .copied()
             .or_else(|| self.by_value.get(value_hash)?.iter().copied().find(of_type))
@@ -248,8 +253,7 @@ impl Triage {
                 }
                 let (_, matching) = self.last_path.as_ref()?;
                 matching.iter().copied().find(of_type)
-            })?;
-        Some(&self.rules[found])
+            })
     }
 
     /// The decision covering a finding of this scan, counted.
@@ -260,11 +264,9 @@ impl Triage {
         type_label: &str,
         value_hash: &str,
     ) -> Option<(i64, Decision)> {
-        let rule = self.lookup(id, path, type_label, value_hash)?;
-        let (rule_id, decision) = (rule.id, rule.decision);
-        let at = self.rules.iter().position(|r| r.id == rule_id)?;
+        let at = self.covering(id, path, type_label, value_hash)?;
         self.matched[at] += 1;
-        Some((rule_id, decision))
+        Some((self.rules[at].id, self.rules[at].decision))
     }
 
     /// What each decision covered.
@@ -349,6 +351,18 @@ pub struct NewRule {
 }
 
 impl NewRule {
+    /// The decision as it will be stored, numbered `id`.
+    pub fn rule(&self, id: i64) -> Rule {
+        Rule {
+            id,
+            decision: self.decision,
+            selector: self.selector.clone(),
+            type_label: self.type_label.clone(),
+            note: self.note.clone(),
+            decided_at: String::new(),
+        }
+    }
+
     /// Checks a selector given as text: a finding id (16 hex digits), a
     /// value hash (64 hex digits) or a path glob.
     pub fn selector(finding: Option<&str>, value_hash: Option<&str>, path: Option<&str>) -> Result<Selector> {

@@ -77,36 +77,17 @@ pub fn run_triage(args: TriageArgs) -> anyhow::Result<()> {
     println!(
         "decision {id}: {} for {} — covers {covered} finding{} of the last scan; applies from the next scan of {}",
         decision.as_str(),
-        describe(&rule),
+        rule.rule(id).describe(),
         if covered == 1 { "" } else { "s" },
         args.out.display()
     );
     Ok(())
 }
 
-fn describe(rule: &NewRule) -> String {
-    let what = match &rule.selector {
-        Selector::Finding(_) => format!("finding {}", rule.selector.pattern()),
-        Selector::Value(h) => format!("value {h}"),
-        Selector::Path(p) => format!("path {p}"),
-    };
-    match &rule.type_label {
-        Some(t) => format!("{what} (type {t})"),
-        None => what,
-    }
-}
-
 /// How many findings of the last scan a new decision covers, and the
 /// types found there.
 fn covered_now(out: &Path, rule: &NewRule) -> Result<(u64, HashSet<String>)> {
-    let mut matcher = Triage::new(vec![datakart::triage::Rule {
-        id: 0,
-        decision: rule.decision,
-        selector: rule.selector.clone(),
-        type_label: rule.type_label.clone(),
-        note: None,
-        decided_at: String::new(),
-    }])?;
+    let mut matcher = Triage::new(vec![rule.rule(0)])?;
     let mut covered = 0;
     let mut types = HashSet::new();
     review::each_finding(out, |f| {
