@@ -122,7 +122,7 @@ fn output(c: &mut Criterion) {
         ("value_hash", Kind::Str),
         ("file_modified", Kind::Time),
     ]);
-    let row = |i: usize| -> Vec<Cell> {
+    let row = |i: usize| -> Vec<Cell<'static>> {
         vec![
             Cell::from("20261123T000000Z-00000000"),
             Cell::from(format!("{:016x}", i * 2654435761)),
@@ -140,7 +140,7 @@ fn output(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut sizing = TableWriter::create(dir.path(), "sizing", cols.clone()).unwrap();
     for i in 0..ROWS {
-        sizing.push(row(i)).unwrap();
+        sizing.push(&row(i)).unwrap();
     }
     sizing.commit().unwrap();
     let csv_bytes = std::fs::metadata(dir.path().join("sizing.csv")).unwrap().len();
@@ -149,7 +149,7 @@ fn output(c: &mut Criterion) {
         b.iter(|| {
             let mut w = TableWriter::create(dir.path(), "findings", cols.clone()).unwrap();
             for i in 0..ROWS {
-                w.push(row(i)).unwrap();
+                w.push(&row(i)).unwrap();
             }
             w.commit().unwrap();
         })

@@ -190,6 +190,8 @@ pub struct Category {
     /// Date columns, lower-cased, in order of preference.
     pub date_columns: Vec<String>,
     paths: Option<globset::GlobSet>,
+    /// The path globs one by one, for [`PathMatcher`].
+    path_globs: Vec<globset::Glob>,
     file_types: Vec<String>,
     data_types: u32,
     columns: Option<globset::GlobSet>,
@@ -200,22 +202,29 @@ impl Category {
     /// (the caller adds the category and its position).
     pub fn resolve(syntax: &CategorySyntax) -> Result<Category, CategoryError> {
         // File shares are case-insensitive, and so are column headers.
-        let globs = |key: &'static str, list: &[String], is_path: bool| {
-            if list.is_empty() {
+        let compile = |key: &'static str, list: &[String], is_path: bool| {
+            list.iter()
+                .enumerate()
+                .map(|(i, glob)| {
+                    globset::GlobBuilder::new(glob)
+                        .literal_separator(is_path)
+                        .case_insensitive(true)
+                        .build()
+                        .map_err(|e| CategoryError {
+                            key,
+                            index: Some(i),
+                            message: format!("invalid glob {glob:?}: {}", e.kind()),
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let set = |key: &'static str, globs: &[globset::Glob]| {
+            if globs.is_empty() {
                 return Ok(None);
             }
             let mut set = globset::GlobSetBuilder::new();
-            for (i, glob) in list.iter().enumerate() {
-                let g = globset::GlobBuilder::new(glob)
-                    .literal_separator(is_path)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| CategoryError {
-                        key,
-                        index: Some(i),
-                        message: format!("invalid glob {glob:?}: {}", e.kind()),
-                    })?;
-                set.add(g);
+            for g in globs {
+                set.add(g.clone());
             }
             set.build().map(Some).map_err(|e| CategoryError {
                 key,
@@ -223,6 +232,7 @@ impl Category {
                 message: e.to_string(),
             })
         };
+        let path_globs = compile("paths", &syntax.paths, true)?;
         let mut data_types = 0;
         for (i, id) in syntax.data_types.iter().enumerate() {
             match DataType::parse(id).filter(|t| *t != DataType::Custom) {
@@ -254,14 +264,15 @@ impl Category {
                 .iter()
                 .map(|c| c.trim().to_lowercase())
                 .collect(),
-            paths: globs("paths", &syntax.paths, true)?,
+            paths: set("paths", &path_globs)?,
+            path_globs,
             file_types: syntax
                 .file_types
                 .iter()
                 .map(|t| t.trim().to_lowercase())
                 .collect(),
             data_types,
-            columns: globs("columns", &syntax.columns, false)?,
+            columns: set("columns", &compile("columns", &syntax.columns, false)?)?,
         };
         if c.paths.is_none() && c.file_types.is_empty() && c.data_types == 0 && c.columns.is_none() {
             return Err(CategoryError {
@@ -278,17 +289,86 @@ impl Category {
     /// category gives must accept it. Paths of inner files (`outer!inner`)
     /// are matched as written and by their outer file.
     pub fn claims(&self, file: &FileFacts<'_>) -> bool {
-        let path_ok = self.paths.as_ref().is_none_or(|set| {
-            let outer = file.path.split('!').next().unwrap_or(file.path);
-            set.is_match(outer) || set.is_match(file.path)
-        });
-        path_ok
-            && (self.file_types.is_empty() || self.file_types.iter().any(|t| t == file.file_type))
+        let paths = || {
+            self.paths
+                .as_ref()
+                .is_none_or(|set| match file.path.split_once('!') {
+                    Some((outer, _)) => set.is_match(outer) || set.is_match(file.path),
+                    None => set.is_match(file.path),
+                })
+        };
+        self.claims_where(file, paths)
+    }
+
+    /// [`Category::claims`] with the path test given: `paths` says whether
+    /// the category's path globs accept the file (asked last, as it is the
+    /// dearest test).
+    fn claims_where(&self, file: &FileFacts<'_>, paths: impl FnOnce() -> bool) -> bool {
+        (self.file_types.is_empty() || self.file_types.iter().any(|t| t == file.file_type))
             && (self.data_types == 0 || self.data_types & file.types != 0)
+            && paths()
             && self
                 .columns
                 .as_ref()
                 .is_none_or(|set| file.columns.iter().any(|c| set.is_match(c)))
+    }
+}
+
+/// Every category's path globs in one set, so that judging a file matches
+/// its path once rather than once per category (the scan of an unchanged
+/// tree judges every file again).
+#[derive(Debug, Clone, Default)]
+pub struct PathMatcher {
+    set: globset::GlobSet,
+    /// The category of each glob in `set`, by position.
+    owner: Vec<usize>,
+}
+
+impl PathMatcher {
+    /// The matcher for `categories`, in their order.
+    pub fn new(categories: &[Category]) -> PathMatcher {
+        let mut set = globset::GlobSetBuilder::new();
+        let mut owner = Vec::new();
+        for (i, c) in categories.iter().enumerate() {
+            for g in &c.path_globs {
+                set.add(g.clone());
+                owner.push(i);
+            }
+        }
+        PathMatcher {
+            set: set
+                .build()
+                .expect("globs that compiled one by one compile together"),
+            owner,
+        }
+    }
+
+    /// The position of the first of `categories` (those given to
+    /// [`PathMatcher::new`]) that claims `file`. `scratch` is reused
+    /// between calls.
+    pub fn first_claim(
+        &self,
+        categories: &[Category],
+        file: &FileFacts<'_>,
+        scratch: &mut Vec<usize>,
+    ) -> Option<usize> {
+        let mut accepted = vec![false; categories.len()];
+        let mut mark = |path: &str, scratch: &mut Vec<usize>| {
+            self.set.matches_into(path, scratch);
+            for &g in scratch.iter() {
+                accepted[self.owner[g]] = true;
+            }
+        };
+        if !self.set.is_empty() {
+            if let Some((outer, _)) = file.path.split_once('!') {
+                mark(outer, scratch);
+            }
+            mark(file.path, scratch);
+        }
+        categories
+            .iter()
+            .enumerate()
+            .position(|(i, c)| c.claims_where(file, || c.paths.is_none() || accepted[i]))
     }
 }
 

@@ -52,7 +52,7 @@ pub fn write(out_dir: &Path, s: &ScanSummary) -> Result<()> {
         source,
     })?;
     let mut table = TableWriter::create_files(None, Some(dir.join("summary.parquet")), history_columns())?;
-    table.push(vec![
+    table.push(&[
         Cell::from(s.started_at.as_str()),
         Cell::from(s.finished_at.as_str()),
         Cell::F64(s.duration_seconds),
@@ -85,7 +85,7 @@ pub fn read_columns() -> Columns {
 
 /// The scans in the history of `out_dir`, oldest first, as rows of
 /// [`read_columns`].
-pub fn read(out_dir: &Path) -> Result<Vec<Vec<Cell>>> {
+pub fn read(out_dir: &Path) -> Result<Vec<Vec<Cell<'static>>>> {
     let mut rows = Vec::new();
     let Ok(listing) = std::fs::read_dir(out_dir.join(HISTORY_DIR)) else {
         return Ok(rows);
@@ -105,7 +105,7 @@ pub fn read(out_dir: &Path) -> Result<Vec<Vec<Cell>>> {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
-        let mut row = vec![Cell::from(scan_id)];
+        let mut row = vec![Cell::from(scan_id.to_string())];
         for (name, kind) in history_columns() {
             let value = frame
                 .column(&name)

@@ -6,7 +6,7 @@
 //! can be reproduced later.
 
 use crate::blocklist::Blocked;
-use crate::category::Category;
+use crate::category::{Category, FileFacts, PathMatcher};
 use crate::region::Regions;
 use chrono::NaiveDate;
 
@@ -31,6 +31,8 @@ pub struct Policy {
     /// Per category, the ids of its date columns in its order of
     /// preference.
     pub category_dates: Vec<Vec<u16>>,
+    /// The categories' path globs, matched together.
+    paths: PathMatcher,
 }
 
 impl Policy {
@@ -53,6 +55,7 @@ impl Policy {
             })
             .collect();
         Policy {
+            paths: PathMatcher::new(&categories),
             categories,
             regions,
             blocked,
@@ -60,6 +63,11 @@ impl Policy {
             date_columns,
             category_dates,
         }
+    }
+
+    /// The position of the first category that claims `file`.
+    pub fn category_of(&self, file: &FileFacts<'_>, scratch: &mut Vec<usize>) -> Option<usize> {
+        self.paths.first_claim(&self.categories, file, scratch)
     }
 
     /// The id of a date column by its header (any case), if a category

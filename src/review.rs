@@ -184,11 +184,16 @@ pub fn each_finding(out_dir: &Path, mut f: impl FnMut(&FindingFields<'_>) -> boo
 /// rows of [`review_columns`]; with `baseline`, only those first seen
 /// after that scan (a scan id, or `previous` for the scan before the
 /// last). At most `limit` rows (0: all).
-pub fn list(out_dir: &Path, status: Status, baseline: Option<&str>, limit: usize) -> Result<Vec<Vec<Cell>>> {
+pub fn list(
+    out_dir: &Path,
+    status: Status,
+    baseline: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Vec<Cell<'static>>>> {
     let seen = Seen::read(out_dir)?;
     let after = baseline.map(|b| seen.position(b)).transpose()?;
     let mut rows = Vec::new();
-    let text = |v: &str| Cell::from((!v.is_empty()).then_some(v));
+    let text = |v: &str| Cell::from((!v.is_empty()).then(|| v.to_string()));
     each_finding(out_dir, |f| {
         if !status.admits(f.triage) {
             return true;
@@ -201,7 +206,7 @@ pub fn list(out_dir: &Path, status: Status, baseline: Option<&str>, limit: usize
         }
         rows.push(vec![
             text(f.finding_id),
-            Cell::from(seen.scans.get(first).map(String::as_str)),
+            Cell::from(seen.scans.get(first).cloned()),
             text(f.triage),
             text(f.path),
             text(f.location),

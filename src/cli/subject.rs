@@ -88,7 +88,7 @@ fn write_file(to: &Path, columns: Columns, rows: Vec<Vec<Cell>>) -> anyhow::Resu
             };
             let mut table = TableWriter::create_files(csv, parquet, columns)?;
             for row in rows {
-                table.push(row)?;
+                table.push(&row)?;
             }
             table.commit()?;
         }

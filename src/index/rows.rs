@@ -34,7 +34,7 @@ pub fn hit_columns() -> Columns {
 }
 
 /// One hit's cells, in [`hit_columns`] order.
-pub fn hit_cells(h: &SubjectHit) -> Vec<Cell> {
+pub fn hit_cells(h: &SubjectHit) -> Vec<Cell<'_>> {
     vec![
         Cell::from(h.path.as_str()),
         Cell::from(h.location.as_str()),
@@ -78,7 +78,10 @@ fn file_state(h: &SubjectHit) -> &'static str {
 /// A value is shown only where the file still holds a value with the same
 /// keyed hash at the same location; otherwise `file_status` says it is no
 /// longer there.
-pub fn export_table(hits: &[SubjectHit], reveal: Option<(&Profile, &Hasher)>) -> (Columns, Vec<Vec<Cell>>) {
+pub fn export_table<'h>(
+    hits: &'h [SubjectHit],
+    reveal: Option<(&Profile, &Hasher)>,
+) -> (Columns, Vec<Vec<Cell<'h>>>) {
     let mut cols = hit_columns();
     cols.push(("file_status".into(), Kind::Str));
     if reveal.is_some() {
@@ -137,7 +140,10 @@ pub fn erase_group(h: &SubjectHit) -> String {
 /// claiming the file, its purpose, legal basis and retention, and the
 /// action (`erase`, `keep: legal obligation`, or `review: no category`).
 /// Rows are ordered by folder, then path and position.
-pub fn erase_plan(hits: &[SubjectHit], recorded: &HashMap<String, Recorded>) -> (Columns, Vec<Vec<Cell>>) {
+pub fn erase_plan<'h>(
+    hits: &'h [SubjectHit],
+    recorded: &'h HashMap<String, Recorded>,
+) -> (Columns, Vec<Vec<Cell<'h>>>) {
     let cols = columns(&[
         ("folder", Kind::Str),
         ("path", Kind::Str),
@@ -178,7 +184,7 @@ pub fn erase_plan(hits: &[SubjectHit], recorded: &HashMap<String, Recorded>) -> 
 }
 
 /// The affected-people table of a breach impact: one row per person.
-pub fn impact_table(impact: &Impact) -> (Columns, Vec<Vec<Cell>>) {
+pub fn impact_table(impact: &Impact) -> (Columns, Vec<Vec<Cell<'static>>>) {
     let cols = columns(&[
         ("subject", Kind::U64),
         ("identifiers", Kind::Str),

@@ -186,7 +186,7 @@ impl Changes {
         value: Option<&Change>,
         previous: Option<&Change>,
     ) -> Result<()> {
-        self.table.push(vec![
+        self.table.push(&[
             Cell::from(self.scan_id.as_str()),
             Cell::from(change),
             Cell::from(path),

@@ -149,7 +149,7 @@ impl Folders {
                 Cell::U64(f.files_outside_eea),
             ];
             row.extend(f.per_type.iter().map(|&n| Cell::U64(n)));
-            table.push(row)?;
+            table.push(&row)?;
         }
         table.commit()
     }

@@ -357,6 +357,8 @@ pub struct Sink {
     folders: Folders,
     out_dir: std::path::PathBuf,
     triage: Triage,
+    /// Reused by category matching.
+    glob_scratch: Vec<usize>,
 }
 
 fn findings_columns(reveal: bool) -> Columns {
@@ -465,6 +467,7 @@ impl Sink {
         };
         Ok(Sink {
             triage: Triage::new(state.triage_rules()?)?,
+            glob_scratch: Vec::new(),
             violations: Violations::create(out_dir, scan_id)?,
             folders: Folders::default(),
             policy,
@@ -617,7 +620,7 @@ impl Sink {
         if self.reveal {
             cells.push(Cell::from(row.value));
         }
-        self.findings.push(cells)
+        self.findings.push(&cells)
     }
 
     fn data_map_row(
@@ -684,7 +687,7 @@ impl Sink {
             Cell::from(r.encoding),
             Cell::from((!notes.is_empty()).then(|| notes.join("; "))),
         ]);
-        self.data_map.push(cells)
+        self.data_map.push(&cells)
     }
 
     fn done(&mut self, r: FileRecord) -> Result<()> {
@@ -718,7 +721,7 @@ impl Sink {
         let Some(reason) = r.status.reason() else {
             return Ok(());
         };
-        self.errors.push(vec![
+        self.errors.push(&[
             Cell::from(self.scan_id.as_str()),
             Cell::from(&*r.path),
             Cell::from(r.file_type),
@@ -749,7 +752,7 @@ impl Sink {
             types,
             columns: &column_names,
         };
-        let position = policy.categories.iter().position(|c| c.claims(&facts));
+        let position = policy.category_of(&facts, &mut self.glob_scratch);
         let category = position.map(|i| &policy.categories[i]);
         let date_ids: &[u16] = position.map_or(&[], |i| &policy.category_dates[i]);
         let records = std::mem::take(&mut counts.records);

@@ -9,6 +9,8 @@ use polars::prelude::{
     Column, DataFrame, DataType as PlType, Field, IntoColumn, NamedFrom, ParquetWriter, Schema, Series,
     TimeUnit, TimeZone,
 };
+use polars::prelude::{IntoSeries, PlSmallStr, StringChunkedBuilder};
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -36,11 +38,12 @@ pub fn columns(spec: &[(&str, Kind)]) -> Columns {
     spec.iter().map(|(n, k)| (n.to_string(), *k)).collect()
 }
 
-/// One cell of a row.
+/// One cell of a row. Text is borrowed where the caller has it, so a row
+/// costs no allocation per text cell.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     /// Text.
-    Str(String),
+    Str(Cow<'a, str>),
     /// Integer.
     U64(u64),
     /// Microseconds since the Unix epoch, UTC.
@@ -51,29 +54,47 @@ pub enum Cell {
     Null,
 }
 
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Cell::Str(s.to_string())
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Cell<'a> {
+        Cell::Str(Cow::Borrowed(s))
     }
 }
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Str(s)
+impl<'a> From<&'a String> for Cell<'a> {
+    fn from(s: &'a String) -> Cell<'a> {
+        Cell::Str(Cow::Borrowed(s))
     }
 }
-impl From<u64> for Cell {
-    fn from(v: u64) -> Cell {
+impl From<String> for Cell<'_> {
+    fn from(s: String) -> Self {
+        Cell::Str(Cow::Owned(s))
+    }
+}
+impl From<u64> for Cell<'_> {
+    fn from(v: u64) -> Self {
         Cell::U64(v)
     }
 }
-impl<T: Into<Cell>> From<Option<T>> for Cell {
-    fn from(v: Option<T>) -> Cell {
+impl<'a, T: Into<Cell<'a>>> From<Option<T>> for Cell<'a> {
+    fn from(v: Option<T>) -> Cell<'a> {
         v.map_or(Cell::Null, Into::into)
     }
 }
 
+impl Cell<'_> {
+    /// The same cell owning its text, to outlive what it borrowed.
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Str(s) => Cell::Str(Cow::Owned(s.into_owned())),
+            Cell::U64(v) => Cell::U64(v),
+            Cell::Time(t) => Cell::Time(t),
+            Cell::F64(v) => Cell::F64(v),
+            Cell::Null => Cell::Null,
+        }
+    }
+}
+
 enum Buffer {
-    Str(Vec<Option<String>>),
+    Str(StringChunkedBuilder),
     U64(Vec<Option<u64>>),
     Time(Vec<Option<i64>>),
     F64(Vec<Option<f64>>),
@@ -88,11 +109,54 @@ fn pl_type(kind: Kind) -> PlType {
     }
 }
 
-/// Formats microseconds since the epoch as RFC 3339 UTC (`…Z`).
+/// Formats microseconds since the epoch as RFC 3339 UTC (`…Z`), to the
+/// second.
 pub fn rfc3339(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+    let mut out = String::with_capacity(20);
+    push_rfc3339(&mut out, micros);
+    out
+}
+
+/// Appends [`rfc3339`] of `micros` to `out`. Years 0–9999 are formatted by
+/// hand (every data-map row has a timestamp, and chrono's formatter
+/// interprets its pattern each time); others go through chrono.
+pub fn push_rfc3339(out: &mut String, micros: i64) {
+    let secs = micros.div_euclid(1_000_000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
+        if let Some(t) = chrono::DateTime::from_timestamp_micros(micros) {
+            use std::fmt::Write;
+            let _ = write!(out, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"));
+        }
+        return;
+    }
+    let digits = |out: &mut String, v: i64, width: u32| {
+        for i in (0..width).rev() {
+            out.push(char::from(b'0' + (v / 10i64.pow(i) % 10) as u8));
+        }
+    };
+    digits(out, year, 4);
+    out.push('-');
+    digits(out, month, 2);
+    out.push('-');
+    digits(out, day, 2);
+    out.push('T');
+    digits(out, rest / 3600, 2);
+    out.push(':');
+    digits(out, rest / 60 % 60, 2);
+    out.push(':');
+    digits(out, rest % 60, 2);
+    out.push('Z');
 }
 
 /// The Parquet half of a table: the file and its batched writer.
@@ -160,7 +224,7 @@ impl TableWriter {
         let buffers = columns
             .iter()
             .map(|(_, k)| match k {
-                Kind::Str => Buffer::Str(Vec::new()),
+                Kind::Str => Buffer::Str(StringChunkedBuilder::new(PlSmallStr::EMPTY, 0)),
                 Kind::U64 => Buffer::U64(Vec::new()),
                 Kind::Time => Buffer::Time(Vec::new()),
                 Kind::F64 => Buffer::F64(Vec::new()),
@@ -185,16 +249,18 @@ impl TableWriter {
     }
 
     /// Appends a row; cells must match the columns in number and kind.
-    pub fn push(&mut self, row: Vec<Cell>) -> Result<()> {
+    pub fn push(&mut self, row: &[Cell<'_>]) -> Result<()> {
         debug_assert_eq!(row.len(), self.columns.len());
         if let Some(csv) = &mut self.csv {
-            for cell in &row {
+            for cell in row {
                 let written = match cell {
-                    Cell::Str(s) => csv.write_field(s),
-                    Cell::U64(v) => csv.write_field(v.to_string()),
+                    Cell::Str(s) => csv.write_field(s.as_bytes()),
+                    Cell::U64(v) => csv.write_field(itoa::Buffer::new().format(*v)),
                     Cell::Time(t) => {
                         if self.last_time.0 != *t {
-                            self.last_time = (*t, rfc3339(*t));
+                            self.last_time.0 = *t;
+                            self.last_time.1.clear();
+                            push_rfc3339(&mut self.last_time.1, *t);
                         }
                         csv.write_field(&self.last_time.1)
                     }
@@ -212,13 +278,13 @@ impl TableWriter {
         }
         for (buf, cell) in self.buffers.iter_mut().zip(row) {
             match (buf, cell) {
-                (Buffer::Str(v), Cell::Str(s)) => v.push(Some(s)),
-                (Buffer::Str(v), _) => v.push(None),
-                (Buffer::U64(v), Cell::U64(x)) => v.push(Some(x)),
+                (Buffer::Str(v), Cell::Str(s)) => v.append_value(s),
+                (Buffer::Str(v), _) => v.append_null(),
+                (Buffer::U64(v), Cell::U64(x)) => v.push(Some(*x)),
                 (Buffer::U64(v), _) => v.push(None),
-                (Buffer::Time(v), Cell::Time(t)) => v.push(Some(t)),
+                (Buffer::Time(v), Cell::Time(t)) => v.push(Some(*t)),
                 (Buffer::Time(v), _) => v.push(None),
-                (Buffer::F64(v), Cell::F64(x)) => v.push(Some(x)),
+                (Buffer::F64(v), Cell::F64(x)) => v.push(Some(*x)),
                 (Buffer::F64(v), _) => v.push(None),
             }
         }
@@ -240,9 +306,12 @@ impl TableWriter {
         let height = self.rows;
         let mut cols: Vec<Column> = Vec::with_capacity(self.columns.len());
         for ((name, kind), buf) in self.columns.iter().zip(self.buffers.iter_mut()) {
-            let name = name.as_str().into();
+            let name: PlSmallStr = name.as_str().into();
             let series = match buf {
-                Buffer::Str(v) => Series::new(name, std::mem::take(v)),
+                Buffer::Str(v) => std::mem::replace(v, StringChunkedBuilder::new(name.clone(), 0))
+                    .finish()
+                    .into_series()
+                    .with_name(name),
                 Buffer::U64(v) => Series::new(name, std::mem::take(v)),
                 Buffer::F64(v) => Series::new(name, std::mem::take(v)),
                 Buffer::Time(v) => Series::new(name, std::mem::take(v))
@@ -283,11 +352,11 @@ impl TableWriter {
 
 /// The rows of a table as a JSON array of objects keyed by column name
 /// (timestamps as RFC 3339 text, missing cells as null).
-pub fn json_rows(columns: &[(String, Kind)], rows: &[Vec<Cell>]) -> serde_json::Value {
-    let object = |row: &Vec<Cell>| {
+pub fn json_rows(columns: &[(String, Kind)], rows: &[Vec<Cell<'_>>]) -> serde_json::Value {
+    let object = |row: &Vec<Cell<'_>>| {
         let fields = columns.iter().zip(row).map(|((name, _), cell)| {
             let value = match cell {
-                Cell::Str(s) => serde_json::Value::from(s.as_str()),
+                Cell::Str(s) => serde_json::Value::from(s.as_ref()),
                 Cell::U64(v) => serde_json::Value::from(*v),
                 Cell::Time(t) => serde_json::Value::from(rfc3339(*t)),
                 Cell::F64(v) => serde_json::Value::from(*v),
@@ -301,9 +370,9 @@ pub fn json_rows(columns: &[(String, Kind)], rows: &[Vec<Cell>]) -> serde_json::
 }
 
 /// The text of a cell as written in CSV.
-pub fn cell_text(cell: &Cell) -> String {
+pub fn cell_text(cell: &Cell<'_>) -> String {
     match cell {
-        Cell::Str(s) => s.clone(),
+        Cell::Str(s) => s.to_string(),
         Cell::U64(v) => v.to_string(),
         Cell::Time(t) => rfc3339(*t),
         Cell::F64(v) => v.to_string(),
@@ -315,5 +384,62 @@ fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Parquet {
         path: path.to_path_buf(),
         message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_past_one_row_group_read_back_whole() {
+        use polars::prelude::{ParquetReader, SerReader};
+        let dir = tempfile::tempdir().unwrap();
+        let cols = columns(&[("name", Kind::Str), ("n", Kind::U64), ("at", Kind::Time)]);
+        let mut t = TableWriter::create(dir.path(), "t", cols).unwrap();
+        let rows = ROW_GROUP + 3;
+        for i in 0..rows as u64 {
+            let name = format!("row {i}");
+            let text = if i % 2 == 0 {
+                Cell::from(name.as_str())
+            } else {
+                Cell::Null
+            };
+            t.push(&[text, Cell::U64(i), Cell::Time(i as i64 * 1_000_000)])
+                .unwrap();
+        }
+        t.commit().unwrap();
+        let file = std::fs::File::open(dir.path().join("t.parquet")).unwrap();
+        let df = ParquetReader::new(file).finish().unwrap();
+        assert_eq!(df.height(), rows);
+        let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+        assert_eq!(names, ["name", "n", "at"]);
+        let last = df.column("name").unwrap().str().unwrap().get(rows - 1);
+        assert_eq!(last, Some(format!("row {}", rows - 1)).as_deref());
+        assert_eq!(df.column("name").unwrap().str().unwrap().get(rows - 2), None);
+        let csv = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
+        assert_eq!(csv.lines().count(), rows + 1);
+        assert_eq!(csv.lines().nth(2), Some(",1,1970-01-01T00:00:01Z"));
+    }
+
+    #[test]
+    fn timestamps_format_as_chrono_does() {
+        for micros in [
+            0,
+            -1,
+            951_782_400_000_000,     // 2000-02-29
+            1_700_000_000_123_456,   // 2023-11-14T22:13:20Z
+            4_107_542_399_999_999,   // 2100-02-28T23:59:59Z
+            -62_135_596_800_000_000, // 0001-01-01
+            253_402_300_800_000_000, // 10000-01-01, past the fast path
+            -62_167_219_200_000_001, // before year 0
+        ] {
+            let want = chrono::DateTime::from_timestamp_micros(micros)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string();
+            assert_eq!(rfc3339(micros), want, "{micros}");
+        }
+        assert_eq!(rfc3339(1_700_000_000_123_456), "2023-11-14T22:13:20Z");
     }
 }

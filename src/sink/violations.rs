@@ -96,7 +96,7 @@ impl Violations {
             ViolationKind::Retention => ("retention", v.category.action.as_str()),
             ViolationKind::BlockedContact => ("blocked contact", "remove from list"),
         };
-        self.table.push(vec![
+        self.table.push(&[
             Cell::from(self.scan_id.as_str()),
             Cell::from(v.path),
             Cell::from(v.file_type),

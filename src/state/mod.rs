@@ -376,6 +376,13 @@ impl StateReader {
         .map_err(|e| db_error(&path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| db_error(&path, e))?;
+        // One read transaction for the reader's life: every lookup reads
+        // the same snapshot (the scan's own writes are not committed until
+        // it ends) without taking and dropping the shared lock each time.
+        // Pages are read through a memory map rather than a read call each
+        // (at most 256 MiB of it, to keep memory bounded on huge states).
+        conn.execute_batch("PRAGMA mmap_size=268435456; BEGIN")
+            .map_err(|e| db_error(&path, e))?;
         Ok(StateReader { conn, path })
     }
 
