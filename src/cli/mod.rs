@@ -3,6 +3,7 @@
 //! indicatif or the terminal.
 
 mod args;
+mod memory;
 mod output;
 mod profile;
 mod progress;
@@ -167,6 +168,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<bool> {
         .threads
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    memory::bound_heap(threads);
     let config = ScanConfig {
         roots: args.roots,
         out_dir: args.out,

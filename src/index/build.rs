@@ -398,10 +398,10 @@ fn document(
     let mut doc = TantivyDocument::default();
     let hashes = group.hash_list();
     for h in &hashes {
-        doc.add_text(f.hash, super::hash_prefix(h));
+        doc.add_u64(f.hash, super::hash_key(h));
     }
     for t in &group.tokens {
-        doc.add_text(f.token, super::hash_prefix(t));
+        doc.add_u64(f.token, super::hash_key(t));
     }
     doc.add_text(f.path, path);
     doc.add_text(f.file, &*info.source);

@@ -40,7 +40,9 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::Query;
-use tantivy::schema::{Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 /// The index folder inside a scan's output folder.
@@ -178,22 +180,23 @@ pub struct Fields {
     pub doc: Field,
 }
 
-/// How many hex digits of a keyed hash the `hash` and `token` terms hold:
-/// 96 bits. The stored documents keep whole hashes, and lookups compare
-/// them, so a prefix only has to make collisions rare, not impossible (two
-/// of a billion values share a 96-bit prefix with odds of about 1 in 10^11).
-/// Terms a third of the length cut the term dictionary's build time, which
-/// was a sixth of a dense scan.
-pub const HASH_TERM_LEN: usize = 24;
-
-/// The part of a keyed hash (hex) that is indexed.
-pub fn hash_prefix(hash: &str) -> &str {
-    hash.get(..HASH_TERM_LEN).unwrap_or(hash)
+/// The indexed key of a keyed hash (hex): its first 64 bits as an
+/// integer. The stored documents keep whole hashes and lookups compare
+/// them, so the key only has to make collisions rare, not impossible (a
+/// collision costs one extra document read, never a wrong hit). Eight-byte
+/// terms keep the term dictionary small: with 24-hex-digit text terms its
+/// build (tantivy's FST node registry, at indexing and again at merges)
+/// was a sixth of a dense scan. Anything that is not a hex hash (never
+/// produced by [`crate::keyed_hash`]) is keyed by its xxh3 instead.
+pub fn hash_key(hash: &str) -> u64 {
+    hash.get(..16)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(hash.as_bytes()))
 }
 
 /// The index term of a keyed hash (hex) in `field` (`hash` or `token`).
 pub fn hash_term(field: Field, hash: &str) -> tantivy::Term {
-    tantivy::Term::from_field_text(field, hash_prefix(hash))
+    tantivy::Term::from_field_u64(field, hash_key(hash))
 }
 
 /// The index schema and its fields.
@@ -205,12 +208,13 @@ pub fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::Basic)
             .set_fieldnorms(false),
     );
+    let key = NumericOptions::default().set_indexed();
     let mut b = Schema::builder();
     let fields = Fields {
-        // The names say the terms are hash prefixes ([`HASH_TERM_LEN`]);
-        // an index with full-hash terms has another schema and is rebuilt.
-        hash: b.add_text_field("hash96", exact.clone()),
-        token: b.add_text_field("token96", exact.clone()),
+        // The names say the terms are 64-bit keys ([`hash_key`]); an
+        // index with other terms has another schema and is rebuilt.
+        hash: b.add_u64_field("hash64", key.clone()),
+        token: b.add_u64_field("token64", key),
         path: b.add_text_field("path", exact.clone()),
         file: b.add_text_field("file", exact.clone()),
         rec: b.add_text_field("rec", exact),
@@ -376,4 +380,19 @@ impl SubjectIndex {
 /// `OUT/index`.
 pub fn index_dir(out_dir: &Path) -> PathBuf {
     out_dir.join(INDEX_DIR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_key_is_the_first_64_bits_of_the_hex_hash() {
+        let hash = "0123456789abcdeffedcba9876543210";
+        assert_eq!(hash_key(hash), 0x0123_4567_89ab_cdef);
+        assert_eq!(hash_key("FFFFFFFFFFFFFFFF00"), u64::MAX);
+        // Not a hex hash: keyed by its xxh3, so still one key per string.
+        assert_eq!(hash_key("zz"), xxhash_rust::xxh3::xxh3_64(b"zz"));
+        assert_ne!(hash_key("zz"), hash_key("zy"));
+    }
 }

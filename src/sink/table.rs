@@ -14,8 +14,11 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// Rows per Parquet row group.
-pub const ROW_GROUP: usize = 65_536;
+/// Rows per Parquet row group: the rows a table buffers. A findings row
+/// group of 65,536 rows held about 34 MB; half of that keeps a scan's peak
+/// memory well under its 300 MB bound, and DuckDB and polars read groups
+/// of this size without a measurable difference.
+pub const ROW_GROUP: usize = 32_768;
 
 /// The type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
