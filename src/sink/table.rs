@@ -16,8 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// Rows per Parquet row group: the rows a table buffers. A findings row
 /// group of 65,536 rows held about 34 MB; half of that keeps a scan's peak
-/// memory well under its 300 MB bound, and DuckDB and polars read groups
-/// of this size without a measurable difference.
+/// memory well under its 300 MB bound.
 pub const ROW_GROUP: usize = 32_768;
 
 /// The type of a column.
