@@ -45,7 +45,7 @@ impl Hasher {
     pub fn hash(&self, normalized: &str) -> String {
         let mut mac = self.mac.clone();
         mac.update(normalized.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        crate::wire::hex_string(&mac.finalize().into_bytes())
     }
 
     /// The keyed hash of one token of a normalised person name. Tokens
@@ -55,7 +55,7 @@ impl Hasher {
         let mut mac = self.mac.clone();
         mac.update(b"name-token\0");
         mac.update(token.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        crate::wire::hex_string(&mac.finalize().into_bytes())
     }
 
     /// A fingerprint of the key (the hash of a fixed text), stored with

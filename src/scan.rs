@@ -1551,6 +1551,37 @@ mod tests {
     }
 
     #[test]
+    fn json_keys_keep_their_letters() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kunder.ndjson");
+        let text = "{\"fødselsnummer\": \"15108695088\", \"e-p\\u00f8st\": \"ola@example.no\"}\n";
+        std::fs::write(&path, text).unwrap();
+        let source = Source {
+            path,
+            size: text.len() as u64,
+            modified: None,
+        };
+        let msgs = process(&source, &extract::Limits::default());
+        let mut columns: Vec<(DataType, Option<String>)> = msgs
+            .iter()
+            .filter_map(|m| match m {
+                Message::Findings(rows) => Some(rows),
+                _ => None,
+            })
+            .flatten()
+            .map(|r| (r.ty, r.column_name.clone()))
+            .collect();
+        columns.sort();
+        assert_eq!(
+            columns,
+            [
+                (DataType::Email, Some("$[\"e-pøst\"]".to_string())),
+                (DataType::NoFnr, Some("$.fødselsnummer".to_string())),
+            ]
+        );
+    }
+
+    #[test]
     fn a_spent_time_budget_makes_the_file_partial() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("slow.txt");

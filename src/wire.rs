@@ -43,32 +43,27 @@ pub fn opt_i64(out: &mut Vec<u8>, v: Option<i64>) {
 /// shifted left with the low bit set), anything else as its text, so
 /// every string reads back exactly.
 pub fn hash(out: &mut Vec<u8>, h: &str) {
-    let start = out.len();
-    varint(out, ((h.len() as u64 / 2) << 1) | 1);
-    let is_hex = h.len().is_multiple_of(2)
-        && h.as_bytes()
-            .chunks_exact(2)
-            .all(|p| match (nibble(p[0]), nibble(p[1])) {
-                (Some(a), Some(b)) => {
-                    out.push((a << 4) | b);
-                    true
-                }
-                _ => false,
-            });
-    if !is_hex {
-        out.truncate(start);
-        varint(out, (h.len() as u64) << 1);
-        out.extend_from_slice(h.as_bytes());
+    let digits = h.as_bytes();
+    let lower_hex =
+        digits.len().is_multiple_of(2) && digits.iter().all(|&c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+    if lower_hex {
+        varint(out, ((digits.len() as u64 / 2) << 1) | 1);
+        let start = out.len();
+        out.resize(start + digits.len() / 2, 0);
+        hex::decode_to_slice(digits, &mut out[start..]).expect("checked to be hex");
+    } else {
+        varint(out, (digits.len() as u64) << 1);
+        out.extend_from_slice(digits);
     }
 }
 
-/// The value of one lower-case hex digit (the form keyed hashes take).
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    }
+/// `bytes` as lower-case hex (the form keyed hashes take), without the
+/// per-character iterator `hex::encode` goes through: hashes are encoded
+/// once or more per finding.
+pub fn hex_string(bytes: &[u8]) -> String {
+    let mut digits = vec![0; bytes.len() * 2];
+    hex::encode_to_slice(bytes, &mut digits).expect("twice the length");
+    String::from_utf8(digits).expect("hex digits are ASCII")
 }
 
 /// Reads what the functions above wrote.
@@ -153,7 +148,7 @@ impl<'a> Reader<'a> {
         let tag = self.varint()?;
         let raw = self.take(usize::try_from(tag >> 1).ok()?)?;
         if tag & 1 == 1 {
-            Some(hex::encode(raw))
+            Some(hex_string(raw))
         } else {
             std::str::from_utf8(raw).ok().map(str::to_string)
         }
@@ -197,5 +192,11 @@ mod tests {
         assert!(r.done());
         assert_eq!(r.varint(), None, "past the end");
         assert_eq!(Reader::new(&[0xff; 11]).varint(), None, "too long");
+    }
+
+    #[test]
+    fn hex_strings_are_lower_case_two_digits_a_byte() {
+        assert_eq!(hex_string(&[0x00, 0xff, 0x1a, 0xb0]), "00ff1ab0");
+        assert_eq!(hex_string(&[]), "");
     }
 }

@@ -7,17 +7,18 @@ use crate::model::DataType;
 /// recognise which record is meant (birth date prefix, e-mail domain, last
 /// digits), never enough to reconstruct the value.
 pub fn mask(ty: DataType, normalized: &str) -> String {
-    let chars: Vec<char> = normalized.chars().collect();
+    // Built in one buffer: a value is masked for every finding.
     let keep = |head: usize, tail: usize| -> String {
-        let n = chars.len();
+        let n = normalized.chars().count();
+        let mut out = String::with_capacity(normalized.len());
         if head + tail >= n {
-            return "*".repeat(n);
+            out.extend(std::iter::repeat_n('*', n));
+            return out;
         }
-        chars[..head]
-            .iter()
-            .chain(std::iter::repeat_n(&'*', n - head - tail))
-            .chain(&chars[n - tail..])
-            .collect()
+        for (i, c) in normalized.chars().enumerate() {
+            out.push(if i < head || i >= n - tail { c } else { '*' });
+        }
+        out
     };
     match ty {
         DataType::Email => match normalized.rsplit_once('@') {
@@ -59,19 +60,22 @@ pub fn mask(ty: DataType, normalized: &str) -> String {
 
 /// Each word's first letter (upper-cased), the rest and every digit as `*`.
 fn initials(text: &str) -> String {
-    text.split(' ')
-        .map(|w| {
-            let mut chars = w.chars();
-            match chars.next() {
-                Some(c) if c.is_alphabetic() => {
-                    c.to_uppercase().chain(chars.map(|_| '*')).collect::<String>()
-                }
-                Some(_) => "*".repeat(w.chars().count()),
-                None => String::new(),
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let mut chars = word.chars();
+        match chars.next() {
+            Some(c) if c.is_alphabetic() => {
+                out.extend(c.to_uppercase());
+                out.extend(chars.map(|_| '*'));
             }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            Some(_) => out.extend(std::iter::repeat_n('*', word.chars().count())),
+            None => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -95,5 +99,12 @@ mod tests {
             mask(DataType::PostalAddress, "storgata 5b 0155 oslo"),
             "S******* ** **** O***"
         );
+        assert_eq!(
+            mask(DataType::PersonName, "øystein  ås"),
+            "Ø******  Å*",
+            "spacing is kept"
+        );
+        assert_eq!(mask(DataType::Custom, "abcd"), "****", "too short to show ends");
+        assert_eq!(mask(DataType::Custom, "ab-æøå-yz"), "ab*****yz");
     }
 }

@@ -91,7 +91,9 @@ impl Parser<'_> {
         // The opening quote was consumed: resume from it.
         self.resume = (self.cur.offset().saturating_sub(1), line);
         self.chunker.reset(line);
-        let mut kept = keep.then(String::new);
+        // Bytes as read (a non-ASCII letter arrives one byte at a time),
+        // decoded once at the end.
+        let mut kept = keep.then(Vec::new);
         let mut pending = [0u8; 4];
         let mut high_surrogate: Option<u32> = None;
         loop {
@@ -146,13 +148,16 @@ impl Parser<'_> {
             if let Some(k) = kept.as_mut()
                 && k.len() < 4096
             {
-                k.push_str(&String::from_utf8_lossy(piece));
+                k.extend_from_slice(piece);
             }
             self.push_text(piece);
         }
         self.flush_text();
         self.resume = (self.cur.offset(), self.cur.line());
-        Ok(kept)
+        Ok(kept.map(|k| match String::from_utf8(k) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }))
     }
 
     fn push_text(&mut self, bytes: &[u8]) {

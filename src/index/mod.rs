@@ -189,9 +189,11 @@ pub struct Fields {
 /// was a sixth of a dense scan. Anything that is not a hex hash (never
 /// produced by [`crate::keyed_hash`]) is keyed by its xxh3 instead.
 pub fn hash_key(hash: &str) -> u64 {
-    hash.get(..16)
-        .and_then(|h| u64::from_str_radix(h, 16).ok())
-        .unwrap_or_else(|| xxhash_rust::xxh3::xxh3_64(hash.as_bytes()))
+    let mut key = [0u8; 8];
+    match hash.get(..16).map(|h| hex::decode_to_slice(h, &mut key)) {
+        Some(Ok(())) => u64::from_be_bytes(key),
+        _ => xxhash_rust::xxh3::xxh3_64(hash.as_bytes()),
+    }
 }
 
 /// The index term of a keyed hash (hex) in `field` (`hash` or `token`).
