@@ -5,7 +5,8 @@
 //! output write failures end a scan with an error.
 
 use crate::columns::{self, ColumnBook};
-use crate::detect::{self, Detector, DetectorSettings, Scratch, mask::mask};
+use crate::detect::{self, Detector, DetectorSettings, Hit, Scratch, mask::mask};
+use crate::extract::chunk::Piece;
 use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
 use crate::index::IndexMeta;
 use crate::index::build::{Batcher, IndexBuilder};
@@ -1208,63 +1209,9 @@ impl FileCtx<'_, '_> {
 
     /// What the header `name` names: the types its keywords name, and the
     /// date column it is (cached per file).
-    fn header(&mut self, name: &str) -> Header {
-        if let Some(&h) = self.worker.headers.get(name) {
-            return h;
-        }
-        let h = Header {
-            mask: self.worker.detector.column_mask(name),
-            date_column: self.worker.policy.date_column(name),
-        };
-        self.worker.headers.insert(name.to_string(), h);
-        h
-    }
-
-    fn frame(&self) -> &Frame {
-        self.frames.last().expect("a file frame is always open")
-    }
-}
-
-/// The last key of a JSON path (`$.customer.email` → `email`), which names
-/// its value the way a column header does.
-fn last_key(path: &str) -> &str {
-    let tail = path.rsplit(['.', '[']).next().unwrap_or(path);
-    tail.trim_end_matches(']').trim_matches('"')
-}
-
-/// A JSON path with array indices generalised (`$.items[3].phone` →
-/// `$.items[*].phone`), so the data map counts per field, not per element.
-fn json_column(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_index = false;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                in_index = true;
-                out.push(c);
-            }
-            ']' if in_index => {
-                if out.ends_with('[') {
-                    out.push('*');
-                }
-                in_index = false;
-                out.push(c);
-            }
-            c if in_index && c.is_ascii_digit() => {}
-            c => {
-                if in_index {
-                    in_index = false;
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-impl UnitSink for FileCtx<'_, '_> {
-    fn unit(&mut self, unit: Unit<'_>) -> usize {
-        let header = match unit.origin {
+    /// The column header a unit's origin names, if any.
+    fn header_of(&mut self, origin: Origin<'_>) -> Header {
+        match origin {
             Origin::Cell { column, .. }
             | Origin::Sql { column, .. }
             | Origin::SheetCell { column, .. }
@@ -1272,8 +1219,13 @@ impl UnitSink for FileCtx<'_, '_> {
             Origin::Json { path, .. } => self.header(last_key(path)),
             Origin::MailHeader { name } => self.header(name),
             _ => Header::default(),
-        };
-        let header_mask = header.mask;
+        }
+    }
+
+    /// Turns what the detector found in `unit` into finding rows and
+    /// batches them (with column classification, suppression and record
+    /// dating).
+    fn found(&mut self, unit: Unit<'_>, header: Header, hits: &[Hit]) {
         let dating = !self.worker.policy.date_columns.is_empty();
         if dating {
             self.track_record(&unit, header.date_column);
@@ -1288,22 +1240,12 @@ impl UnitSink for FileCtx<'_, '_> {
             _ => None,
         }
         .filter(|_| unit.from == 0 && !unit.text.trim().is_empty());
-        let mut hits = std::mem::take(&mut self.worker.hits);
-        hits.clear();
-        let resume = self.worker.detector.detect(
-            unit.text,
-            unit.from,
-            unit.until,
-            header_mask,
-            &mut self.worker.scratch,
-            &mut hits,
-        );
         let mut rows = std::mem::take(&mut self.worker.cell_rows);
         rows.clear();
         let (hasher, reveal) = (self.worker.hasher, self.worker.reveal);
         let frame = self.frames.last_mut().expect("a file frame is always open");
         let (mut counted_to, mut newlines) = (0usize, 0u64);
-        for hit in &hits {
+        for hit in hits {
             newlines +=
                 memchr::memchr_iter(b'\n', &unit.text.as_bytes()[counted_to..hit.start]).count() as u64;
             counted_to = hit.start;
@@ -1360,7 +1302,7 @@ impl UnitSink for FileCtx<'_, '_> {
                 let cell = columns::CellText {
                     column,
                     text: unit.text,
-                    header_mask,
+                    header_mask: header.mask,
                 };
                 columns.cell(
                     cell,
@@ -1377,8 +1319,127 @@ impl UnitSink for FileCtx<'_, '_> {
             self.flush();
         }
         self.worker.cell_rows = rows;
+    }
+
+    fn header(&mut self, name: &str) -> Header {
+        if let Some(&h) = self.worker.headers.get(name) {
+            return h;
+        }
+        let h = Header {
+            mask: self.worker.detector.column_mask(name),
+            date_column: self.worker.policy.date_column(name),
+        };
+        self.worker.headers.insert(name.to_string(), h);
+        h
+    }
+
+    fn frame(&self) -> &Frame {
+        self.frames.last().expect("a file frame is always open")
+    }
+}
+
+/// The last key of a JSON path (`$.customer.email` → `email`), which names
+/// its value the way a column header does.
+fn last_key(path: &str) -> &str {
+    let tail = path.rsplit(['.', '[']).next().unwrap_or(path);
+    tail.trim_end_matches(']').trim_matches('"')
+}
+
+/// A JSON path with array indices generalised (`$.items[3].phone` →
+/// `$.items[*].phone`), so the data map counts per field, not per element.
+fn json_column(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push(c);
+            }
+            ']' if in_index => {
+                if out.ends_with('[') {
+                    out.push('*');
+                }
+                in_index = false;
+                out.push(c);
+            }
+            c if in_index && c.is_ascii_digit() => {}
+            c => {
+                if in_index {
+                    in_index = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+impl UnitSink for FileCtx<'_, '_> {
+    fn unit(&mut self, unit: Unit<'_>) -> usize {
+        let header = self.header_of(unit.origin);
+        let mut hits = std::mem::take(&mut self.worker.hits);
+        hits.clear();
+        let resume = self.worker.detector.detect(
+            unit.text,
+            unit.from,
+            unit.until,
+            header.mask,
+            &mut self.worker.scratch,
+            &mut hits,
+        );
+        self.found(unit, header, &hits);
         self.worker.hits = hits;
         resume
+    }
+
+    fn batch(&self) -> usize {
+        rayon::current_num_threads()
+    }
+
+    /// Searches the chunks in parallel (idle workers of the pool take
+    /// some), then takes their findings in order. A chunk whose start the
+    /// one before moved (a span straddled their seam) is searched again
+    /// from there, so the findings are exactly those of one-by-one units.
+    fn pieces<'o>(&mut self, pieces: &[Piece<'_>], origin: &dyn Fn(u64) -> Origin<'o>) -> usize {
+        let detector = self.worker.detector;
+        let headers: Vec<Header> = pieces
+            .iter()
+            .map(|p| self.header_of(origin(p.first_line)))
+            .collect();
+        let searched: Vec<(Vec<Hit>, usize)> = pieces
+            .par_iter()
+            .zip(&headers)
+            .map_init(Scratch::default, |scratch, (p, header)| {
+                let mut hits = Vec::new();
+                let resume = detector.detect(p.text, p.from, p.until, header.mask, scratch, &mut hits);
+                (hits, resume)
+            })
+            .collect();
+        let mut prev: Option<(&Piece<'_>, usize)> = None;
+        for ((p, header), (mut hits, mut resume)) in pieces.iter().zip(headers).zip(searched) {
+            let from = prev.map_or(p.from, |(q, r)| p.from_after(q, r));
+            if from != p.from {
+                hits.clear();
+                resume = detector.detect(
+                    p.text,
+                    from,
+                    p.until,
+                    header.mask,
+                    &mut self.worker.scratch,
+                    &mut hits,
+                );
+            }
+            let unit = Unit {
+                text: p.text,
+                from,
+                until: p.until,
+                origin: origin(p.first_line),
+            };
+            self.found(unit, header, &hits);
+            prev = Some((p, resume.max(p.until)));
+        }
+        prev.map_or(0, |(_, resume)| resume)
     }
 
     fn limits(&self) -> &extract::Limits {
@@ -1548,6 +1609,48 @@ mod tests {
             record.status,
             Status::Failed("file vanished before it could be read".into())
         );
+    }
+
+    #[test]
+    fn a_big_text_searched_in_parallel_finds_what_one_thread_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.log");
+        // About 5 MiB of dense lines: two batches of two chunks, identifiers
+        // straddling their seams.
+        let text: String = (0..100_000)
+            .map(|i| format!("{i} kunde{i}@example.no fnr 15108695088 tlf 912 34 567\n"))
+            .collect();
+        std::fs::write(&path, &text).unwrap();
+        let source = Source {
+            path,
+            size: text.len() as u64,
+            modified: None,
+        };
+        let found_with = |threads: usize| -> Vec<(String, Option<u64>, String)> {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let msgs = pool.install(|| process(&source, &extract::Limits::default()));
+            let mut rows: Vec<_> = msgs
+                .into_iter()
+                .filter_map(|m| match m {
+                    Message::Findings(rows) => Some(rows),
+                    _ => None,
+                })
+                .flatten()
+                .map(|r| (r.location, r.line, r.value_hash))
+                .collect();
+            rows.sort();
+            rows
+        };
+        let one = found_with(1);
+        assert_eq!(
+            one.len(),
+            3 * 100_000,
+            "an e-mail, a national ID and a phone number a line"
+        );
+        assert_eq!(found_with(2), one);
     }
 
     #[test]

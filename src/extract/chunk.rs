@@ -22,6 +22,37 @@ pub const LOOKAHEAD: usize = 16 * 1024;
 /// the text's first byte; returns the resume offset.
 pub type Emit<'e> = dyn FnMut(&str, usize, usize, u64) -> usize + 'e;
 
+/// One chunk of a batch handed over at once (see [`Chunker::push_batched`]),
+/// so that a sink can search the chunks of one big file in parallel.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece<'t> {
+    /// The text, with context before `from` and lookahead after `until`.
+    pub text: &'t str,
+    /// Where searching starts if the chunk before resumed at its `until`.
+    pub from: usize,
+    /// Spans starting at or after this belong to the next chunk.
+    pub until: usize,
+    /// Line number of the text's first byte.
+    pub first_line: u64,
+    /// Where the text starts in the chunker's buffer.
+    start: usize,
+}
+
+impl Piece<'_> {
+    /// Where searching this chunk starts when the chunk before it
+    /// (`prev`) resumed at `prev_resume` (in `prev`'s text): past a span
+    /// that straddled their seam, so it is not found twice.
+    pub fn from_after(&self, prev: &Piece<'_>, prev_resume: usize) -> usize {
+        (prev.start + prev_resume)
+            .saturating_sub(self.start)
+            .clamp(self.from, self.until)
+    }
+}
+
+/// Receives a batch of consecutive chunks; returns the last one's resume
+/// offset.
+pub type BatchEmit<'e> = dyn FnMut(&[Piece<'_>]) -> usize + 'e;
+
 /// Splits a stream of UTF-8 bytes into overlapping chunks.
 pub struct Chunker {
     buf: Vec<u8>,
@@ -91,6 +122,52 @@ impl Chunker {
             self.buf.drain(..keep_from);
             self.search_from = resume - keep_from;
         }
+    }
+
+    /// Like [`Self::push`], but hands `batch` consecutive chunks over at
+    /// once. Each chunk is cut as if the one before resumed at its
+    /// `until`; the receiver corrects a chunk's start with
+    /// [`Piece::from_after`] when the one before resumed later, so the
+    /// spans found are exactly those of [`Self::push`].
+    pub fn push_batched(&mut self, bytes: &[u8], batch: usize, emit: &mut BatchEmit<'_>) {
+        self.buf.extend_from_slice(bytes);
+        let batch = batch.max(1);
+        while self.buf.len() >= self.search_from + batch * self.chunk + LOOKAHEAD {
+            let mut pieces = Vec::with_capacity(batch);
+            let (mut start, mut from, mut line) = (0, self.search_from, self.first_line);
+            for _ in 0..batch {
+                let until = char_floor(&self.buf, start + from + self.chunk);
+                let end = char_floor(&self.buf, until + LOOKAHEAD);
+                pieces.push(Piece {
+                    text: as_text(&self.buf[start..end]),
+                    from,
+                    until: until - start,
+                    first_line: line,
+                    start,
+                });
+                let next = char_floor(&self.buf, until.saturating_sub(CONTEXT)).max(start);
+                line += memchr::memchr_iter(b'\n', &self.buf[start..next]).count() as u64;
+                from = until - next;
+                start = next;
+            }
+            let last = pieces[batch - 1];
+            let resume = last.start + emit(&pieces).max(last.until);
+            self.first_line = line;
+            self.buf.drain(..start);
+            self.search_from = resume - start;
+        }
+    }
+
+    /// [`Self::push_batched`] straight into a [`UnitSink`] (see
+    /// [`UnitSink::pieces`]).
+    pub fn push_pieces<'o>(
+        &mut self,
+        bytes: &[u8],
+        batch: usize,
+        sink: &mut dyn UnitSink,
+        origin: &dyn Fn(u64) -> Origin<'o>,
+    ) {
+        self.push_batched(bytes, batch, &mut |pieces| sink.pieces(pieces, origin));
     }
 
     /// [`Self::push`] straight into a [`UnitSink`], each chunk's origin built
@@ -163,6 +240,77 @@ mod tests {
         }
         c.finish(&mut emit);
         found
+    }
+
+    /// Like [`tokens`], through [`Chunker::push_batched`]: each batch is
+    /// searched as a parallel searcher would (every chunk from its own
+    /// `from`, without knowing where the one before resumed), then taken
+    /// in order, searching a chunk again when the one before moved its start.
+    fn tokens_batched(text: &str, chunk: usize, batch: usize) -> Vec<String> {
+        // Every run of non-space characters starting in [from, until), as
+        // a regex search would: started inside a word, it finds the word's
+        // tail, so a chunk must start where the one before resumed.
+        fn search(t: &str, from: usize, until: usize, found: &mut Vec<String>) -> usize {
+            let b = t.as_bytes();
+            let (mut resume, mut i) = (until, from);
+            loop {
+                while i < b.len() && b[i] == b' ' {
+                    i += 1;
+                }
+                if i >= until || i >= b.len() {
+                    break;
+                }
+                let e = t[i..].find(' ').map_or(t.len(), |k| i + k);
+                resume = resume.max(e);
+                found.push(t[i..e].to_string());
+                i = e;
+            }
+            resume
+        }
+        let mut found = Vec::new();
+        let mut c = Chunker::with_chunk_size(1, chunk);
+        let mut emit = |pieces: &[Piece<'_>]| -> usize {
+            let speculative: Vec<(Vec<String>, usize)> = pieces
+                .iter()
+                .map(|p| {
+                    let mut f = Vec::new();
+                    let r = search(p.text, p.from, p.until, &mut f);
+                    (f, r)
+                })
+                .collect();
+            let mut prev: Option<(&Piece<'_>, usize)> = None;
+            for (p, (mut f, mut r)) in pieces.iter().zip(speculative) {
+                let from = prev.map_or(p.from, |(q, qr)| p.from_after(q, qr));
+                if from != p.from {
+                    f.clear();
+                    r = search(p.text, from, p.until, &mut f);
+                }
+                found.extend(f);
+                prev = Some((p, r.max(p.until)));
+            }
+            prev.map_or(0, |(_, r)| r)
+        };
+        for piece in text.as_bytes().chunks(7) {
+            c.push_batched(piece, batch, &mut emit);
+        }
+        c.finish(&mut |t: &str, from: usize, until: usize, _line: u64| search(t, from, until, &mut found));
+        found
+    }
+
+    #[test]
+    fn batches_find_what_single_chunks_find() {
+        // Tokens of many lengths, so some straddle every kind of seam.
+        let text: String = (0..20000)
+            .map(|i| format!("w{i} @t{}{i} ", "x".repeat(i % 37)))
+            .collect();
+        let expected: Vec<String> = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        for batch in [1, 2, 3, 8] {
+            assert_eq!(tokens_batched(&text, 64, batch), expected, "batch {batch}");
+        }
     }
 
     #[test]

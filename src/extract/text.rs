@@ -14,8 +14,14 @@ pub fn extract_from(
 ) -> Result<Extracted, ExtractError> {
     let mut chunker = Chunker::new(first_line);
     let origin = |line| Origin::Text { first_line: line };
+    // A long text goes over in batches of chunks the sink may search in
+    // parallel, so one big file is not read by one thread alone.
+    let batch = sink.batch();
     reader
-        .for_each_buf(|buf| chunker.push_units(buf, sink, origin))
+        .for_each_buf(|buf| match batch {
+            0 | 1 => chunker.push_units(buf, sink, origin),
+            n => chunker.push_pieces(buf, n, sink, &origin),
+        })
         .map_err(|e| ExtractError::read(&e))?;
     chunker.finish_units(sink, origin);
     Ok(Extracted {
