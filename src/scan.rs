@@ -976,15 +976,14 @@ impl<'a> Worker<'a> {
         if !unchanged {
             return None;
         }
-        let messages = recording::replay(prior.recording.as_deref()?)?;
         let reindex = self.index.as_ref().is_some_and(|b| !b.kept());
         let mut findings = 0;
-        for msg in messages {
+        recording::replay_into(prior.recording.as_deref()?, BATCH, &mut |msg| {
             if let Message::Findings(rows) = &msg {
                 findings += rows.len() as u64;
             }
             self.deliver(msg, reindex);
-        }
+        })?;
         let _ = self.sink.send(Message::Carried(path.clone()));
         Some(findings)
     }
@@ -1005,8 +1004,10 @@ impl<'a> Worker<'a> {
         let findings = recording.findings();
         let recording = recording.finish();
         let (appeared, disappeared) = if state.compare {
-            let before = recording::findings(prior.as_ref().and_then(|p| p.recording.as_deref()));
-            change_set::diff(&before, &recording::findings(recording.as_deref()))
+            let before = prior.as_ref().and_then(|p| p.recording.as_deref());
+            change_set::diff(&|f| recording::each_finding(before, f), &|f| {
+                recording::each_finding(recording.as_deref(), f)
+            })
         } else {
             (Vec::new(), Vec::new())
         };

@@ -78,6 +78,36 @@ pub struct FindingRow {
     pub name_tokens: Vec<String>,
 }
 
+#[cfg(test)]
+impl FindingRow {
+    /// An e-mail finding of `crm/kunder.csv` at `location` with hash
+    /// `hash` (tests only).
+    pub fn example(location: &str, hash: &str) -> FindingRow {
+        let path: std::sync::Arc<str> = std::sync::Arc::from("crm/kunder.csv");
+        FindingRow {
+            path: path.clone(),
+            file_type: "csv",
+            file_size: None,
+            file_modified: None,
+            location: location.into(),
+            line: None,
+            column_name: None,
+            ty: crate::model::DataType::Email,
+            type_label: "email",
+            subtype: "",
+            detail: String::new(),
+            reason: "format",
+            confidence: crate::model::Confidence::High,
+            value_masked: "o**@x.no".into(),
+            value_hash: hash.into(),
+            value: None,
+            source: path,
+            record: location.into(),
+            name_tokens: Vec::new(),
+        }
+    }
+}
+
 /// How well a file could be checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -879,8 +909,11 @@ impl Sink {
         })?;
         for path in &gone {
             let recording = self.state.store.recording(path)?;
-            let held = crate::state::recording::findings(recording.as_deref());
-            self.changed(Vec::new(), held.iter().map(Change::of).collect())?;
+            let mut held = Vec::new();
+            crate::state::recording::each_finding(recording.as_deref(), &mut |row| {
+                held.push(Change::of(row))
+            });
+            self.changed(Vec::new(), held)?;
             self.state.store.remove(path)?;
         }
         Ok(gone)

@@ -185,25 +185,34 @@ fn intern(s: String) -> &'static str {
     leaked
 }
 
-/// The messages of a recording, in the order they were sent; `None` when
-/// it is damaged or of another layout.
-pub fn replay(bytes: &[u8]) -> Option<Vec<Message>> {
+/// A piece of a recording as [`decode`] reads it, in recording order.
+enum Part {
+    /// A batch of this many findings starts; its rows follow.
+    Findings(usize),
+    /// One finding of the current batch.
+    Row(FindingRow),
+    /// Any other message.
+    Other(Message),
+}
+
+/// Reads a recording piece by piece, so a caller that needs one finding at
+/// a time never holds them all; `None` when it is damaged or of another
+/// layout (after the pieces before the damage).
+fn decode(bytes: &[u8], on: &mut dyn FnMut(Part)) -> Option<()> {
     let (&version, rest) = bytes.split_first()?;
     if version != VERSION {
         return None;
     }
     let mut r = Reader::new(rest);
-    let mut msgs = Vec::new();
     let (mut path, mut source): (Arc<str>, Arc<str>) = (Arc::from(""), Arc::from(""));
     while !r.done() {
         match r.byte()? {
             FINDINGS => {
                 let n = r.size()?;
-                let mut rows = Vec::with_capacity(n.min(4096));
+                on(Part::Findings(n));
                 for _ in 0..n {
-                    rows.push(read_row(&mut r, &mut path, &mut source)?);
+                    on(Part::Row(read_row(&mut r, &mut path, &mut source)?));
                 }
-                msgs.push(Message::Findings(rows));
             }
             RECORDS => {
                 let file = Arc::from(r.text()?);
@@ -224,28 +233,79 @@ pub fn replay(bytes: &[u8]) -> Option<Vec<Message>> {
                         per_type,
                     });
                 }
-                msgs.push(Message::Records { path: file, records });
+                on(Part::Other(Message::Records { path: file, records }));
             }
-            DONE => msgs.push(Message::Done(read_done(&mut r)?)),
+            DONE => on(Part::Other(Message::Done(read_done(&mut r)?))),
             _ => return None,
         }
     }
+    Some(())
+}
+
+/// The messages of a recording, in the order they were sent; `None` when
+/// it is damaged or of another layout.
+pub fn replay(bytes: &[u8]) -> Option<Vec<Message>> {
+    let mut msgs = Vec::new();
+    decode(bytes, &mut |part| match part {
+        Part::Findings(n) => msgs.push(Message::Findings(Vec::with_capacity(n.min(4096)))),
+        Part::Row(row) => {
+            if let Some(Message::Findings(rows)) = msgs.last_mut() {
+                rows.push(row);
+            }
+        }
+        Part::Other(msg) => msgs.push(msg),
+    })?;
     Some(msgs)
 }
 
-/// The findings of a recording (none when there is none or it is
-/// damaged): what a file held, to compare with what it holds now.
-pub fn findings(bytes: Option<&[u8]>) -> Vec<FindingRow> {
-    bytes
-        .and_then(replay)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|m| match m {
-            Message::Findings(rows) => Some(rows),
-            _ => None,
-        })
-        .flatten()
-        .collect()
+/// Recordings up to this size are replayed from memory in one piece.
+const REPLAY_WHOLE: usize = 1 << 20;
+
+/// Replays a recording into `deliver`, message by message, as
+/// [`replay`] would return them, but holding at most `batch` findings at a
+/// time: a recording of 64 MiB decodes to about 240 MB of rows. `None`,
+/// with nothing delivered, when it is damaged or of another layout (a
+/// large recording is read twice: once to check it is whole).
+pub fn replay_into(bytes: &[u8], batch: usize, deliver: &mut dyn FnMut(Message)) -> Option<()> {
+    if bytes.len() <= REPLAY_WHOLE {
+        replay(bytes)?.into_iter().for_each(deliver);
+        return Some(());
+    }
+    decode(bytes, &mut |_| {})?;
+    let mut rows = Vec::new();
+    let _ = decode(bytes, &mut |part| match part {
+        Part::Findings(_) => {}
+        Part::Row(row) => {
+            rows.push(row);
+            if rows.len() >= batch.max(1) {
+                deliver(Message::Findings(std::mem::take(&mut rows)));
+            }
+        }
+        Part::Other(msg) => {
+            if !rows.is_empty() {
+                deliver(Message::Findings(std::mem::take(&mut rows)));
+            }
+            deliver(msg);
+        }
+    });
+    if !rows.is_empty() {
+        deliver(Message::Findings(rows));
+    }
+    Some(())
+}
+
+/// Hands each finding of a recording to `f`, one at a time (none when
+/// there is none; those before the damage when it is damaged): what a file
+/// held, to compare with what it holds now, without holding it all. A
+/// recording of 64 MiB decodes to about 240 MB of rows.
+pub fn each_finding(bytes: Option<&[u8]>, f: &mut dyn FnMut(&FindingRow)) {
+    if let Some(bytes) = bytes {
+        let _ = decode(bytes, &mut |part| {
+            if let Part::Row(row) = part {
+                f(&row);
+            }
+        });
+    }
 }
 
 fn read_shared(r: &mut Reader<'_>, last: &mut Arc<str>) -> Option<Arc<str>> {
@@ -347,4 +407,59 @@ fn read_done(r: &mut Reader<'_>) -> Option<FileRecord> {
         member,
         columns,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A recording of `n` findings then the file's record.
+    fn recorded(n: usize) -> Vec<u8> {
+        let mut recording = Recording::default();
+        let rows: Vec<FindingRow> = (0..n)
+            .map(|i| FindingRow::example(&format!("row {i}"), &format!("{i:064x}")))
+            .collect();
+        for batch in rows.chunks(5000) {
+            recording.add(&Message::Findings(batch.to_vec()));
+        }
+        recording.add(&Message::Records {
+            path: Arc::from("crm/kunder.csv"),
+            records: Vec::new(),
+        });
+        recording.finish().expect("small enough to keep")
+    }
+
+    /// What a replay delivers: each message's findings (their locations) or
+    /// its kind.
+    fn shape(msgs: impl IntoIterator<Item = Message>) -> (Vec<String>, Vec<usize>) {
+        let (mut locations, mut batches) = (Vec::new(), Vec::new());
+        for msg in msgs {
+            match msg {
+                Message::Findings(rows) => {
+                    batches.push(rows.len());
+                    locations.extend(rows.into_iter().map(|r| r.location));
+                }
+                _ => locations.push("(other)".into()),
+            }
+        }
+        (locations, batches)
+    }
+
+    #[test]
+    fn a_large_recording_is_replayed_in_bounded_batches() {
+        let bytes = recorded(30_000);
+        assert!(bytes.len() > REPLAY_WHOLE, "{} bytes", bytes.len());
+        let (whole, _) = shape(replay(&bytes).unwrap());
+        let mut delivered = Vec::new();
+        replay_into(&bytes, 1024, &mut |m| delivered.push(m)).unwrap();
+        let (streamed, batches) = shape(delivered);
+        assert_eq!(streamed, whole);
+        assert_eq!(whole.len(), 30_001);
+        assert!(batches.iter().all(|&n| n <= 1024), "{batches:?}");
+
+        let damaged = &bytes[..bytes.len() - 3];
+        let mut delivered = 0;
+        assert!(replay_into(damaged, 1024, &mut |_| delivered += 1).is_none());
+        assert_eq!(delivered, 0, "nothing of a damaged recording is delivered");
+    }
 }
