@@ -66,6 +66,12 @@ printf 'datakart / ripgrep time: %.1fx\n' "$(echo "$t_dk / $t_rg" | bc -l)"
 
 t1=$(mean one-thread 1 "$bin scan $work/tree --out $work/out --full --quiet --threads 1")
 printf 'datakart 1 thread: %.2f s; 2 threads scale %.2fx\n' "$t1" "$(echo "$t1 / $t_dk" | bc -l)"
+# With --threads 1 the sink and index threads still run on the second
+# core; pinned to one core, the run shows what a second core buys.
+if command -v taskset >/dev/null; then
+  tc=$(mean one-core 1 "taskset -c 0 $bin scan $work/tree --out $work/out --full --quiet --threads 1")
+  printf 'datakart on 1 core: %.2f s; 2 cores scale %.2fx\n' "$tc" "$(echo "$tc / $t_dk" | bc -l)"
+fi
 
 [ -f "$work/big.csv" ] || "$gen" big "$work/big.csv" 5120
 [ -f "$work/line.txt" ] || "$gen" line "$work/line.txt" 300
