@@ -44,17 +44,42 @@ pub fn opt_i64(out: &mut Vec<u8>, v: Option<i64>) {
 /// every string reads back exactly.
 pub fn hash(out: &mut Vec<u8>, h: &str) {
     let digits = h.as_bytes();
-    let lower_hex =
-        digits.len().is_multiple_of(2) && digits.iter().all(|&c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
-    if lower_hex {
+    let start = out.len();
+    if digits.len().is_multiple_of(2) {
         varint(out, ((digits.len() as u64 / 2) << 1) | 1);
-        let start = out.len();
-        out.resize(start + digits.len() / 2, 0);
-        hex::decode_to_slice(digits, &mut out[start..]).expect("checked to be hex");
-    } else {
-        varint(out, (digits.len() as u64) << 1);
-        out.extend_from_slice(digits);
+        let at = out.len();
+        out.resize(at + digits.len() / 2, 0);
+        if lower_hex(digits, &mut out[at..]) {
+            return;
+        }
+        out.truncate(start);
     }
+    varint(out, (digits.len() as u64) << 1);
+    out.extend_from_slice(digits);
+}
+
+/// Each byte's value as a lower-case hex digit, or 0xff.
+const NIBBLES: [u8; 256] = {
+    let mut t = [0xff; 256];
+    let mut i = 0;
+    while i < 16 {
+        t[b"0123456789abcdef"[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Decodes lower-case hex digits (two per byte of `out`) without a branch
+/// per digit: hashes are stored once or more per finding. False when a
+/// digit is not lower-case hex (`out` then holds garbage).
+fn lower_hex(digits: &[u8], out: &mut [u8]) -> bool {
+    let mut bad = 0;
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        let (high, low) = (NIBBLES[pair[0] as usize], NIBBLES[pair[1] as usize]);
+        bad |= high | low;
+        *byte = (high << 4) | (low & 0x0f);
+    }
+    bad & 0xf0 == 0
 }
 
 /// `bytes` as lower-case hex (the form keyed hashes take), without the
