@@ -6,7 +6,7 @@
 
 use crate::columns::{self, ColumnBook};
 use crate::detect::{self, Detector, DetectorSettings, Hit, Scratch, mask::mask};
-use crate::extract::chunk::Piece;
+use crate::extract::chunk::{self, Piece};
 use crate::extract::{self, ExtractError, Origin, Unit, UnitSink};
 use crate::index::IndexMeta;
 use crate::index::build::{Batcher, IndexBuilder};
@@ -1417,30 +1417,22 @@ impl UnitSink for FileCtx<'_, '_> {
                 (hits, resume)
             })
             .collect();
-        let mut prev: Option<(&Piece<'_>, usize)> = None;
-        for ((p, header), (mut hits, mut resume)) in pieces.iter().zip(headers).zip(searched) {
-            let from = prev.map_or(p.from, |(q, r)| p.from_after(q, r));
-            if from != p.from {
-                hits.clear();
-                resume = detector.detect(
-                    p.text,
-                    from,
-                    p.until,
-                    header.mask,
-                    &mut self.worker.scratch,
-                    &mut hits,
-                );
-            }
+        let mut searched = searched.into_iter().zip(headers);
+        chunk::in_order(pieces, |p, from| {
+            let ((hits, resume), header) = searched.next().expect("one search a piece");
             let unit = Unit {
                 text: p.text,
                 from,
                 until: p.until,
                 origin: origin(p.first_line),
             };
+            if from != p.from {
+                // A span straddled the seam: search again from past it.
+                return self.unit(unit);
+            }
             self.found(unit, header, &hits);
-            prev = Some((p, resume.max(p.until)));
-        }
-        prev.map_or(0, |(_, resume)| resume)
+            resume
+        })
     }
 
     fn limits(&self) -> &extract::Limits {

@@ -49,6 +49,22 @@ impl Piece<'_> {
     }
 }
 
+/// Takes a batch of chunks in order: `take` gets each chunk with where its
+/// search must start (its `from`, moved by [`Piece::from_after`] past a
+/// span the chunk before found across their seam) and returns that chunk's
+/// resume offset. Returns the last chunk's.
+pub fn in_order<'p, 't>(
+    pieces: &'p [Piece<'t>],
+    mut take: impl FnMut(&'p Piece<'t>, usize) -> usize,
+) -> usize {
+    let mut prev: Option<(&Piece<'_>, usize)> = None;
+    for p in pieces {
+        let from = prev.map_or(p.from, |(q, resume)| p.from_after(q, resume));
+        prev = Some((p, take(p, from).max(p.until)));
+    }
+    prev.map_or(0, |(_, resume)| resume)
+}
+
 /// Receives a batch of consecutive chunks; returns the last one's resume
 /// offset.
 pub type BatchEmit<'e> = dyn FnMut(&[Piece<'_>]) -> usize + 'e;
@@ -214,27 +230,34 @@ impl Chunker {
 mod tests {
     use super::*;
 
-    /// Feeds `text` through a chunker in 7-byte pieces, finding every `@`
-    /// token the way the detector does (owned starts only, resume after the
-    /// last token found), and returns the tokens in order.
+    /// Finds every run of non-space characters starting in [from,
+    /// until), as a regex search would: started inside a word it finds the
+    /// word's tail, so a chunk must start where the one before resumed.
+    /// Returns the resume offset (past the last word found).
+    fn words(t: &str, from: usize, until: usize, found: &mut Vec<String>) -> usize {
+        let b = t.as_bytes();
+        let (mut resume, mut i) = (until, from);
+        loop {
+            while i < b.len() && b[i] == b' ' {
+                i += 1;
+            }
+            if i >= until || i >= b.len() {
+                break;
+            }
+            let e = t[i..].find(' ').map_or(t.len(), |k| i + k);
+            resume = resume.max(e);
+            found.push(t[i..e].to_string());
+            i = e;
+        }
+        resume
+    }
+
+    /// Feeds `text` through a chunker in 7-byte pieces and returns the
+    /// [`words`] found, in order.
     fn tokens(text: &str, chunk: usize) -> Vec<String> {
         let mut found = Vec::new();
         let mut c = Chunker::with_chunk_size(1, chunk);
-        let mut emit = |t: &str, from: usize, until: usize, _line: u64| -> usize {
-            let mut resume = until;
-            let mut i = from;
-            while let Some(p) = t[i..].find('@') {
-                let s = i + p;
-                if s >= until {
-                    break;
-                }
-                let e = t[s..].find(' ').map_or(t.len(), |k| s + k);
-                resume = resume.max(e);
-                found.push(t[s..e].to_string());
-                i = e;
-            }
-            resume
-        };
+        let mut emit = |t: &str, from: usize, until: usize, _line: u64| words(t, from, until, &mut found);
         for piece in text.as_bytes().chunks(7) {
             c.push(piece, &mut emit);
         }
@@ -245,28 +268,9 @@ mod tests {
     /// Like [`tokens`], through [`Chunker::push_batched`]: each batch is
     /// searched as a parallel searcher would (every chunk from its own
     /// `from`, without knowing where the one before resumed), then taken
-    /// in order, searching a chunk again when the one before moved its start.
+    /// [`in_order`], searching a chunk again when the one before moved its
+    /// start.
     fn tokens_batched(text: &str, chunk: usize, batch: usize) -> Vec<String> {
-        // Every run of non-space characters starting in [from, until), as
-        // a regex search would: started inside a word, it finds the word's
-        // tail, so a chunk must start where the one before resumed.
-        fn search(t: &str, from: usize, until: usize, found: &mut Vec<String>) -> usize {
-            let b = t.as_bytes();
-            let (mut resume, mut i) = (until, from);
-            loop {
-                while i < b.len() && b[i] == b' ' {
-                    i += 1;
-                }
-                if i >= until || i >= b.len() {
-                    break;
-                }
-                let e = t[i..].find(' ').map_or(t.len(), |k| i + k);
-                resume = resume.max(e);
-                found.push(t[i..e].to_string());
-                i = e;
-            }
-            resume
-        }
         let mut found = Vec::new();
         let mut c = Chunker::with_chunk_size(1, chunk);
         let mut emit = |pieces: &[Piece<'_>]| -> usize {
@@ -274,26 +278,25 @@ mod tests {
                 .iter()
                 .map(|p| {
                     let mut f = Vec::new();
-                    let r = search(p.text, p.from, p.until, &mut f);
+                    let r = words(p.text, p.from, p.until, &mut f);
                     (f, r)
                 })
                 .collect();
-            let mut prev: Option<(&Piece<'_>, usize)> = None;
-            for (p, (mut f, mut r)) in pieces.iter().zip(speculative) {
-                let from = prev.map_or(p.from, |(q, qr)| p.from_after(q, qr));
-                if from != p.from {
-                    f.clear();
-                    r = search(p.text, from, p.until, &mut f);
+            let mut speculative = speculative.into_iter();
+            in_order(pieces, |p, from| {
+                let (f, r) = speculative.next().expect("one result a piece");
+                if from == p.from {
+                    found.extend(f);
+                    r
+                } else {
+                    words(p.text, from, p.until, &mut found)
                 }
-                found.extend(f);
-                prev = Some((p, r.max(p.until)));
-            }
-            prev.map_or(0, |(_, r)| r)
+            })
         };
         for piece in text.as_bytes().chunks(7) {
             c.push_batched(piece, batch, &mut emit);
         }
-        c.finish(&mut |t: &str, from: usize, until: usize, _line: u64| search(t, from, until, &mut found));
+        c.finish(&mut |t: &str, from: usize, until: usize, _line: u64| words(t, from, until, &mut found));
         found
     }
 
@@ -317,7 +320,9 @@ mod tests {
     fn straddling_tokens_are_found_once() {
         let text: String = (0..30000).map(|i| format!("w{i} @tok{i} ")).collect();
         let found = tokens(&text, 64);
-        let expected: Vec<String> = (0..30000).map(|i| format!("@tok{i}")).collect();
+        let expected: Vec<String> = (0..30000)
+            .flat_map(|i| [format!("w{i}"), format!("@tok{i}")])
+            .collect();
         assert_eq!(found, expected);
     }
 

@@ -155,21 +155,17 @@ pub trait UnitSink {
     /// Handles consecutive chunks of one long text (see
     /// [`chunk::Chunker::push_batched`]) in order, as [`UnitSink::unit`]
     /// would one by one; returns the last one's resume offset. A sink may
-    /// search them in parallel, as long as it corrects each chunk's start
-    /// with [`chunk::Piece::from_after`].
+    /// search them in parallel, as long as it takes them
+    /// [`chunk::in_order`].
     fn pieces<'o>(&mut self, pieces: &[chunk::Piece<'_>], origin: &dyn Fn(u64) -> Origin<'o>) -> usize {
-        let mut prev: Option<(&chunk::Piece<'_>, usize)> = None;
-        for p in pieces {
-            let from = prev.map_or(p.from, |(q, resume)| p.from_after(q, resume));
-            let resume = self.unit(Unit {
+        chunk::in_order(pieces, |p, from| {
+            self.unit(Unit {
                 text: p.text,
                 from,
                 until: p.until,
                 origin: origin(p.first_line),
-            });
-            prev = Some((p, resume.max(p.until)));
-        }
-        prev.map_or(0, |(_, resume)| resume)
+            })
+        })
     }
 
     /// The limits in force.
