@@ -15,7 +15,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use super::directory::IndexDirectory;
+use tantivy::indexer::LogMergePolicy;
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 /// Findings a record may hold before it is treated as a list.
 pub const MAX_RECORD_ITEMS: usize = 200;
@@ -25,6 +27,23 @@ pub const FLUSH_ITEMS: usize = 20_000;
 pub const MAX_VALUE_ITEMS: usize = 1_000;
 /// Memory tantivy's writer may use per indexing thread.
 const WRITER_BYTES_PER_THREAD: usize = 32 << 20;
+
+/// Documents a segment may hold and still be merged into a bigger one.
+/// A freshly written segment holds about 125,000 documents (the writer's
+/// memory budget); eight of them merge into one of about a million, which
+/// is never merged again. Merging those would read their 200 MB document
+/// stores whole and hold their term dictionaries mapped at once, which is
+/// what bounded memory cannot afford; a search over a few more segments
+/// costs well under a millisecond each.
+const MAX_DOCS_BEFORE_MERGE: usize = 250_000;
+
+/// tantivy's log merge policy, with big segments left alone (see
+/// [`MAX_DOCS_BEFORE_MERGE`]).
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
+    policy
+}
 
 /// Findings grouped into one future document.
 #[derive(Default)]
@@ -145,19 +164,21 @@ impl IndexBuilder {
         private_dir(&dir).map_err(|e| fail(&e))?;
         let (schema, fields) = schema();
         let mut kept = keep;
-        let index = match Index::open_in_dir(&dir) {
+        let open = |dir: &Path| IndexDirectory::open(dir).map_err(|e| fail(&e));
+        let index = match Index::open(open(&dir)?) {
             Ok(index) if index.schema() == schema => index,
             _ => {
                 kept = false;
                 std::fs::remove_dir_all(&dir).map_err(|e| fail(&e))?;
                 private_dir(&dir).map_err(|e| fail(&e))?;
-                Index::create_in_dir(&dir, schema).map_err(|e| fail(&e))?
+                Index::create(open(&dir)?, schema, IndexSettings::default()).map_err(|e| fail(&e))?
             }
         };
         let threads = threads.clamp(1, 2);
         let writer: IndexWriter = index
             .writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)
             .map_err(|e| fail(&e))?;
+        writer.set_merge_policy(Box::new(merge_policy()));
         if !kept {
             writer.delete_all_documents().map_err(|e| fail(&e))?;
         }

@@ -30,6 +30,7 @@
 
 pub mod build;
 pub mod codec;
+pub mod directory;
 pub mod impact;
 pub mod rows;
 pub mod subject;
@@ -317,7 +318,9 @@ impl SubjectIndex {
                 out_dir.display()
             )));
         }
-        let index = Index::open_in_dir(&dir).map_err(|e| index_error(&dir, e))?;
+        let index = directory::IndexDirectory::open(&dir)
+            .map_err(|e| index_error(&dir, e))
+            .and_then(|d| Index::open(d).map_err(|e| index_error(&dir, e)))?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return Err(Error::Index(format!(
