@@ -32,6 +32,7 @@ pub mod build;
 pub mod codec;
 pub mod directory;
 pub mod impact;
+pub mod merging;
 pub mod rows;
 pub mod subject;
 
