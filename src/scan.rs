@@ -1586,6 +1586,27 @@ mod tests {
         rx.iter().collect()
     }
 
+    /// Writes `text` to `name` in `dir` and returns it as a walked source.
+    fn written(dir: &Path, name: &str, text: &str) -> Source {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        Source {
+            path,
+            size: text.len() as u64,
+            modified: None,
+        }
+    }
+
+    /// The finding rows among `msgs`, in order.
+    fn rows_of(msgs: Vec<Message>) -> impl Iterator<Item = FindingRow> {
+        msgs.into_iter()
+            .filter_map(|m| match m {
+                Message::Findings(rows) => Some(rows),
+                _ => None,
+            })
+            .flatten()
+    }
+
     #[test]
     fn a_file_gone_since_the_walk_is_one_failed_record() {
         let dir = tempfile::tempdir().unwrap();
@@ -1607,31 +1628,19 @@ mod tests {
     #[test]
     fn a_big_text_searched_in_parallel_finds_what_one_thread_finds() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.log");
         // About 5 MiB of dense lines: two batches of two chunks, identifiers
         // straddling their seams.
         let text: String = (0..100_000)
             .map(|i| format!("{i} kunde{i}@example.no fnr 15108695088 tlf 912 34 567\n"))
             .collect();
-        std::fs::write(&path, &text).unwrap();
-        let source = Source {
-            path,
-            size: text.len() as u64,
-            modified: None,
-        };
+        let source = written(dir.path(), "big.log", &text);
         let found_with = |threads: usize| -> Vec<(String, Option<u64>, String)> {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
             let msgs = pool.install(|| process(&source, &extract::Limits::default()));
-            let mut rows: Vec<_> = msgs
-                .into_iter()
-                .filter_map(|m| match m {
-                    Message::Findings(rows) => Some(rows),
-                    _ => None,
-                })
-                .flatten()
+            let mut rows: Vec<_> = rows_of(msgs)
                 .map(|r| (r.location, r.line, r.value_hash))
                 .collect();
             rows.sort();
@@ -1649,24 +1658,11 @@ mod tests {
     #[test]
     fn json_keys_keep_their_letters() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("kunder.ndjson");
         let text = "{\"fødselsnummer\": \"15108695088\", \"e-p\\u00f8st\": \"ola@example.no\"}\n";
-        std::fs::write(&path, text).unwrap();
-        let source = Source {
-            path,
-            size: text.len() as u64,
-            modified: None,
-        };
+        let source = written(dir.path(), "kunder.ndjson", text);
         let msgs = process(&source, &extract::Limits::default());
-        let mut columns: Vec<(DataType, Option<String>)> = msgs
-            .iter()
-            .filter_map(|m| match m {
-                Message::Findings(rows) => Some(rows),
-                _ => None,
-            })
-            .flatten()
-            .map(|r| (r.ty, r.column_name.clone()))
-            .collect();
+        let mut columns: Vec<(DataType, Option<String>)> =
+            rows_of(msgs).map(|r| (r.ty, r.column_name)).collect();
         columns.sort();
         assert_eq!(
             columns,
@@ -1680,13 +1676,7 @@ mod tests {
     #[test]
     fn a_spent_time_budget_makes_the_file_partial() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("slow.txt");
-        std::fs::write(&path, "ola@example.no\n".repeat(100_000)).unwrap();
-        let source = Source {
-            path,
-            size: 1_500_000,
-            modified: None,
-        };
+        let source = written(dir.path(), "slow.txt", &"ola@example.no\n".repeat(100_000));
         let limits = extract::Limits {
             max_file_seconds: 0,
             ..extract::Limits::default()

@@ -7,7 +7,7 @@
 //! parts is put together again when searching (by its record key).
 
 use super::codec::{self, ItemRef, Items};
-use super::directory::IndexDirectory;
+use super::directory;
 use super::merging::BoundedMerges;
 use super::{Fields, IndexMeta, LinkPolicy, identifying, index_dir, record_key, schema};
 use crate::model::DataType;
@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
-use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
+use tantivy::{IndexWriter, TantivyDocument};
 
 /// Findings a record may hold before it is treated as a list.
 pub const MAX_RECORD_ITEMS: usize = 200;
@@ -156,14 +156,13 @@ impl IndexBuilder {
         private_dir(&dir).map_err(|e| fail(&e))?;
         let (schema, fields) = schema();
         let mut kept = keep;
-        let open = |dir: &Path| IndexDirectory::open(dir).map_err(|e| fail(&e));
-        let index = match Index::open(open(&dir)?) {
+        let index = match directory::open_index(&dir) {
             Ok(index) if index.schema() == schema => index,
             _ => {
                 kept = false;
                 std::fs::remove_dir_all(&dir).map_err(|e| fail(&e))?;
                 private_dir(&dir).map_err(|e| fail(&e))?;
-                Index::create(open(&dir)?, schema, IndexSettings::default()).map_err(|e| fail(&e))?
+                directory::create_index(&dir, schema).map_err(|e| fail(&e))?
             }
         };
         let threads = threads.clamp(1, 2);

@@ -17,12 +17,13 @@ use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tantivy::HasLen;
 use tantivy::directory::error::{DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes, WatchCallback, WatchHandle,
     WritePtr,
 };
+use tantivy::schema::Schema;
+use tantivy::{HasLen, Index, IndexSettings};
 
 /// The extension of tantivy's document store files.
 const STORE_EXTENSION: &str = "store";
@@ -43,6 +44,17 @@ impl IndexDirectory {
             mapped: MmapDirectory::open(root)?,
         })
     }
+}
+
+/// Opens the index in the folder `root` through an [`IndexDirectory`].
+pub fn open_index(root: &Path) -> tantivy::Result<Index> {
+    Index::open(IndexDirectory::open(root)?)
+}
+
+/// Creates an empty index with `schema` in the existing folder `root`,
+/// through an [`IndexDirectory`].
+pub fn create_index(root: &Path, schema: Schema) -> tantivy::Result<Index> {
+    Index::create(IndexDirectory::open(root)?, schema, IndexSettings::default())
 }
 
 /// Whether `path` is a document store.

@@ -45,7 +45,7 @@ use tantivy::query::Query;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 /// The index folder inside a scan's output folder.
 pub const INDEX_DIR: &str = "index";
@@ -319,9 +319,7 @@ impl SubjectIndex {
                 out_dir.display()
             )));
         }
-        let index = directory::IndexDirectory::open(&dir)
-            .map_err(|e| index_error(&dir, e))
-            .and_then(|d| Index::open(d).map_err(|e| index_error(&dir, e)))?;
+        let index = directory::open_index(&dir).map_err(|e| index_error(&dir, e))?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return Err(Error::Index(format!(

@@ -265,7 +265,7 @@ const REPLAY_WHOLE: usize = 1 << 20;
 
 /// Replays a recording into `deliver`, message by message, as
 /// [`replay`] would return them, but holding at most `batch` findings at a
-/// time: a recording of 64 MiB decodes to about 240 MB of rows. `None`,
+/// time: a recording of [`MAX_BYTES`] decodes to about 60 MB of rows. `None`,
 /// with nothing delivered, when it is damaged or of another layout (a
 /// large recording is read twice: once to check it is whole).
 pub fn replay_into(bytes: &[u8], batch: usize, deliver: &mut dyn FnMut(Message)) -> Option<()> {
@@ -299,7 +299,7 @@ pub fn replay_into(bytes: &[u8], batch: usize, deliver: &mut dyn FnMut(Message))
 /// Hands each finding of a recording to `f`, one at a time (none when
 /// there is none; those before the damage when it is damaged): what a file
 /// held, to compare with what it holds now, without holding it all. A
-/// recording of 64 MiB decodes to about 240 MB of rows.
+/// recording of [`MAX_BYTES`] decodes to about 60 MB of rows.
 pub fn each_finding(bytes: Option<&[u8]>, f: &mut dyn FnMut(&FindingRow)) {
     if let Some(bytes) = bytes {
         let _ = decode(bytes, &mut |part| {
