@@ -348,7 +348,8 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     );
 
     let suppressor = Suppressor::new(&config.profile.allow, &config.roots);
-    let finished: Result<Finished> = std::thread::scope(|scope| {
+    let mut index = index;
+    let finished: Result<(Finished, Option<IndexMeta>)> = std::thread::scope(|scope| {
         let sink_thread = std::thread::Builder::new()
             .name("datakart-sink".into())
             .spawn_scoped(scope, move || -> Result<Finished> {
@@ -419,21 +420,47 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             );
         });
         drop(sink_tx);
+        // Every document is written. A new index (nothing kept, so no
+        // gone file to forget) builds its segments while the sink
+        // finishes the outputs; it commits once the total is known.
+        let (total_tx, total_rx) = std::sync::mpsc::channel::<u64>();
+        let early_commit = match index.take() {
+            Some(builder) if !builder.kept() => {
+                Some(scope.spawn(move || builder.commit_when(|| total_rx.recv().ok())))
+            }
+            other => {
+                index = other;
+                None
+            }
+        };
         let walked = walker.join().expect("walker thread does not panic");
-        let finished = sink_thread.join().expect("sink thread does not panic")?;
-        walked.map_err(|e| Error::Profile {
-            path: config.profile.origin.clone(),
-            message: e.to_string(),
-        })?;
-        Ok(finished)
+        let finished = sink_thread.join().expect("sink thread does not panic");
+        let finished = finished.and_then(|finished| {
+            walked.map_err(|e| Error::Profile {
+                path: config.profile.origin.clone(),
+                message: e.to_string(),
+            })?;
+            Ok(finished)
+        });
+        let (finished, index_meta) = match early_commit {
+            Some(commit) => {
+                if let Ok(finished) = &finished {
+                    let _ = total_tx.send(findings_of(finished));
+                }
+                drop(total_tx);
+                let meta = commit.join().expect("index commit does not panic");
+                let finished = finished?;
+                (finished, Some(meta?))
+            }
+            None => (finished?, None),
+        };
+        Ok((finished, index_meta))
     });
-    let finished = finished?;
-    // The index holds false positives too: triage judges results, it
-    // does not change what files yield.
-    let findings: u64 =
-        finished.totals.findings_by_type.values().sum::<u64>() + finished.triage.false_positive;
-    let index = match index {
-        Some(index) => {
+    let (finished, early_meta) = finished?;
+    let findings = findings_of(&finished);
+    let index = match (early_meta, index) {
+        (Some(meta), _) => meta,
+        (None, Some(index)) => {
             if index.kept() {
                 for path in &finished.removed {
                     index.forget(path);
@@ -441,7 +468,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             }
             index.commit(findings)?
         }
-        None => IndexMeta::default(),
+        (None, None) => IndexMeta::default(),
     };
     let summary = summarise(
         config,
@@ -571,6 +598,12 @@ fn ratio(a: u64, b: u64) -> f64 {
 /// The mode of a scan that carries unchanged files forward (or not).
 fn mode(carry: bool) -> &'static str {
     if carry { "incremental" } else { "full" }
+}
+
+/// Every finding of the scan, as the index counts them: false positives
+/// too (triage judges results, it does not change what files yield).
+fn findings_of(finished: &Finished) -> u64 {
+    finished.totals.findings_by_type.values().sum::<u64>() + finished.triage.false_positive
 }
 
 fn summarise(

@@ -86,9 +86,19 @@ fn lower_hex(digits: &[u8], out: &mut [u8]) -> bool {
 /// per-character iterator `hex::encode` goes through: hashes are encoded
 /// once or more per finding.
 pub fn hex_string(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut digits = vec![0; bytes.len() * 2];
-    hex::encode_to_slice(bytes, &mut digits).expect("twice the length");
+    for (pair, &b) in digits.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0x0f)];
+    }
     String::from_utf8(digits).expect("hex digits are ASCII")
+}
+
+/// Decodes the lower-case hex `digits` into `out` (half their length);
+/// false when they are not all lower-case hex digits.
+pub fn decode_lower_hex(digits: &[u8], out: &mut [u8]) -> bool {
+    digits.len() == out.len() * 2 && lower_hex(digits, out)
 }
 
 /// Reads what the functions above wrote.

@@ -40,8 +40,11 @@ const WRITER_BYTES_PER_THREAD: usize = 24 << 20;
 /// Findings grouped into one future document.
 #[derive(Default)]
 struct Group {
-    /// Value hashes held, each with its index in the document's list.
-    hashes: HashMap<String, u32>,
+    /// Value hashes held, in the order items refer to them.
+    hashes: Vec<String>,
+    /// Each hash's index key ([`super::hash_key`]), by index: found by a
+    /// scan of integers, then confirmed on the hash itself.
+    keys: Vec<u64>,
     /// The type of each hash, by index.
     types: Vec<DataType>,
     tokens: Vec<String>,
@@ -52,35 +55,39 @@ struct Group {
 
 impl Group {
     fn push(&mut self, hash: &str, ty: DataType, tokens: &[String], item: ItemRef<'_>) {
-        let h = match self.hashes.get(hash) {
-            Some(&i) => i,
-            None => {
-                let i = self.types.len() as u32;
-                self.hashes.insert(hash.to_string(), i);
-                self.types.push(ty);
-                self.identifying += usize::from(identifying(ty));
-                i
-            }
-        };
-        let known = &mut self.tokens;
-        let tokens = tokens.iter().map(|t| match known.iter().position(|x| x == t) {
+        let key = super::hash_key(hash);
+        let found = (0..self.keys.len()).find(|&i| self.keys[i] == key && self.hashes[i] == hash);
+        let h = match found {
             Some(i) => i as u32,
             None => {
-                known.push(t.clone());
-                (known.len() - 1) as u32
+                self.hashes.push(hash.to_string());
+                self.keys.push(key);
+                self.types.push(ty);
+                self.identifying += usize::from(identifying(ty));
+                (self.hashes.len() - 1) as u32
             }
-        });
-        let tokens: Vec<u32> = tokens.collect();
-        self.items.push(h, item, tokens.into_iter());
+        };
+        let mut indices = [0u32; 8];
+        let indices = if tokens.len() <= indices.len() {
+            for (slot, t) in indices.iter_mut().zip(tokens) {
+                *slot = self.token_index(t);
+            }
+            &indices[..tokens.len()]
+        } else {
+            &tokens.iter().map(|t| self.token_index(t)).collect::<Vec<u32>>()[..]
+        };
+        self.items.push(h, item, indices.iter().copied());
     }
 
-    /// The hashes in index order.
-    fn hash_list(&self) -> Vec<&str> {
-        let mut list = vec![""; self.types.len()];
-        for (hash, &i) in &self.hashes {
-            list[i as usize] = hash;
+    /// The index of name token `t` in the document's list, added if new.
+    fn token_index(&mut self, t: &str) -> u32 {
+        match self.tokens.iter().position(|x| x == t) {
+            Some(i) => i as u32,
+            None => {
+                self.tokens.push(t.to_string());
+                (self.tokens.len() - 1) as u32
+            }
         }
-        list
     }
 }
 
@@ -239,18 +246,33 @@ impl IndexBuilder {
     /// `findings` is every finding of the scan (documents kept from the
     /// previous scan hold some of them). Returns what was recorded, with
     /// the documents the index now holds.
-    pub fn commit(mut self, findings: u64) -> Result<IndexMeta> {
+    pub fn commit(self, findings: u64) -> Result<IndexMeta> {
+        self.commit_when(|| Some(findings))
+    }
+
+    /// [`IndexBuilder::commit`] in two halves, so a scan can build the
+    /// index's segments (most of a commit's work) while its outputs are
+    /// still being finished: the segments are written first, then
+    /// `findings` is waited for. When it gives `None` (the scan failed)
+    /// nothing is committed and the previous index stays as it was.
+    pub fn commit_when(mut self, findings: impl FnOnce() -> Option<u64>) -> Result<IndexMeta> {
         if let Some(e) = self.failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Err(e);
         }
-        self.meta.findings = findings;
-        self.meta.documents = self.documents.load(Ordering::Relaxed);
-        let payload = serde_json::to_string(&self.meta).expect("meta serialises");
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         // The scan's segments are merged once it is done with its memory,
         // after the commit; the index stays readable throughout.
         self.writer.set_merge_policy(Box::new(BoundedMerges::default()));
         let mut commit = self.writer.prepare_commit().map_err(fail)?;
+        let Some(findings) = findings() else {
+            commit.abort().map_err(fail)?;
+            return Err(Error::Index(
+                "the scan failed: the index was not committed".into(),
+            ));
+        };
+        self.meta.findings = findings;
+        self.meta.documents = self.documents.load(Ordering::Relaxed);
+        let payload = serde_json::to_string(&self.meta).expect("meta serialises");
         commit.set_payload(&payload);
         commit.commit().map_err(fail)?;
         let committed = Instant::now();
@@ -410,7 +432,7 @@ fn entry<'m>(map: &'m mut HashMap<String, Group>, key: &str) -> &'m mut Group {
 
 /// Moves a record that turned out to be a list into per-value groups.
 fn spread(group: Group, values: &mut HashMap<String, Group>) {
-    let hashes = group.hash_list();
+    let hashes = &group.hashes;
     let items = codec::decode_items(&group.items, hashes.len(), group.tokens.len())
         .expect("items this builder encoded");
     for item in items {
@@ -420,7 +442,7 @@ fn spread(group: Group, values: &mut HashMap<String, Group>) {
             .iter()
             .map(|&t| group.tokens[t as usize].clone())
             .collect();
-        entry(values, hashes[h]).push(hashes[h], group.types[h], &tokens, item.as_ref());
+        entry(values, &hashes[h]).push(&hashes[h], group.types[h], &tokens, item.as_ref());
     }
 }
 
@@ -432,21 +454,8 @@ fn document(
     group: Group,
     record: Option<(&str, bool)>,
 ) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    let hashes = group.hash_list();
-    for h in &hashes {
-        doc.add_u64(f.hash, super::hash_key(h));
-    }
-    for t in &group.tokens {
-        doc.add_u64(f.token, super::hash_key(t));
-    }
-    doc.add_text(f.path, path);
-    doc.add_text(f.file, &*info.source);
-    if let Some((label, true)) = record {
-        doc.add_text(f.rec, record_key(path, label));
-    }
     let head = codec::Head {
-        hashes: &hashes,
+        hashes: &group.hashes,
         tokens: &group.tokens,
         path,
         source: &info.source,
@@ -456,7 +465,27 @@ fn document(
         size: info.size,
         scan_id,
     };
-    doc.add_bytes(f.doc, &codec::encode(&head, &group.items));
+    let stored = codec::encode(&head, &group.items);
+    let split_key = match record {
+        Some((label, true)) => Some(record_key(path, label)),
+        _ => None,
+    };
+    // Sized up front: tantivy's default reserves 1 KiB for every document.
+    let keys = group.keys.len() + group.tokens.len();
+    let text = path.len() + info.source.len() + split_key.as_ref().map_or(0, String::len);
+    let mut doc = TantivyDocument::with_capacity(stored.len() + text + 10 * keys + 32);
+    for &key in &group.keys {
+        doc.add_u64(f.hash, key);
+    }
+    for t in &group.tokens {
+        doc.add_u64(f.token, super::hash_key(t));
+    }
+    doc.add_text(f.path, path);
+    doc.add_text(f.file, &*info.source);
+    if let Some(key) = split_key {
+        doc.add_text(f.rec, key);
+    }
+    doc.add_bytes(f.doc, &stored);
     doc
 }
 
@@ -555,5 +584,46 @@ mod tests {
             let doc = index.load(docs.unwrap()[0]).unwrap();
             assert_eq!(doc.split, split, "row {r}");
         }
+    }
+
+    /// The commit of a scan that failed while its segments were being
+    /// built commits nothing: the previous scan's index reads as before.
+    #[test]
+    fn a_commit_whose_scan_failed_leaves_the_previous_index() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let scan = |scan_id: &str, value: &str, total: Option<u64>| {
+            let index = IndexBuilder::create(
+                out.path(),
+                scan_id,
+                hasher.fingerprint(),
+                "NO",
+                LinkPolicy::default(),
+                2,
+                false,
+            )
+            .unwrap();
+            let path: Arc<str> = Arc::from("crm.csv");
+            let mut batcher = index.batcher();
+            batcher.add(&row(&hasher, &path, 1, DataType::Email, value));
+            batcher.file_done(&path);
+            drop(batcher);
+            index.commit_when(|| total)
+        };
+        let hits = |value: &str| {
+            let index = SubjectIndex::open(out.path()).unwrap();
+            let lookup = recognise(value, "NO", None).unwrap();
+            let subject = find(&index, &hasher, &lookup, false, &LinkPolicy::default()).unwrap();
+            (index.meta.scan_id.clone(), subject.hits.len())
+        };
+        assert_eq!(scan("scan-1", "ola@example.no", Some(1)).unwrap().findings, 1);
+        let failed = scan("scan-2", "kari@example.no", None).unwrap_err();
+        assert!(failed.to_string().contains("not committed"), "{failed}");
+        assert_eq!(hits("ola@example.no"), ("scan-1".to_string(), 1));
+        assert_eq!(hits("kari@example.no"), ("scan-1".to_string(), 0));
+        // The next scan commits over it.
+        scan("scan-3", "kari@example.no", Some(1)).unwrap();
+        assert_eq!(hits("kari@example.no"), ("scan-3".to_string(), 1));
+        assert_eq!(hits("ola@example.no"), ("scan-3".to_string(), 0));
     }
 }

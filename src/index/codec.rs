@@ -25,7 +25,7 @@ const VERSION: u8 = 2;
 #[derive(Debug, Clone, Copy)]
 pub struct Head<'a> {
     /// Value hashes (hex), in the order items refer to them.
-    pub hashes: &'a [&'a str],
+    pub hashes: &'a [String],
     /// Person-name token hashes (hex).
     pub tokens: &'a [String],
     /// Path as shown in the outputs.
@@ -254,8 +254,9 @@ mod tests {
         }
         assert_eq!(list.len(), items.len());
         let tokens: Vec<String> = (0..3).map(|i| format!("{i:02x}{i:02x}")).collect();
+        let hashes = [H0, H1, H2].map(str::to_string);
         let head = Head {
-            hashes: &[H0, H1, H2],
+            hashes: &hashes,
             tokens: &tokens,
             path: "crm/kunder.csv",
             source,

@@ -192,9 +192,15 @@ pub struct Fields {
 /// produced by [`crate::keyed_hash`]) is keyed by its xxh3 instead.
 pub fn hash_key(hash: &str) -> u64 {
     let mut key = [0u8; 8];
-    match hash.get(..16).map(|h| hex::decode_to_slice(h, &mut key)) {
-        Some(Ok(())) => u64::from_be_bytes(key),
-        _ => xxhash_rust::xxh3::xxh3_64(hash.as_bytes()),
+    let Some(digits) = hash.as_bytes().get(..16) else {
+        return xxhash_rust::xxh3::xxh3_64(hash.as_bytes());
+    };
+    // Keyed hashes are lower case: decoded through a table; other hex
+    // digits by the hex crate, as they always were.
+    if crate::wire::decode_lower_hex(digits, &mut key) || hex::decode_to_slice(digits, &mut key).is_ok() {
+        u64::from_be_bytes(key)
+    } else {
+        xxhash_rust::xxh3::xxh3_64(hash.as_bytes())
     }
 }
 
