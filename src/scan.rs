@@ -308,7 +308,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     let store = StateStore::open(&config.out_dir)?;
     let compare = store.has_previous_scan();
     let carry = compare && !config.full;
-    let index = config
+    let mut index = config
         .subject_index
         .then(|| {
             IndexBuilder::create(
@@ -348,7 +348,6 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     );
 
     let suppressor = Suppressor::new(&config.profile.allow, &config.roots);
-    let mut index = index;
     let finished: Result<(Finished, Option<IndexMeta>)> = std::thread::scope(|scope| {
         let sink_thread = std::thread::Builder::new()
             .name("datakart-sink".into())

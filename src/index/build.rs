@@ -32,7 +32,7 @@ pub const MAX_VALUE_ITEMS: usize = 1_000;
 /// 1 GB tree's scan, but its peak memory from 277 to 301 MB.
 const MERGE_THREADS: usize = 1;
 /// Memory tantivy's writer may use per indexing thread: the size of the
-/// segments a scan writes (about 90,000 documents). 32 MiB took a 1 GB
+/// segments a scan writes (90,000 to 160,000 documents). 32 MiB took a 1 GB
 /// tree's scan to 305 MB peak memory, 24 MiB to 277 MB at about the same
 /// speed.
 const WRITER_BYTES_PER_THREAD: usize = 24 << 20;

@@ -20,8 +20,8 @@ use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 pub const GROUP: usize = 8;
 
 /// Documents a segment may hold and still be merged into a bigger one.
-/// A segment the scan writes holds about 90,000 documents (the writer's
-/// memory budget); [`GROUP`] of them merge into one of about 700,000,
+/// A segment the scan writes holds 90,000 to 160,000 documents (the writer's
+/// memory budget); [`GROUP`] of them merge into one of about a million,
 /// which is never merged again: merging those would read 150 MB document
 /// stores and map their term dictionaries together, and a search over a
 /// few more segments costs well under a millisecond each.
