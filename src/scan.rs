@@ -308,7 +308,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     let store = StateStore::open(&config.out_dir)?;
     let compare = store.has_previous_scan();
     let carry = compare && !config.full;
-    let mut index = config
+    let index = config
         .subject_index
         .then(|| {
             IndexBuilder::create(
@@ -352,7 +352,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     );
 
     let suppressor = Suppressor::new(&config.profile.allow, &config.roots);
-    let finished: Result<(Finished, Option<IndexMeta>)> = std::thread::scope(|scope| {
+    let finished: Result<(Finished, IndexMeta)> = std::thread::scope(|scope| {
         let sink_thread = std::thread::Builder::new()
             .name("datakart-sink".into())
             .spawn_scoped(scope, move || -> Result<Finished> {
@@ -423,19 +423,11 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             );
         });
         drop(sink_tx);
-        // Every document is written. A new index (nothing kept, so no
-        // gone file to forget) builds its segments while the sink
-        // finishes the outputs; it commits once the total is known.
-        let (total_tx, total_rx) = std::sync::mpsc::channel::<u64>();
-        let early_commit = match index.take() {
-            Some(builder) if !builder.kept() => {
-                Some(scope.spawn(move || builder.commit_when(|| total_rx.recv().ok())))
-            }
-            other => {
-                index = other;
-                None
-            }
-        };
+        // Every document is written: the index commits on its own thread
+        // (a new one builds its segments while the sink finishes the
+        // outputs), once the scan's total and gone files are known.
+        let (settled_tx, settled_rx) = std::sync::mpsc::channel::<(u64, Vec<String>)>();
+        let commit = index.map(|builder| scope.spawn(move || builder.commit_when(|| settled_rx.recv().ok())));
         let walked = walker.join().expect("walker thread does not panic");
         let finished = sink_thread.join().expect("sink thread does not panic");
         let finished = finished.and_then(|finished| {
@@ -445,34 +437,16 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             })?;
             Ok(finished)
         });
-        let (finished, index_meta) = match early_commit {
-            Some(commit) => {
-                if let Ok(finished) = &finished {
-                    let _ = total_tx.send(findings_of(finished));
-                }
-                drop(total_tx);
-                let meta = commit.join().expect("index commit does not panic");
-                let finished = finished?;
-                (finished, Some(meta?))
-            }
-            None => (finished?, None),
-        };
-        Ok((finished, index_meta))
-    });
-    let (finished, early_meta) = finished?;
-    let findings = findings_of(&finished);
-    let index = match (early_meta, index) {
-        (Some(meta), _) => meta,
-        (None, Some(index)) => {
-            if index.kept() {
-                for path in &finished.removed {
-                    index.forget(path);
-                }
-            }
-            index.commit(findings)?
+        if let Ok(finished) = &finished {
+            let _ = settled_tx.send((findings_of(finished), finished.removed.clone()));
         }
-        (None, None) => IndexMeta::default(),
-    };
+        drop(settled_tx);
+        let index = commit.map(|c| c.join().expect("index commit does not panic"));
+        let finished = finished?;
+        Ok((finished, index.transpose()?.unwrap_or_default()))
+    });
+    let (finished, index) = finished?;
+    let findings = findings_of(&finished);
     let summary = summarise(
         config,
         suppressor.counts(),

@@ -67,26 +67,19 @@ impl Group {
                 (self.hashes.len() - 1) as u32
             }
         };
-        let mut indices = [0u32; 8];
-        let indices = if tokens.len() <= indices.len() {
-            for (slot, t) in indices.iter_mut().zip(tokens) {
-                *slot = self.token_index(t);
-            }
-            &indices[..tokens.len()]
-        } else {
-            &tokens.iter().map(|t| self.token_index(t)).collect::<Vec<u32>>()[..]
-        };
-        self.items.push(h, item, indices.iter().copied());
+        let known = &mut self.tokens;
+        let tokens = tokens.iter().map(|t| token_index(known, t));
+        self.items.push(h, item, tokens);
     }
+}
 
-    /// The index of name token `t` in the document's list, added if new.
-    fn token_index(&mut self, t: &str) -> u32 {
-        match self.tokens.iter().position(|x| x == t) {
-            Some(i) => i as u32,
-            None => {
-                self.tokens.push(t.to_string());
-                (self.tokens.len() - 1) as u32
-            }
+/// The index of name token `t` in a document's list `known`, added if new.
+fn token_index(known: &mut Vec<String>, t: &str) -> u32 {
+    match known.iter().position(|x| x == t) {
+        Some(i) => i as u32,
+        None => {
+            known.push(t.to_string());
+            (known.len() - 1) as u32
         }
     }
 }
@@ -250,28 +243,40 @@ impl IndexBuilder {
     /// previous scan hold some of them). Returns what was recorded, with
     /// the documents the index now holds.
     pub fn commit(self, findings: u64) -> Result<IndexMeta> {
-        self.commit_when(|| Some(findings))
+        self.commit_when(|| Some((findings, Vec::new())))
     }
 
-    /// [`IndexBuilder::commit`] in two halves, so a scan can build the
-    /// index's segments (most of a commit's work) while its outputs are
-    /// still being finished: the segments are written first, then
-    /// `findings` is waited for. When it gives `None` (the scan failed)
-    /// nothing is committed and the previous index stays as it was.
-    pub fn commit_when(mut self, findings: impl FnOnce() -> Option<u64>) -> Result<IndexMeta> {
+    /// [`IndexBuilder::commit`] once `settled` gives the scan's findings
+    /// and the files gone since the previous scan, so a scan can call it
+    /// before its outputs are finished. A new index (nothing kept, nothing
+    /// to forget) builds its segments, most of a commit's work, before it
+    /// waits; a kept one first forgets the gone files. When `settled`
+    /// gives `None` (the scan failed) nothing is committed and the
+    /// previous index stays as it was.
+    pub fn commit_when(mut self, settled: impl FnOnce() -> Option<(u64, Vec<String>)>) -> Result<IndexMeta> {
         if let Some(e) = self.failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Err(e);
         }
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
+        let failed = || Error::Index("the scan failed: the index was not committed".into());
         // The scan's segments are merged once it is done with its memory,
         // after the commit; the index stays readable throughout.
         self.writer.set_merge_policy(Box::new(BoundedMerges::default()));
-        let mut commit = self.writer.prepare_commit().map_err(fail)?;
-        let Some(findings) = findings() else {
-            commit.abort().map_err(fail)?;
-            return Err(Error::Index(
-                "the scan failed: the index was not committed".into(),
-            ));
+        let (findings, mut commit) = if self.kept {
+            let (findings, removed) = settled().ok_or_else(failed)?;
+            for path in &removed {
+                self.forget(path);
+            }
+            (findings, self.writer.prepare_commit().map_err(fail)?)
+        } else {
+            let commit = self.writer.prepare_commit().map_err(fail)?;
+            match settled() {
+                Some((findings, _)) => (findings, commit),
+                None => {
+                    commit.abort().map_err(fail)?;
+                    return Err(failed());
+                }
+            }
         };
         self.meta.findings = findings;
         self.meta.documents = self.documents.load(Ordering::Relaxed);
@@ -595,7 +600,7 @@ mod tests {
     fn a_commit_whose_scan_failed_leaves_the_previous_index() {
         let out = tempfile::tempdir().unwrap();
         let hasher = Hasher::new(&[7; 32]);
-        let scan = |scan_id: &str, value: &str, total: Option<u64>| {
+        let scan = |scan_id: &str, value: &str, total: Option<u64>, keep: bool| {
             let index = IndexBuilder::create(
                 out.path(),
                 scan_id,
@@ -603,7 +608,7 @@ mod tests {
                 "NO",
                 LinkPolicy::default(),
                 2,
-                false,
+                keep,
             )
             .unwrap();
             let path: Arc<str> = Arc::from("crm.csv");
@@ -611,7 +616,7 @@ mod tests {
             batcher.add(&row(&hasher, &path, 1, DataType::Email, value));
             batcher.file_done(&path);
             drop(batcher);
-            index.commit_when(|| total)
+            index.commit_when(|| total.map(|n| (n, Vec::new())))
         };
         let hits = |value: &str| {
             let index = SubjectIndex::open(out.path()).unwrap();
@@ -619,13 +624,20 @@ mod tests {
             let subject = find(&index, &hasher, &lookup, false, &LinkPolicy::default()).unwrap();
             (index.meta.scan_id.clone(), subject.hits.len())
         };
-        assert_eq!(scan("scan-1", "ola@example.no", Some(1)).unwrap().findings, 1);
-        let failed = scan("scan-2", "kari@example.no", None).unwrap_err();
-        assert!(failed.to_string().contains("not committed"), "{failed}");
-        assert_eq!(hits("ola@example.no"), ("scan-1".to_string(), 1));
-        assert_eq!(hits("kari@example.no"), ("scan-1".to_string(), 0));
+        assert_eq!(
+            scan("scan-1", "ola@example.no", Some(1), false).unwrap().findings,
+            1
+        );
+        // Written anew (segments built before the wait) or kept (the
+        // wait first): neither commits.
+        for keep in [false, true] {
+            let failed = scan("scan-2", "kari@example.no", None, keep).unwrap_err();
+            assert!(failed.to_string().contains("not committed"), "{failed}");
+            assert_eq!(hits("ola@example.no"), ("scan-1".to_string(), 1));
+            assert_eq!(hits("kari@example.no"), ("scan-1".to_string(), 0));
+        }
         // The next scan commits over it.
-        scan("scan-3", "kari@example.no", Some(1)).unwrap();
+        scan("scan-3", "kari@example.no", Some(1), false).unwrap();
         assert_eq!(hits("kari@example.no"), ("scan-3".to_string(), 1));
         assert_eq!(hits("ola@example.no"), ("scan-3".to_string(), 0));
     }
