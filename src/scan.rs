@@ -484,6 +484,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             ("moved", summary.changes.moved.into()),
             ("newly_violating", summary.changes.newly_violating.into()),
             ("seconds", summary.duration_seconds.into()),
+            ("peak_rss_bytes", peak_rss().into()),
         ],
     );
     drop(lock);
@@ -575,6 +576,17 @@ fn ratio(a: u64, b: u64) -> f64 {
 /// The mode of a scan that carries unchanged files forward (or not).
 fn mode(carry: bool) -> &'static str {
     if carry { "incremental" } else { "full" }
+}
+
+/// The process's peak resident memory so far, as the kernel counts it for
+/// this program (`VmHWM`; Linux only). `getrusage` would not do: its peak
+/// carries over the memory of whatever process started this one, up to
+/// its `exec`, so a scan started by a big process looked big.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kib: u64 = kib.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Every finding of the scan, as the index counts them: false positives
