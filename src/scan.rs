@@ -1025,6 +1025,7 @@ impl<'a> Worker<'a> {
         };
         let findings = recording.findings();
         let recording = recording.finish();
+        let known = prior.is_some();
         let (appeared, disappeared) = if state.compare {
             let before = prior.as_ref().and_then(|p| p.recording.as_deref());
             change_set::diff(&|f| recording::each_finding(before, f), &|f| {
@@ -1047,6 +1048,7 @@ impl<'a> Worker<'a> {
             stored,
             appeared,
             disappeared,
+            known,
         })));
     }
 

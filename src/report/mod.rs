@@ -205,7 +205,10 @@ impl Report {
                 });
             }
             if name == UNDECLARED {
-                let f = report.undeclared_by_folder.entry(folder_of(path)).or_default();
+                let f = report
+                    .undeclared_by_folder
+                    .entry(folder_of(path).to_string())
+                    .or_default();
                 f.0 += 1;
                 f.1 += findings;
             }
@@ -236,7 +239,10 @@ impl Report {
                 });
                 return;
             }
-            *report.overdue_by_folder.entry(folder_of(path)).or_default() += findings;
+            *report
+                .overdue_by_folder
+                .entry(folder_of(path).to_string())
+                .or_default() += findings;
             let overdue = c.number(row, "overdue_days");
             report.violations.add(overdue, || {
                 vec![

@@ -57,18 +57,25 @@ pub struct Folders {
 }
 
 /// The folder a displayed path is counted in.
-pub fn folder_of(path: &str) -> String {
+pub fn folder_of(path: &str) -> &str {
     let outer = path.split('!').next().unwrap_or(path);
-    match Path::new(outer).parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_string_lossy().into_owned(),
-        _ => ".".into(),
-    }
+    Path::new(outer)
+        .parent()
+        .and_then(Path::to_str)
+        .filter(|p| !p.is_empty())
+        .unwrap_or(".")
 }
 
 impl Folders {
     /// Counts one file in its folder.
     pub fn add(&mut self, f: FileShare<'_>) {
-        let folder = self.folders.entry(folder_of(f.path)).or_default();
+        // Looked up before it is inserted: every file of a folder but the
+        // first finds it without allocating its name.
+        let name = folder_of(f.path);
+        if !self.folders.contains_key(name) {
+            self.folders.insert(name.to_string(), Folder::default());
+        }
+        let folder = self.folders.get_mut(name).expect("inserted above");
         folder.files += 1;
         if f.personal == 0 {
             return;

@@ -222,6 +222,7 @@ pub struct StateStore {
     conn: Connection,
     path: PathBuf,
     previous_scans: u64,
+    previous_files: u64,
 }
 
 impl StateStore {
@@ -245,18 +246,27 @@ impl StateStore {
         let previous_scans = conn
             .query_row("SELECT count(*) FROM scans", [], |r| r.get::<_, i64>(0))
             .map_err(|e| db_error(&path, e))? as u64;
+        let previous_files = conn
+            .query_row("SELECT count(*) FROM files", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| db_error(&path, e))? as u64;
         conn.execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| db_error(&path, e))?;
         Ok(StateStore {
             conn,
             path,
             previous_scans,
+            previous_files,
         })
     }
 
     /// Whether an earlier scan completed into this state.
     pub fn has_previous_scan(&self) -> bool {
         self.previous_scans > 0
+    }
+
+    /// How many files the state held when the scan began.
+    pub fn previous_files(&self) -> u64 {
+        self.previous_files
     }
 
     /// Keeps a file's new result.
