@@ -8,6 +8,7 @@
 
 use super::codec::{self, ItemRef, Items};
 use super::directory;
+use super::forget::Forgotten;
 use super::merging::BoundedMerges;
 use super::{Fields, IndexMeta, LinkPolicy, identifying, index_dir, record_key, schema};
 use crate::model::DataType;
@@ -115,6 +116,8 @@ struct FileGroups {
 pub struct IndexBuilder {
     /// Whether the previous scan's documents were kept.
     kept: bool,
+    /// The files whose kept documents go at the commit.
+    forgotten: Forgotten,
     writer: IndexWriter,
     fields: Fields,
     meta: IndexMeta,
@@ -185,8 +188,10 @@ impl IndexBuilder {
         if !kept {
             writer.delete_all_documents().map_err(|e| fail(&e))?;
         }
+        let forgotten = Forgotten::new(&index, fields.file).map_err(|e| fail(&e))?;
         Ok(IndexBuilder {
             kept,
+            forgotten,
             writer,
             fields,
             meta: IndexMeta {
@@ -209,11 +214,22 @@ impl IndexBuilder {
         self.kept
     }
 
-    /// Drops every document of the file on disk `source` (before its new
-    /// ones are added, or because it is gone).
+    /// Drops every document the previous scans wrote for the file on disk
+    /// `source` (it is read again, or gone), at the commit; a failure is
+    /// kept for the commit.
     pub fn forget(&self, source: &str) {
-        self.writer
-            .delete_term(tantivy::Term::from_field_text(self.fields.file, source));
+        if let Err(e) = self.forgotten.forget(&self.writer, source) {
+            let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+            failure.get_or_insert(Error::Index(e));
+        }
+    }
+
+    /// The first write or delete that failed, if any.
+    fn check(&self) -> Result<()> {
+        match self.failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// A batcher for one worker: it groups the findings of the files that
@@ -254,9 +270,7 @@ impl IndexBuilder {
     /// gives `None` (the scan failed) nothing is committed and the
     /// previous index stays as it was.
     pub fn commit_when(mut self, settled: impl FnOnce() -> Option<(u64, Vec<String>)>) -> Result<IndexMeta> {
-        if let Some(e) = self.failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            return Err(e);
-        }
+        self.check()?;
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         let failed = || Error::Index("the scan failed: the index was not committed".into());
         // The scan's segments are merged once it is done with its memory,
@@ -267,6 +281,7 @@ impl IndexBuilder {
             for path in &removed {
                 self.forget(path);
             }
+            self.check()?;
             (findings, self.writer.prepare_commit().map_err(fail)?)
         } else {
             let commit = self.writer.prepare_commit().map_err(fail)?;
@@ -640,5 +655,67 @@ mod tests {
         scan("scan-3", "kari@example.no", Some(1), false).unwrap();
         assert_eq!(hits("kari@example.no"), ("scan-3".to_string(), 1));
         assert_eq!(hits("ola@example.no"), ("scan-3".to_string(), 0));
+    }
+
+    /// A kept index drops the previous documents of the files read again
+    /// or gone, at the commit, and never the scan's own new documents,
+    /// whichever comes first; the other files' documents stay.
+    #[test]
+    fn a_kept_index_forgets_files_read_again_or_gone_and_keeps_the_rest() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let create = |scan_id: &str, keep: bool| {
+            IndexBuilder::create(
+                out.path(),
+                scan_id,
+                hasher.fingerprint(),
+                "NO",
+                LinkPolicy::default(),
+                2,
+                keep,
+            )
+            .unwrap()
+        };
+        let add = |index: &IndexBuilder, file: &str, value: &str| {
+            let path: Arc<str> = Arc::from(file);
+            let mut batcher = index.batcher();
+            batcher.add(&row(&hasher, &path, 1, DataType::Email, value));
+            batcher.file_done(&path);
+        };
+        let found = |value: &str| -> Vec<String> {
+            let index = SubjectIndex::open(out.path()).unwrap();
+            let lookup = recognise(value, "NO", None).unwrap();
+            let subject = find(&index, &hasher, &lookup, false, &LinkPolicy::default()).unwrap();
+            subject.hits.iter().map(|h| h.path.clone()).collect()
+        };
+        let first = create("scan-1", false);
+        for (file, value) in [
+            ("a.csv", "ola@example.no"),
+            ("b.csv", "kari@example.no"),
+            ("c.csv", "per@example.no"),
+            ("d.csv", "liv@example.no"),
+        ] {
+            add(&first, file, value);
+        }
+        first.commit(4).unwrap();
+
+        let second = create("scan-2", true);
+        assert!(second.kept());
+        // b.csv is read again: forgotten, then written anew; d.csv's new
+        // document is written before it is forgotten (workers race).
+        second.forget("b.csv");
+        add(&second, "b.csv", "kari.ny@example.no");
+        add(&second, "d.csv", "liv.ny@example.no");
+        second.forget("d.csv");
+        let meta = second
+            .commit_when(|| Some((4, vec!["c.csv".to_string()])))
+            .unwrap();
+        assert_eq!(meta.documents, 3);
+        assert_eq!(found("ola@example.no"), ["a.csv"]);
+        assert!(found("kari@example.no").is_empty());
+        assert_eq!(found("kari.ny@example.no"), ["b.csv"]);
+        assert!(found("per@example.no").is_empty());
+        assert!(found("liv@example.no").is_empty());
+        assert_eq!(found("liv.ny@example.no"), ["d.csv"]);
     }
 }
