@@ -39,12 +39,6 @@ impl AtomicFile {
         })
     }
 
-    /// A second handle on the temporary file, for writers that need an
-    /// owned `File` (the Parquet writer). Write through one handle only.
-    pub fn clone_handle(&self) -> std::io::Result<fs::File> {
-        self.writer.get_ref().as_file().try_clone()
-    }
-
     /// The final path.
     pub fn target(&self) -> &Path {
         &self.target

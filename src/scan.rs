@@ -17,6 +17,7 @@ use crate::profile::Profile;
 use crate::records::RecordTracker;
 use crate::retention::{self, Policy};
 use crate::sink::changes::{self as change_set, ChangeCounts};
+use crate::sink::outbox::Outbox;
 use crate::sink::{FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile};
 use crate::state::recording::{self, Recording};
 use crate::state::{self, Prior, ScanRow, StateReader, StateStore};
@@ -334,7 +335,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     // finding rows (about 450 KB), and on dense trees the sink is the
     // slowest stage, so the queue fills. 256 let it hold up to 118 MB,
     // and took a 1 GB tree's peak memory to 260-300 MB; 64: 230-236 MB.
-    let (sink_tx, sink_rx) = bounded::<Message>(64);
+    let (sink_tx, sink_rx) = bounded::<Vec<Message>>(64);
     let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
     let walk_options = WalkOptions {
         include: config.profile.include.clone(),
@@ -357,7 +358,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             .name("datakart-sink".into())
             .spawn_scoped(scope, move || -> Result<Finished> {
                 let mut failure = None;
-                for msg in sink_rx {
+                for msg in sink_rx.into_iter().flatten() {
                     if failure.is_none()
                         && let Err(e) = sink.handle(msg)
                     {
@@ -380,15 +381,15 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                     let _ = source_tx.send(source);
                 }
                 WalkEvent::Excluded => {
-                    let _ = walk_sink.send(Message::Excluded);
+                    let _ = walk_sink.send(vec![Message::Excluded]);
                 }
                 WalkEvent::Skipped { path, reason } => {
                     files.fetch_add(1, Ordering::Relaxed);
-                    let _ = walk_sink.send(Message::Done(walk_record(&path, Status::Skipped(reason))));
+                    let _ = walk_sink.send(vec![Message::Done(walk_record(&path, Status::Skipped(reason)))]);
                 }
                 WalkEvent::Failed { path, reason } => {
                     files.fetch_add(1, Ordering::Relaxed);
-                    let _ = walk_sink.send(Message::Done(walk_record(&path, Status::Failed(reason))));
+                    let _ = walk_sink.send(vec![Message::Done(walk_record(&path, Status::Failed(reason)))]);
                 }
             };
             let result = walk::walk(&config.roots, &walk_options, &on_event);
@@ -545,6 +546,7 @@ pub fn reread(path: &Path, profile: &Profile, hasher: &Hasher) -> Vec<FindingRow
     let policy = Policy::default();
     Worker::new(&detector, hasher, true, &profile.limits, &suppressor, &policy, tx).process(&source);
     rx.into_iter()
+        .flatten()
         .filter_map(|m| match m {
             Message::Findings(rows) => Some(rows),
             _ => None,
@@ -695,7 +697,7 @@ struct Worker<'a> {
     detector: &'a Detector,
     hasher: &'a Hasher,
     reveal: bool,
-    sink: Sender<Message>,
+    sink: Outbox,
     scratch: Scratch,
     hits: Vec<detect::Hit>,
     /// Rows of the unit being handled, before column classification.
@@ -922,7 +924,7 @@ impl<'a> Worker<'a> {
         limits: &'a extract::Limits,
         suppressor: &'a Suppressor<'a>,
         policy: &'a Policy,
-        sink: Sender<Message>,
+        sink: Sender<Vec<Message>>,
     ) -> Worker<'a> {
         Worker {
             limits,
@@ -932,7 +934,7 @@ impl<'a> Worker<'a> {
             detector,
             hasher,
             reveal,
-            sink,
+            sink: Outbox::new(sink),
             scratch: Scratch::default(),
             hits: Vec::new(),
             cell_rows: Vec::new(),
@@ -970,7 +972,7 @@ impl<'a> Worker<'a> {
         if let Some(recording) = &mut self.recording {
             recording.add(&msg);
         }
-        let _ = self.sink.send(msg);
+        self.sink.push(msg);
     }
 
     /// What the previous scan kept about `path`.
@@ -1006,7 +1008,7 @@ impl<'a> Worker<'a> {
             }
             self.deliver(msg, reindex);
         })?;
-        let _ = self.sink.send(Message::Carried(path.clone()));
+        self.sink.push(Message::Carried(path.clone()));
         Some(findings)
     }
 
@@ -1044,7 +1046,7 @@ impl<'a> Worker<'a> {
             error: status.reason(),
             recording,
         };
-        let _ = self.sink.send(Message::Stored(Box::new(StoredFile {
+        self.sink.push(Message::Stored(Box::new(StoredFile {
             stored,
             appeared,
             disappeared,
@@ -1607,7 +1609,7 @@ mod tests {
         let mut worker = Worker::new(&detector, &hasher, false, limits, &suppressor, &policy, tx);
         worker.process(source);
         drop(worker);
-        rx.iter().collect()
+        rx.iter().flatten().collect()
     }
 
     /// Writes `text` to `name` in `dir` and returns it as a walked source.

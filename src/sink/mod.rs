@@ -8,6 +8,7 @@
 
 pub mod changes;
 pub mod folders;
+pub mod outbox;
 pub mod table;
 pub mod violations;
 

@@ -14,9 +14,9 @@ use polars::prelude::{
     TimeZone,
 };
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Rows per Parquet row group: the rows a table buffers. A findings row
 /// group of 65,536 rows held about 34 MB while being encoded; a quarter of
@@ -215,8 +215,34 @@ pub fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
 
 /// The Parquet half of a table: the file and its batched writer.
 struct ParquetOut {
-    file: AtomicFile,
-    writer: polars::io::parquet::write::BatchedWriter<File>,
+    file: SharedFile,
+    writer: polars::io::parquet::write::BatchedWriter<SharedFile>,
+}
+
+/// The Parquet writer's way into its atomic file, shared with the table
+/// until the commit. polars writes the fields of page headers and
+/// metadata one by one: straight to the file that was 44,000 write calls
+/// of a few bytes for the tables of a 100,000-file rescan; through the
+/// file's buffer they are a few dozen.
+#[derive(Clone)]
+struct SharedFile(Arc<Mutex<AtomicFile>>);
+
+impl SharedFile {
+    fn lock(&self) -> std::sync::MutexGuard<'_, AtomicFile> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Write for SharedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.lock().write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.lock().write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.lock().flush()
+    }
 }
 
 /// Writes one table as `<stem>.csv` and `<stem>.parquet` (or either alone).
@@ -267,17 +293,13 @@ impl TableWriter {
         };
         let parquet = match &parquet_path {
             Some(path) => {
-                let file = AtomicFile::create(path)?;
-                let handle = file.clone_handle().map_err(|source| Error::Output {
-                    path: path.clone(),
-                    source,
-                })?;
+                let file = SharedFile(Arc::new(Mutex::new(AtomicFile::create(path)?)));
                 let schema = Schema::from_iter(
                     columns
                         .iter()
                         .map(|(n, k)| Field::new(n.as_str().into(), pl_type(*k))),
                 );
-                let writer = ParquetWriter::new(handle)
+                let writer = ParquetWriter::new(file.clone())
                     .batched(&schema)
                     .map_err(|e| write_err(path, e))?;
                 Some(ParquetOut { file, writer })
@@ -394,7 +416,10 @@ impl TableWriter {
                 .finish()
                 .map_err(|e| write_err(&self.parquet_path, e))?;
             drop(parquet.writer);
-            parquet.file.commit()?;
+            let file = Arc::try_unwrap(parquet.file.0)
+                .ok()
+                .expect("the Parquet writer, the file's only other holder, is dropped");
+            file.into_inner().unwrap_or_else(|e| e.into_inner()).commit()?;
         }
         if let Some(csv) = self.csv.take() {
             csv.commit()?;
