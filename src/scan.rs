@@ -292,7 +292,8 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     let started = Instant::now();
     let started_at = now_rfc3339();
     let scan_id = new_scan_id();
-    let detector = detector_for(&config.profile);
+    let build_detector = || detector_for(&config.profile);
+    let detector = LazyDetector::new(&build_detector);
     let threads = config.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -517,6 +518,29 @@ fn policy_for(config: &ScanConfig) -> Result<Policy> {
     ))
 }
 
+/// The detector, built when a worker first reads a file: a rescan that
+/// reads nothing never needs it, and building it was 15 ms of the 550 ms
+/// rescan of 100,000 unchanged files, before any worker could start.
+struct LazyDetector<'a> {
+    built: std::sync::OnceLock<Detector>,
+    build: &'a (dyn Fn() -> Detector + Sync),
+}
+
+impl<'a> LazyDetector<'a> {
+    /// A detector `build` makes on first use.
+    fn new(build: &'a (dyn Fn() -> Detector + Sync)) -> LazyDetector<'a> {
+        LazyDetector {
+            built: std::sync::OnceLock::new(),
+            build,
+        }
+    }
+
+    /// The detector (workers asking while it is built wait for it).
+    fn get(&self) -> &Detector {
+        self.built.get_or_init(self.build)
+    }
+}
+
 /// The detector a profile asks for.
 fn detector_for(profile: &Profile) -> Detector {
     Detector::new(DetectorSettings {
@@ -535,7 +559,8 @@ pub fn reread(path: &Path, profile: &Profile, hasher: &Hasher) -> Vec<FindingRow
     let Ok(meta) = std::fs::metadata(path) else {
         return Vec::new();
     };
-    let detector = detector_for(profile);
+    let build_detector = || detector_for(profile);
+    let detector = LazyDetector::new(&build_detector);
     let suppressor = Suppressor::new(&profile.allow, &[]);
     let (tx, rx) = crossbeam_channel::unbounded();
     let source = Source {
@@ -694,7 +719,7 @@ fn summarise(
 /// Per-thread state: detector buffers and the batch of findings being
 /// built, reused across files.
 struct Worker<'a> {
-    detector: &'a Detector,
+    detector: &'a LazyDetector<'a>,
     hasher: &'a Hasher,
     reveal: bool,
     sink: Outbox,
@@ -918,7 +943,7 @@ struct FileCtx<'w, 'a> {
 
 impl<'a> Worker<'a> {
     fn new(
-        detector: &'a Detector,
+        detector: &'a LazyDetector<'a>,
         hasher: &'a Hasher,
         reveal: bool,
         limits: &'a extract::Limits,
@@ -1353,7 +1378,7 @@ impl FileCtx<'_, '_> {
             return h;
         }
         let h = Header {
-            mask: self.worker.detector.column_mask(name),
+            mask: self.worker.detector.get().column_mask(name),
             date_column: self.worker.policy.date_column(name),
         };
         self.worker.headers.insert(name.to_string(), h);
@@ -1407,7 +1432,7 @@ impl UnitSink for FileCtx<'_, '_> {
         let header = self.header_of(unit.origin);
         let mut hits = std::mem::take(&mut self.worker.hits);
         hits.clear();
-        let resume = self.worker.detector.detect(
+        let resume = self.worker.detector.get().detect(
             unit.text,
             unit.from,
             unit.until,
@@ -1429,7 +1454,7 @@ impl UnitSink for FileCtx<'_, '_> {
     /// one before moved (a span straddled their seam) is searched again
     /// from there, so the findings are exactly those of one-by-one units.
     fn pieces<'o>(&mut self, pieces: &[Piece<'_>], origin: &dyn Fn(u64) -> Origin<'o>) -> usize {
-        let detector = self.worker.detector;
+        let detector = self.worker.detector.get();
         let headers: Vec<Header> = pieces
             .iter()
             .map(|p| self.header_of(origin(p.first_line)))
@@ -1600,7 +1625,8 @@ mod tests {
 
     /// Runs one worker over `source` and returns what it sent the sink.
     fn process(source: &Source, limits: &extract::Limits) -> Vec<Message> {
-        let detector = Detector::new(DetectorSettings::default());
+        let build = || Detector::new(DetectorSettings::default());
+        let detector = LazyDetector::new(&build);
         let hasher = Hasher::new(&[7u8; 32]);
         let (tx, rx) = crossbeam_channel::unbounded();
         let allow = crate::suppress::Allow::default();
