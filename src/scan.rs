@@ -336,6 +336,8 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     // finding rows (about 450 KB), and on dense trees the sink is the
     // slowest stage, so the queue fills. 256 let it hold up to 118 MB,
     // and took a 1 GB tree's peak memory to 260-300 MB; 64: 230-236 MB.
+    // Messages travel in batches (see `Outbox`), each holding at most one
+    // large message, so 64 batches bound the queue as 64 messages did.
     let (sink_tx, sink_rx) = bounded::<Vec<Message>>(64);
     let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
     let walk_options = WalkOptions {
