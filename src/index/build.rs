@@ -188,7 +188,12 @@ impl IndexBuilder {
         if !kept {
             writer.delete_all_documents().map_err(|e| fail(&e))?;
         }
-        let forgotten = Forgotten::new(&index, fields.file).map_err(|e| fail(&e))?;
+        let previous = if kept {
+            index.searchable_segment_ids().map_err(|e| fail(&e))?
+        } else {
+            Vec::new()
+        };
+        let forgotten = Forgotten::new(previous, fields.file);
         Ok(IndexBuilder {
             kept,
             forgotten,
@@ -544,6 +549,38 @@ mod tests {
         }
     }
 
+    /// A builder for scan `scan_id` of the index in `out` (two threads).
+    fn builder(out: &Path, hasher: &Hasher, scan_id: &str, keep: bool) -> IndexBuilder {
+        IndexBuilder::create(
+            out,
+            scan_id,
+            hasher.fingerprint(),
+            "NO",
+            LinkPolicy::default(),
+            2,
+            keep,
+        )
+        .unwrap()
+    }
+
+    /// Writes one e-mail finding `value` of file `file`.
+    fn add_one(index: &IndexBuilder, hasher: &Hasher, file: &str, value: &str) {
+        let path: Arc<str> = Arc::from(file);
+        let mut batcher = index.batcher();
+        batcher.add(&row(hasher, &path, 1, DataType::Email, value));
+        batcher.file_done(&path);
+    }
+
+    /// The scan the index in `out` was committed by, and the paths a
+    /// search for `value` (without links) finds.
+    fn found(out: &Path, hasher: &Hasher, value: &str) -> (String, Vec<String>) {
+        let index = SubjectIndex::open(out).unwrap();
+        let lookup = recognise(value, "NO", None).unwrap();
+        let subject = find(&index, hasher, &lookup, false, &LinkPolicy::default()).unwrap();
+        let paths = subject.hits.iter().map(|h| h.path.clone()).collect();
+        (index.meta.scan_id.clone(), paths)
+    }
+
     /// A file with more findings than are held at once is written out
     /// mid-file: the record open then is stored in two documents and a
     /// search puts it together again. Every record written mid-file is
@@ -616,28 +653,13 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let hasher = Hasher::new(&[7; 32]);
         let scan = |scan_id: &str, value: &str, total: Option<u64>, keep: bool| {
-            let index = IndexBuilder::create(
-                out.path(),
-                scan_id,
-                hasher.fingerprint(),
-                "NO",
-                LinkPolicy::default(),
-                2,
-                keep,
-            )
-            .unwrap();
-            let path: Arc<str> = Arc::from("crm.csv");
-            let mut batcher = index.batcher();
-            batcher.add(&row(&hasher, &path, 1, DataType::Email, value));
-            batcher.file_done(&path);
-            drop(batcher);
+            let index = builder(out.path(), &hasher, scan_id, keep);
+            add_one(&index, &hasher, "crm.csv", value);
             index.commit_when(|| total.map(|n| (n, Vec::new())))
         };
         let hits = |value: &str| {
-            let index = SubjectIndex::open(out.path()).unwrap();
-            let lookup = recognise(value, "NO", None).unwrap();
-            let subject = find(&index, &hasher, &lookup, false, &LinkPolicy::default()).unwrap();
-            (index.meta.scan_id.clone(), subject.hits.len())
+            let (scan_id, paths) = found(out.path(), &hasher, value);
+            (scan_id, paths.len())
         };
         assert_eq!(
             scan("scan-1", "ola@example.no", Some(1), false).unwrap().findings,
@@ -664,30 +686,9 @@ mod tests {
     fn a_kept_index_forgets_files_read_again_or_gone_and_keeps_the_rest() {
         let out = tempfile::tempdir().unwrap();
         let hasher = Hasher::new(&[7; 32]);
-        let create = |scan_id: &str, keep: bool| {
-            IndexBuilder::create(
-                out.path(),
-                scan_id,
-                hasher.fingerprint(),
-                "NO",
-                LinkPolicy::default(),
-                2,
-                keep,
-            )
-            .unwrap()
-        };
-        let add = |index: &IndexBuilder, file: &str, value: &str| {
-            let path: Arc<str> = Arc::from(file);
-            let mut batcher = index.batcher();
-            batcher.add(&row(&hasher, &path, 1, DataType::Email, value));
-            batcher.file_done(&path);
-        };
-        let found = |value: &str| -> Vec<String> {
-            let index = SubjectIndex::open(out.path()).unwrap();
-            let lookup = recognise(value, "NO", None).unwrap();
-            let subject = find(&index, &hasher, &lookup, false, &LinkPolicy::default()).unwrap();
-            subject.hits.iter().map(|h| h.path.clone()).collect()
-        };
+        let create = |scan_id: &str, keep: bool| builder(out.path(), &hasher, scan_id, keep);
+        let add = |index: &IndexBuilder, file: &str, value: &str| add_one(index, &hasher, file, value);
+        let found = |value: &str| found(out.path(), &hasher, value).1;
         let first = create("scan-1", false);
         for (file, value) in [
             ("a.csv", "ola@example.no"),

@@ -3,22 +3,22 @@
 //! or finds gone. Deleting them one term at a time made tantivy hold a
 //! scoring weight of about a kilobyte per file until the commit: 100,000
 //! renamed files took a rescan from 80 to 330 MB. Here the files are a set
-//! of 128-bit path hashes (16 bytes each), and one delete query, whose
-//! weight reads the set only when tantivy applies it at the commit,
-//! matches their documents.
+//! of 128-bit path hashes (16 bytes each; the state's [`path_hash`]), and
+//! one delete query, whose weight reads the set only when tantivy applies
+//! it at the commit, matches their documents.
 //!
 //! The query matches documents of the segments the index held when the
 //! scan began, never the scan's own: those hold the files' new documents.
 //! Nothing is merged while a scan runs (see the builder), so the
 //! previous documents are in exactly those segments.
 
+use crate::state::path_hash;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 use tantivy::index::SegmentId;
 use tantivy::query::{BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{BitSet, DocId, DocSet, Index, IndexWriter, Score, SegmentReader, TERMINATED};
-use xxhash_rust::xxh3::xxh3_128;
+use tantivy::{BitSet, DocId, DocSet, IndexWriter, Score, SegmentReader, TERMINATED};
 
 /// The files a kept index forgets at its commit.
 pub struct Forgotten {
@@ -31,21 +31,17 @@ pub struct Forgotten {
     queued: OnceLock<Result<(), String>>,
 }
 
-/// The key of a file's path in the set, from its term bytes.
-fn file_key(path: &[u8]) -> u128 {
-    xxh3_128(path)
-}
-
 impl Forgotten {
-    /// Nothing forgotten yet, for `index` as the scan found it; `field` is
-    /// the field holding each document's file on disk.
-    pub fn new(index: &Index, field: Field) -> tantivy::Result<Forgotten> {
-        Ok(Forgotten {
+    /// Nothing forgotten yet. `previous`: the segments the index held when
+    /// the scan began (none when it keeps nothing); `field`: the field
+    /// holding each document's file on disk.
+    pub fn new(previous: Vec<SegmentId>, field: Field) -> Forgotten {
+        Forgotten {
             files: Arc::default(),
-            previous: Arc::new(index.searchable_segment_ids()?.into_iter().collect()),
+            previous: Arc::new(previous.into_iter().collect()),
             field,
             queued: OnceLock::new(),
-        })
+        }
     }
 
     /// Forgets every previous document of the file on disk `path`.
@@ -53,7 +49,7 @@ impl Forgotten {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(file_key(path.as_bytes()));
+            .insert(path_hash(path));
         self.queued
             .get_or_init(|| {
                 let query = ForgetQuery {
@@ -107,7 +103,9 @@ impl ForgetQuery {
         let inverted = reader.inverted_index(self.field)?;
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
-            if !files.contains(&file_key(terms.key())) {
+            // A file term is the path's text; the set holds their hashes.
+            let forgotten = std::str::from_utf8(terms.key()).is_ok_and(|p| files.contains(&path_hash(p)));
+            if !forgotten {
                 continue;
             }
             let mut postings =

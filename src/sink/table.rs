@@ -248,17 +248,64 @@ impl Write for SharedFile {
 /// Writes one table as `<stem>.csv` and `<stem>.parquet` (or either alone).
 pub struct TableWriter {
     columns: Vec<(String, Kind)>,
-    csv: Option<AtomicFile>,
+    csv: Option<CsvOut>,
     parquet: Option<ParquetOut>,
     buffers: Vec<Buffer>,
     rows: usize,
     total: u64,
-    csv_path: PathBuf,
     parquet_path: PathBuf,
+}
+
+/// The CSV half of a table: the file, written a whole line at a time.
+struct CsvOut {
+    file: AtomicFile,
+    path: PathBuf,
+    /// The line being assembled, reused from row to row.
+    line: Vec<u8>,
     /// The last timestamp formatted, as rows of one file repeat it.
     last_time: (i64, String),
-    /// The CSV line being assembled, reused from row to row.
-    line: Vec<u8>,
+}
+
+impl CsvOut {
+    /// Starts the file at `path` with its header line.
+    fn create(path: &Path, columns: &[(String, Kind)]) -> Result<CsvOut> {
+        let mut csv = CsvOut {
+            file: AtomicFile::create(path)?,
+            path: path.to_path_buf(),
+            line: Vec::new(),
+            last_time: (i64::MIN, String::new()),
+        };
+        let header: Vec<Cell<'_>> = columns.iter().map(|(name, _)| Cell::from(name)).collect();
+        csv.write(&header)?;
+        Ok(csv)
+    }
+
+    /// Writes `row` as one line.
+    fn write(&mut self, row: &[Cell<'_>]) -> Result<()> {
+        let line = &mut self.line;
+        line.clear();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            match cell {
+                Cell::Str(s) => push_csv_field(line, s.as_bytes()),
+                Cell::U64(v) => line.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
+                Cell::Time(t) => {
+                    if self.last_time.0 != *t {
+                        self.last_time.0 = *t;
+                        self.last_time.1.clear();
+                        push_rfc3339(&mut self.last_time.1, *t);
+                    }
+                    line.extend_from_slice(self.last_time.1.as_bytes())
+                }
+                Cell::F64(v) => line.extend_from_slice(v.to_string().as_bytes()),
+                Cell::Null => {}
+            }
+        }
+        line.push(b'\n');
+        self.file.write_all(line).map_err(|e| write_err(&self.path, e))
+    }
 }
 
 impl TableWriter {
@@ -275,22 +322,7 @@ impl TableWriter {
         parquet_path: Option<PathBuf>,
         columns: Vec<(String, Kind)>,
     ) -> Result<TableWriter> {
-        let csv = match &csv_path {
-            Some(path) => {
-                let mut csv = AtomicFile::create(path)?;
-                let mut header = Vec::new();
-                for (i, (name, _)) in columns.iter().enumerate() {
-                    if i > 0 {
-                        header.push(b',');
-                    }
-                    push_csv_field(&mut header, name.as_bytes());
-                }
-                header.push(b'\n');
-                csv.write_all(&header).map_err(|e| write_err(path, e))?;
-                Some(csv)
-            }
-            None => None,
-        };
+        let csv = csv_path.map(|path| CsvOut::create(&path, &columns)).transpose()?;
         let parquet = match &parquet_path {
             Some(path) => {
                 let file = SharedFile(Arc::new(Mutex::new(AtomicFile::create(path)?)));
@@ -314,10 +346,7 @@ impl TableWriter {
             buffers,
             rows: 0,
             total: 0,
-            csv_path: csv_path.unwrap_or_default(),
             parquet_path: parquet_path.unwrap_or_default(),
-            last_time: (i64::MIN, String::new()),
-            line: Vec::new(),
         })
     }
 
@@ -335,29 +364,7 @@ impl TableWriter {
     pub fn push(&mut self, row: &[Cell<'_>]) -> Result<()> {
         debug_assert_eq!(row.len(), self.columns.len());
         if let Some(csv) = &mut self.csv {
-            let line = &mut self.line;
-            line.clear();
-            for (i, cell) in row.iter().enumerate() {
-                if i > 0 {
-                    line.push(b',');
-                }
-                match cell {
-                    Cell::Str(s) => push_csv_field(line, s.as_bytes()),
-                    Cell::U64(v) => line.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
-                    Cell::Time(t) => {
-                        if self.last_time.0 != *t {
-                            self.last_time.0 = *t;
-                            self.last_time.1.clear();
-                            push_rfc3339(&mut self.last_time.1, *t);
-                        }
-                        line.extend_from_slice(self.last_time.1.as_bytes())
-                    }
-                    Cell::F64(v) => line.extend_from_slice(v.to_string().as_bytes()),
-                    Cell::Null => {}
-                }
-            }
-            line.push(b'\n');
-            csv.write_all(line).map_err(|e| write_err(&self.csv_path, e))?;
+            csv.write(row)?;
         }
         if self.parquet.is_none() {
             self.total += 1;
@@ -422,7 +429,7 @@ impl TableWriter {
             file.into_inner().unwrap_or_else(|e| e.into_inner()).commit()?;
         }
         if let Some(csv) = self.csv.take() {
-            csv.commit()?;
+            csv.file.commit()?;
         }
         Ok(())
     }

@@ -342,8 +342,6 @@ fn scan_peak_rss(input: &std::path::Path, out: &std::path::Path, extra: &[&str])
         .output()
         .unwrap();
     assert!(output.status.success(), "scan failed: {:?}", output.status);
-    // The scan's own count: the child's rusage also holds this test
-    // process's memory up to the child's exec (other tests run alongside).
     let finished = String::from_utf8_lossy(&output.stderr)
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
