@@ -11,6 +11,7 @@
 //! place.
 
 use crate::sink::table::{Cell, Columns, Kind, columns};
+use crate::state::first_seen::FirstSeen;
 use crate::state::{db_error, open_existing};
 use crate::triage::{Decision, parse_id};
 use crate::{Error, Result};
@@ -73,19 +74,47 @@ impl Seen {
             .map_err(fail)?;
         let at: FxHashMap<&str, usize> = scans.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
         let mut appeared = FxHashMap::default();
-        let mut stmt = conn
-            .prepare("SELECT finding_id, scan_id FROM appeared")
-            .map_err(fail)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .map_err(fail)?;
-        for row in rows {
-            let (id, scan) = row.map_err(fail)?;
-            if let Some(&i) = at.get(scan.as_str()) {
-                appeared.insert(id as u64, i);
+        let exists = |table: &str| -> Result<bool> {
+            conn.query_row(
+                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .map_err(fail)
+        };
+        // Rows of the per-finding table of earlier versions first: a
+        // file's row, written since, says better.
+        if exists(crate::state::LEGACY_APPEARED)? {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT finding_id, scan_id FROM {}",
+                    crate::state::LEGACY_APPEARED
+                ))
+                .map_err(fail)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .map_err(fail)?;
+            for row in rows {
+                let (id, scan) = row.map_err(fail)?;
+                if let Some(&i) = at.get(scan.as_str()) {
+                    appeared.insert(id as u64, i);
+                }
             }
         }
-        drop(stmt);
+        if exists("first_seen")? {
+            let mut stmt = conn.prepare("SELECT findings FROM first_seen").map_err(fail)?;
+            let blobs = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0)).map_err(fail)?;
+            for blob in blobs {
+                let Some(seen) = FirstSeen::decode(&blob.map_err(fail)?) else {
+                    continue;
+                };
+                seen.each(|id, scan| {
+                    if let Some(&i) = at.get(scan) {
+                        appeared.insert(id, i);
+                    }
+                });
+            }
+        }
         Ok(Seen { scans, appeared })
     }
 

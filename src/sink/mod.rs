@@ -565,7 +565,7 @@ impl Sink {
                 state.see(&file.stored.path, file.known);
                 state.read += 1;
                 state.store.store(&file.stored, &state.skip_key, &self.scan_id)?;
-                self.changed(file.appeared, file.disappeared)
+                self.changed(&file.stored.path, file.appeared, file.disappeared)
             }
             Message::Carried(path) => {
                 self.state.see(&path, true);
@@ -575,33 +575,32 @@ impl Sink {
         }
     }
 
-    /// Takes a file's changes: false positives are left out, and when each
-    /// finding appeared is kept for `findings --baseline`.
-    fn changed(&mut self, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
+    /// Takes the changes of the file on disk `path`: false positives are
+    /// left out, and when each finding appeared is kept for `findings
+    /// --baseline`.
+    fn changed(&mut self, path: &str, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
         if !self.changes.compared() {
             return Ok(());
         }
-        let mut kept = |changes: Vec<Change>, appeared: bool| -> Result<Vec<Change>> {
-            let mut out = Vec::with_capacity(changes.len());
+        let triage = &mut self.triage;
+        let mut kept = |changes: Vec<Change>| -> (Vec<Change>, Vec<u64>) {
+            let mut ids = Vec::with_capacity(changes.len());
+            let mut kept = Vec::with_capacity(changes.len());
             for c in changes {
-                let id = triage::finding_id(&c.path, &c.location, &c.type_label, &c.value_hash);
-                let decision = self
-                    .triage
-                    .lookup(id, &c.path, &c.type_label, &c.value_hash)
-                    .map(|r| r.decision);
-                if appeared {
-                    self.state.store.appeared(id, &self.scan_id)?;
-                } else {
-                    self.state.store.disappeared(id)?;
-                }
-                if decision != Some(Decision::FalsePositive) {
-                    out.push(c);
+                let id = triage::finding_id(&c.path, &c.location, c.type_label, &c.value_hash);
+                ids.push(id);
+                let decision = triage.lookup(id, &c.path, c.type_label, &c.value_hash);
+                if decision.map(|r| r.decision) != Some(Decision::FalsePositive) {
+                    kept.push(c);
                 }
             }
-            Ok(out)
+            (kept, ids)
         };
-        let appeared = kept(appeared, true)?;
-        let disappeared = kept(disappeared, false)?;
+        let (appeared, appeared_ids) = kept(appeared);
+        let (disappeared, gone_ids) = kept(disappeared);
+        self.state
+            .store
+            .note_changes(path, &appeared_ids, &gone_ids, &self.scan_id)?;
         self.changes.add(appeared, disappeared)
     }
 
@@ -936,8 +935,10 @@ impl Sink {
             crate::state::recording::each_finding(recording.as_deref(), &mut |row| {
                 held.push(Change::of(row))
             });
-            self.changed(Vec::new(), held)?;
+            // Removed first: what it held is then gone with its row, and
+            // noting the changes has no first-seen row to update.
             self.state.store.remove(path)?;
+            self.changed(path, Vec::new(), held)?;
         }
         Ok(gone)
     }

@@ -25,12 +25,14 @@
 //! Besides files it keeps the completed scans, the triage decisions
 //! ([`crate::triage`]) and, for each finding that appeared after the
 //! folder's first scan, the scan it appeared in (`datakart findings
-//! --baseline`).
+//! --baseline`), one row per file ([`first_seen`]).
 
+pub mod first_seen;
 pub mod recording;
 
 use crate::profile::Profile;
 use crate::{Error, Result};
+use first_seen::FirstSeen;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
@@ -67,11 +69,16 @@ CREATE TABLE IF NOT EXISTS scans (
     files_removed INTEGER NOT NULL,
     findings INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS appeared (
-    finding_id INTEGER PRIMARY KEY,
-    scan_id TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS first_seen (
+    path TEXT PRIMARY KEY,
+    findings BLOB NOT NULL
 );
 ";
+
+/// The table earlier versions kept first appearances in, one row per
+/// finding (`finding_id`, `scan_id`). It is read, never written: its rows
+/// date findings no scan has noted since (see [`first_seen`]).
+pub const LEGACY_APPEARED: &str = "appeared";
 
 /// The database path of an output folder.
 pub fn state_path(out_dir: &Path) -> PathBuf {
@@ -326,32 +333,46 @@ impl StateStore {
         crate::triage::read_rules(&self.conn).map_err(|e| db_error(&self.path, e))
     }
 
-    /// Notes that finding `id` appeared in scan `scan_id` (it was not there
-    /// in the scan before), for `datakart findings --baseline`.
-    pub fn appeared(&self, id: u64, scan_id: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT OR REPLACE INTO appeared (finding_id, scan_id) VALUES (?1, ?2)")
-            .and_then(|mut s| s.execute(params![id as i64, scan_id]))
-            .map(|_| ())
-            .map_err(|e| db_error(&self.path, e))
+    /// Notes which findings of the file on disk `path` appeared in scan
+    /// `scan_id` (they were not there in the scan before) and which are
+    /// gone, by finding id, for `datakart findings --baseline`.
+    pub fn note_changes(&self, path: &str, appeared: &[u64], gone: &[u64], scan_id: &str) -> Result<()> {
+        if appeared.is_empty() && gone.is_empty() {
+            return Ok(());
+        }
+        let fail = |e| db_error(&self.path, e);
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT findings FROM first_seen WHERE path = ?1")
+            .and_then(|mut s| s.query_row([path], |r| r.get(0)).optional())
+            .map_err(fail)?;
+        if blob.is_none() && appeared.is_empty() {
+            return Ok(());
+        }
+        let mut seen = blob.as_deref().and_then(FirstSeen::decode).unwrap_or_default();
+        seen.update(appeared, gone, scan_id);
+        if seen.is_empty() {
+            self.conn
+                .prepare_cached("DELETE FROM first_seen WHERE path = ?1")
+                .and_then(|mut s| s.execute([path]))
+        } else {
+            self.conn
+                .prepare_cached("INSERT OR REPLACE INTO first_seen (path, findings) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute(params![path, seen.encode()]))
+        }
+        .map(|_| ())
+        .map_err(fail)
     }
 
-    /// Forgets when finding `id` appeared: it is gone.
-    pub fn disappeared(&self, id: u64) -> Result<()> {
-        self.conn
-            .prepare_cached("DELETE FROM appeared WHERE finding_id = ?1")
-            .and_then(|mut s| s.execute([id as i64]))
-            .map(|_| ())
-            .map_err(|e| db_error(&self.path, e))
-    }
-
-    /// Forgets a file that is gone.
+    /// Forgets a file that is gone, with when its findings appeared.
     pub fn remove(&self, path: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("DELETE FROM files WHERE path = ?1")
-            .and_then(|mut s| s.execute([path]))
-            .map(|_| ())
-            .map_err(|e| db_error(&self.path, e))
+        [
+            "DELETE FROM files WHERE path = ?1",
+            "DELETE FROM first_seen WHERE path = ?1",
+        ]
+        .into_iter()
+        .try_for_each(|sql| self.conn.prepare_cached(sql)?.execute([path]).map(|_| ()))
+        .map_err(|e| db_error(&self.path, e))
     }
 
     /// Records the scan and commits everything it wrote.

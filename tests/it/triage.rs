@@ -264,6 +264,66 @@ fn baseline_lists_exactly_what_is_new_and_fail_on_new_violations_exits_4() {
     );
     assert!(new_since("previous").is_empty());
     assert_eq!(new_since(&first_id), expected);
+
+    // A value added to a file that already had one: only it is new since
+    // the previous scan; the older one keeps its first scan.
+    let second_id = summary(&out)["scan_id"].as_str().unwrap().to_string();
+    let rescan = || {
+        let o = run(&out, &["scan", root.to_str().unwrap(), "--quiet"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    std::fs::write(
+        root.join("regnskap/2020.txt"),
+        "faktura til kari@example.no og per@example.no\n",
+    )
+    .unwrap();
+    rescan();
+    let fourth_id = summary(&out)["scan_id"].as_str().unwrap().to_string();
+    let both = vec![
+        ("2020.txt".to_string(), "k***@example.no".to_string()),
+        ("2020.txt".to_string(), "p**@example.no".to_string()),
+    ];
+    assert_eq!(new_since("previous"), [both[1].clone()]);
+    assert_eq!(new_since(&first_id), both);
+    assert_eq!(new_since(&second_id), [both[1].clone()]);
+
+    // A renamed file's values are new where they are now; the old path
+    // keeps no first-seen row in the state.
+    std::fs::rename(root.join("regnskap/2020.txt"), root.join("regnskap/2021.txt")).unwrap();
+    rescan();
+    let moved: Vec<_> = both
+        .iter()
+        .map(|(_, v)| ("2021.txt".to_string(), v.clone()))
+        .collect();
+    assert_eq!(new_since(&fourth_id), moved);
+    let state = rusqlite::Connection::open(out.join("state/state.sqlite")).unwrap();
+    let rows: Vec<String> = state
+        .prepare("SELECT path FROM first_seen")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].ends_with("regnskap/2021.txt"), "{rows:?}");
+
+    // A state written by an earlier version kept one row per finding in
+    // `appeared`: those rows still date findings no scan has noted since.
+    let kari = ok(run(&out, &["findings", "--format", "csv"]))
+        .lines()
+        .find(|l| l.contains("k***@example.no"))
+        .and_then(|l| l.split(',').next())
+        .unwrap()
+        .to_string();
+    state
+        .execute_batch(&format!(
+            "DELETE FROM first_seen; CREATE TABLE appeared (finding_id INTEGER PRIMARY KEY, scan_id TEXT NOT NULL);
+             INSERT INTO appeared VALUES ({}, '{second_id}');",
+            u64::from_str_radix(&kari, 16).unwrap() as i64
+        ))
+        .unwrap();
+    assert_eq!(new_since(&first_id), [moved[0].clone()]);
+    assert!(new_since(&second_id).is_empty());
 }
 
 /// (file name, masked value) of each row of `findings --format csv`.
