@@ -3,6 +3,12 @@
 
 mod cli;
 
+/// mimalloc: each thread allocates from its own heap and frees another
+/// thread's blocks without a lock (see `cli::memory` for why and how it is
+/// set up).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }
