@@ -16,9 +16,11 @@ use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
 use crate::records::RecordTracker;
 use crate::retention::{self, Policy};
-use crate::sink::changes::{self as change_set, ChangeCounts};
+use crate::sink::changes::{self as change_set, Change, ChangeCounts};
 use crate::sink::outbox::Outbox;
-use crate::sink::{FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile};
+use crate::sink::{
+    self, FileChanges, FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile,
+};
 use crate::state::recording::{self, Recording};
 use crate::state::{self, Prior, ScanRow, StateReader, StateStore};
 use crate::suppress::{Suppressed, Suppressor};
@@ -1039,8 +1041,9 @@ impl<'a> Worker<'a> {
         Some(findings)
     }
 
-    /// Sends what the state store keeps of a file just read, with what
-    /// appeared in it and disappeared from it since the previous scan.
+    /// Sends what the state store keeps of a file just read, after what
+    /// appeared in it and disappeared from it since the previous scan (in
+    /// messages of at most [`sink::CHANGES`]).
     fn store(
         &mut self,
         source: &Source,
@@ -1055,14 +1058,35 @@ impl<'a> Worker<'a> {
         let findings = recording.findings();
         let recording = recording.finish();
         let known = prior.is_some();
-        let (appeared, disappeared) = if state.compare {
+        if state.compare {
             let before = prior.as_ref().and_then(|p| p.recording.as_deref());
-            change_set::diff(&|f| recording::each_finding(before, f), &|f| {
-                recording::each_finding(recording.as_deref(), f)
-            })
-        } else {
-            (Vec::new(), Vec::new())
-        };
+            let sink = &mut self.sink;
+            let (mut appeared, mut disappeared) = (Vec::new(), Vec::new());
+            let mut send = |appeared: &mut Vec<Change>, disappeared: &mut Vec<Change>| {
+                sink.push(Message::Changes(Box::new(FileChanges {
+                    path: path.clone(),
+                    appeared: std::mem::take(appeared),
+                    disappeared: std::mem::take(disappeared),
+                })));
+            };
+            change_set::diff(
+                &|f| recording::each_finding(before, f),
+                &|f| recording::each_finding(recording.as_deref(), f),
+                &mut |change, new| {
+                    if new {
+                        appeared.push(change);
+                    } else {
+                        disappeared.push(change);
+                    }
+                    if appeared.len() + disappeared.len() >= sink::CHANGES {
+                        send(&mut appeared, &mut disappeared);
+                    }
+                },
+            );
+            if !appeared.is_empty() || !disappeared.is_empty() {
+                send(&mut appeared, &mut disappeared);
+            }
+        }
         let stored = state::Stored {
             path: path.to_string(),
             size: Some(source.size),
@@ -1073,12 +1097,8 @@ impl<'a> Worker<'a> {
             error: status.reason(),
             recording,
         };
-        self.sink.push(Message::Stored(Box::new(StoredFile {
-            stored,
-            appeared,
-            disappeared,
-            known,
-        })));
+        self.sink
+            .push(Message::Stored(Box::new(StoredFile { stored, known })));
     }
 
     /// Also indexes every finding sent, through `batcher` (if any).

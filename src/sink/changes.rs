@@ -62,11 +62,12 @@ impl Change {
 pub type Findings<'a> = &'a dyn Fn(&mut dyn FnMut(&FindingRow));
 
 /// The values of a file that appeared and disappeared between its
-/// previous findings (`before`) and its new ones (`after`). Only a
-/// 128-bit digest of each finding's key is held, and the changed rows:
-/// a file of 400,000 unchanged findings costs about 20 MB, not the 1 GB
-/// its rows would.
-pub fn diff(before: Findings<'_>, after: Findings<'_>) -> (Vec<Change>, Vec<Change>) {
+/// previous findings (`before`) and its new ones (`after`), handed to
+/// `emit` one at a time (`true`: appeared) so the caller can pass them
+/// on in bounded batches. Only a 128-bit digest of each finding's key is
+/// held: a file of 400,000 unchanged findings costs about 20 MB, not the
+/// 1 GB its rows would.
+pub fn diff(before: Findings<'_>, after: Findings<'_>, emit: &mut dyn FnMut(Change, bool)) {
     let digest = |row: &FindingRow| {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for part in [&*row.value_hash, &*row.path, &*row.location, row.type_label] {
@@ -80,21 +81,18 @@ pub fn diff(before: Findings<'_>, after: Findings<'_>) -> (Vec<Change>, Vec<Chan
         old_keys.insert(digest(row));
     });
     let mut new_keys = HashSet::new();
-    let mut appeared = Vec::new();
     after(&mut |row| {
         let key = digest(row);
         new_keys.insert(key);
         if !old_keys.contains(&key) {
-            appeared.push(Change::of(row));
+            emit(Change::of(row), true);
         }
     });
-    let mut disappeared = Vec::new();
     before(&mut |row| {
         if !new_keys.contains(&digest(row)) {
-            disappeared.push(Change::of(row));
+            emit(Change::of(row), false);
         }
     });
-    (appeared, disappeared)
 }
 
 /// Counts for `scan.json`, the history and `--fail-on`.
@@ -305,7 +303,18 @@ mod tests {
         let before = [row("row 1", "aa"), row("row 2", "bb"), row("row 3", "cc")];
         // bb moved within the file; cc is gone; dd is new; aa stayed.
         let after = [row("row 1", "aa"), row("row 3", "bb"), row("row 4", "dd")];
-        let (appeared, disappeared) = diff(&|f| before.iter().for_each(f), &|f| after.iter().for_each(f));
+        let (mut appeared, mut disappeared) = (Vec::new(), Vec::new());
+        diff(
+            &|f| before.iter().for_each(f),
+            &|f| after.iter().for_each(f),
+            &mut |c, new| {
+                if new {
+                    appeared.push(c)
+                } else {
+                    disappeared.push(c)
+                }
+            },
+        );
         let at = |c: &Vec<Change>| -> Vec<(String, String)> {
             c.iter()
                 .map(|c| (c.location.to_string(), c.value_hash.to_string()))

@@ -187,13 +187,34 @@ pub enum Message {
     },
     /// A file was left out by the profile's globs.
     Excluded,
+    /// Values that appeared in a file on disk read again, and values that
+    /// disappeared from it, since the previous scan: at most [`CHANGES`]
+    /// in one message, all before the file's `Stored`.
+    Changes(Box<FileChanges>),
     /// A file on disk was read (after its other messages): its result for
-    /// the state store, and the values that appeared in it and
-    /// disappeared from it since the previous scan.
+    /// the state store.
     Stored(Box<StoredFile>),
     /// A file on disk was unchanged: its recorded messages were replayed
     /// (before this one) instead of reading it.
     Carried(Arc<str>),
+}
+
+/// Changes a message holds at most (about 220 KB), as finding messages
+/// hold at most about 450 KB: a rescan after a tree was renamed sends
+/// every finding twice, and whole files' changes in one message (58,000
+/// findings in one export, 26 MB a message) put the queue to the sink
+/// past the memory bound.
+pub const CHANGES: usize = 1024;
+
+/// Some of the changes of one file on disk read again.
+#[derive(Debug)]
+pub struct FileChanges {
+    /// The file on disk (as the state store keys it).
+    pub path: Arc<str>,
+    /// Values found where they were not before.
+    pub appeared: Vec<Change>,
+    /// Values no longer found where they were.
+    pub disappeared: Vec<Change>,
 }
 
 /// A file read by this scan, as the sink keeps it.
@@ -201,10 +222,6 @@ pub enum Message {
 pub struct StoredFile {
     /// What the state store keeps.
     pub stored: crate::state::Stored,
-    /// Values found where they were not before.
-    pub appeared: Vec<Change>,
-    /// Values no longer found where they were.
-    pub disappeared: Vec<Change>,
     /// Whether the state held the file before this scan.
     pub known: bool,
 }
@@ -219,6 +236,9 @@ struct StateSink {
     /// How many of those the state held before this scan: when that is
     /// every file it held, none is gone.
     known_seen: u64,
+    /// Finding ids that appeared in and went from files still being read,
+    /// by file: noted in the state once the file is stored.
+    first_seen: HashMap<Arc<str>, (Vec<u64>, Vec<u64>)>,
     read: u64,
     carried: u64,
 }
@@ -530,6 +550,7 @@ impl Sink {
                 skip_key: skip_key.to_string(),
                 seen: HashSet::new(),
                 known_seen: 0,
+                first_seen: HashMap::default(),
                 read: 0,
                 carried: 0,
             },
@@ -560,12 +581,24 @@ impl Sink {
                 self.totals.files_excluded += 1;
                 Ok(())
             }
+            Message::Changes(file) => {
+                let FileChanges {
+                    path,
+                    appeared,
+                    disappeared,
+                } = *file;
+                self.changed(path, appeared, disappeared)
+            }
             Message::Stored(file) => {
                 let state = &mut self.state;
-                state.see(&file.stored.path, file.known);
+                let path = file.stored.path.as_str();
+                state.see(path, file.known);
                 state.read += 1;
                 state.store.store(&file.stored, &state.skip_key, &self.scan_id)?;
-                self.changed(&file.stored.path, file.appeared, file.disappeared)
+                if let Some((appeared, gone)) = state.first_seen.remove(path) {
+                    state.store.note_changes(path, &appeared, &gone, &self.scan_id)?;
+                }
+                Ok(())
             }
             Message::Carried(path) => {
                 self.state.see(&path, true);
@@ -575,16 +608,16 @@ impl Sink {
         }
     }
 
-    /// Takes the changes of the file on disk `path`: false positives are
-    /// left out, and when each finding appeared is kept for `findings
-    /// --baseline`.
-    fn changed(&mut self, path: &str, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
+    /// Takes changes of the file on disk `path`: false positives are left
+    /// out of the report, and the ids of all are kept for noting when each
+    /// finding appeared (`findings --baseline`) once the file is stored.
+    fn changed(&mut self, path: Arc<str>, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
         if !self.changes.compared() {
             return Ok(());
         }
         let triage = &mut self.triage;
-        let mut kept = |changes: Vec<Change>| -> (Vec<Change>, Vec<u64>) {
-            let mut ids = Vec::with_capacity(changes.len());
+        let (appeared_ids, gone_ids) = self.state.first_seen.entry(path).or_default();
+        let mut kept = |changes: Vec<Change>, ids: &mut Vec<u64>| -> Vec<Change> {
             let mut kept = Vec::with_capacity(changes.len());
             for c in changes {
                 let id = triage::finding_id(&c.path, &c.location, c.type_label, &c.value_hash);
@@ -594,13 +627,10 @@ impl Sink {
                     kept.push(c);
                 }
             }
-            (kept, ids)
+            kept
         };
-        let (appeared, appeared_ids) = kept(appeared);
-        let (disappeared, gone_ids) = kept(disappeared);
-        self.state
-            .store
-            .note_changes(path, &appeared_ids, &gone_ids, &self.scan_id)?;
+        let appeared = kept(appeared, appeared_ids);
+        let disappeared = kept(disappeared, gone_ids);
         self.changes.add(appeared, disappeared)
     }
 
@@ -931,14 +961,21 @@ impl Sink {
         })?;
         for path in &gone {
             let recording = self.state.store.recording(path)?;
-            let mut held = Vec::new();
-            crate::state::recording::each_finding(recording.as_deref(), &mut |row| {
-                held.push(Change::of(row))
-            });
-            // Removed first: what it held is then gone with its row, and
-            // noting the changes has no first-seen row to update.
+            // Removed first: what it held is gone with its row, so there is
+            // no first appearance left to note.
             self.state.store.remove(path)?;
-            self.changed(path, Vec::new(), held)?;
+            let key: Arc<str> = Arc::from(path.as_str());
+            let mut held = Vec::new();
+            let mut failed = Ok(());
+            crate::state::recording::each_finding(recording.as_deref(), &mut |row| {
+                held.push(Change::of(row));
+                if held.len() >= CHANGES && failed.is_ok() {
+                    failed = self.changed(key.clone(), Vec::new(), std::mem::take(&mut held));
+                }
+            });
+            failed?;
+            self.changed(key.clone(), Vec::new(), held)?;
+            self.state.first_seen.remove(&key);
         }
         Ok(gone)
     }

@@ -80,7 +80,7 @@ impl Recording {
                 }
             }
             Message::Done(r) => self.done(r),
-            Message::Excluded | Message::Stored(_) | Message::Carried(_) => {}
+            Message::Excluded | Message::Changes(_) | Message::Stored(_) | Message::Carried(_) => {}
         }
     }
 

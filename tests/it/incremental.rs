@@ -417,3 +417,57 @@ fn verify_reads_a_file_changed_behind_its_size_and_time_and_profiles_re_read_onl
     assert_eq!(summary(out.path())["incremental"]["files_read"], 0);
     assert_eq!(summary(out.path())["incremental"]["files_carried"], 2);
 }
+
+/// A renamed file and a deleted one, each with more findings than one
+/// change message holds (`sink::CHANGES`): every value of the renamed file
+/// is reported moved, every value of the deleted one gone, and the
+/// renamed file's findings are first seen in the second scan (one
+/// first-seen row, the deleted file's and the old path's none).
+#[test]
+fn big_files_renamed_and_deleted_report_every_change_once() {
+    let t = Tree::new();
+    let root = t.path().join("share");
+    let rows = |n: usize, domain: &str| -> String {
+        let mut text = String::from("id,epost\n");
+        for i in 0..n {
+            text.push_str(&format!("{i},person{i}@{domain}.no\n"));
+        }
+        text
+    };
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("kunder.csv"), rows(3000, "kunde")).unwrap();
+    std::fs::write(root.join("gammel.csv"), rows(2500, "gammel")).unwrap();
+    let out = t.path().join("out");
+    scan(&[&root], &out, &[]);
+    std::fs::rename(root.join("kunder.csv"), root.join("kunder-2025.csv")).unwrap();
+    std::fs::remove_file(root.join("gammel.csv")).unwrap();
+    scan(&[&root], &out, &[]);
+
+    let changes = &summary(&out)["changes"];
+    assert_eq!(
+        (&changes["moved"], &changes["appeared"], &changes["disappeared"]),
+        (&3000.into(), &0.into(), &2500.into())
+    );
+    let rows = read_csv(&out.join("changes.csv"));
+    let moved = rows.iter().filter(|r| r["change"] == "moved").count();
+    let gone = rows.iter().filter(|r| r["change"] == "disappeared").count();
+    assert_eq!((moved, gone, rows.len()), (3000, 2500, 5500));
+    assert!(
+        rows.iter()
+            .filter(|r| r["change"] == "moved")
+            .all(|r| r["path"].ends_with("kunder-2025.csv") && r["previous_path"].ends_with("kunder.csv"))
+    );
+
+    let state = rusqlite::Connection::open(out.join("state/state.sqlite")).unwrap();
+    let first_seen: Vec<(String, i64)> = state
+        .prepare("SELECT path, length(findings) FROM first_seen")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let scan_id = summary(&out)["scan_id"].as_str().unwrap().to_string();
+    assert_eq!(first_seen.len(), 1, "{first_seen:?}");
+    assert!(first_seen[0].0.ends_with("kunder-2025.csv"));
+    assert_eq!(first_seen[0].1 as usize, 2 + scan_id.len() + 4 + 8 * 3000);
+}
