@@ -16,10 +16,10 @@ use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
 use crate::records::RecordTracker;
 use crate::retention::{self, Policy};
-use crate::sink::changes::{self as change_set, Change, ChangeCounts};
+use crate::sink::changes::{self as change_set, ChangeCounts};
 use crate::sink::outbox::Outbox;
 use crate::sink::{
-    self, FileChanges, FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile,
+    FileChanges, FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile,
 };
 use crate::state::recording::{self, Recording};
 use crate::state::{self, Prior, ScanRow, StateReader, StateStore};
@@ -1043,7 +1043,7 @@ impl<'a> Worker<'a> {
 
     /// Sends what the state store keeps of a file just read, after what
     /// appeared in it and disappeared from it since the previous scan (in
-    /// messages of at most [`sink::CHANGES`]).
+    /// messages of at most [`change_set::CHANGES`]).
     fn store(
         &mut self,
         source: &Source,
@@ -1061,31 +1061,17 @@ impl<'a> Worker<'a> {
         if state.compare {
             let before = prior.as_ref().and_then(|p| p.recording.as_deref());
             let sink = &mut self.sink;
-            let (mut appeared, mut disappeared) = (Vec::new(), Vec::new());
-            let mut send = |appeared: &mut Vec<Change>, disappeared: &mut Vec<Change>| {
-                sink.push(Message::Changes(Box::new(FileChanges {
-                    path: path.clone(),
-                    appeared: std::mem::take(appeared),
-                    disappeared: std::mem::take(disappeared),
-                })));
-            };
             change_set::diff(
                 &|f| recording::each_finding(before, f),
                 &|f| recording::each_finding(recording.as_deref(), f),
-                &mut |change, new| {
-                    if new {
-                        appeared.push(change);
-                    } else {
-                        disappeared.push(change);
-                    }
-                    if appeared.len() + disappeared.len() >= sink::CHANGES {
-                        send(&mut appeared, &mut disappeared);
-                    }
+                &mut |appeared, disappeared| {
+                    sink.push(Message::Changes(Box::new(FileChanges {
+                        path: path.clone(),
+                        appeared,
+                        disappeared,
+                    })));
                 },
             );
-            if !appeared.is_empty() || !disappeared.is_empty() {
-                send(&mut appeared, &mut disappeared);
-            }
         }
         let stored = state::Stored {
             path: path.to_string(),

@@ -32,20 +32,29 @@ const MI_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// the 264 MB tree at 245 MB instead of 211 MB.
 const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
-/// Sets mimalloc's options before anything is allocated: it gives freed
-/// memory back at once and commits arenas on demand, unless the user set
-/// `MIMALLOC_PURGE_DELAY` or `MIMALLOC_ARENA_EAGER_COMMIT`. It has to run
-/// before `main`: mimalloc reserves its first arena at the first
-/// allocation, which the runtime makes before `main`, and an arena keeps
-/// the commit mode it was made with (set from `main`, the 264 MB tree
-/// peaked at 256 MB instead of 201-210 MB).
-extern "C" fn set_allocator_options() {
-    let set = |name: &std::ffi::CStr| {
-        // SAFETY: getenv reads the environment, which no thread can be
-        // changing before `main`.
+/// The environment variables by which a user sets the two options
+/// themselves (their choice wins).
+const MIMALLOC_OVERRIDES: [&std::ffi::CStr; 2] = [c"MIMALLOC_PURGE_DELAY", c"MIMALLOC_ARENA_EAGER_COMMIT"];
+
+/// Whether the user set either option in the environment.
+fn options_set_by_user() -> bool {
+    MIMALLOC_OVERRIDES.iter().any(|name| {
+        // SAFETY: getenv reads the environment; before `main` no thread
+        // can be changing it, and the test only reads it.
         !unsafe { libc::getenv(name.as_ptr()) }.is_null()
-    };
-    if set(c"MIMALLOC_PURGE_DELAY") || set(c"MIMALLOC_ARENA_EAGER_COMMIT") {
+    })
+}
+
+/// Sets mimalloc's options before anything is allocated: freed memory
+/// goes back after [`PURGE_DELAY_MS`] and arenas are committed on demand,
+/// unless the user set either option. It has to run before `main`:
+/// mimalloc reserves its first arena at the first allocation, which the
+/// runtime makes before `main`, and an arena keeps the commit mode it was
+/// made with (set from `main`, the 264 MB tree peaked at 256 MB instead of
+/// 201-210 MB).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+extern "C" fn set_allocator_options() {
+    if options_set_by_user() {
         return;
     }
     // SAFETY: setting an option only changes what mimalloc does from then
@@ -57,7 +66,9 @@ extern "C" fn set_allocator_options() {
 }
 
 /// Runs [`set_allocator_options`] with the program's other initialisers,
-/// before `main` and before the runtime's first allocation.
+/// before `main` and before the runtime's first allocation (an ELF
+/// section: elsewhere mimalloc keeps its defaults).
+#[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static SET_ALLOCATOR_OPTIONS: extern "C" fn() = set_allocator_options;
@@ -103,11 +114,9 @@ mod tests {
     /// those set, where mimalloc's defaults for these two are a second's
     /// purge delay and eager commit on overcommitting systems (1000, 2).
     #[test]
+    #[cfg(target_os = "linux")]
     fn the_purge_delay_and_arena_commit_options_are_set_before_main() {
-        if ["MIMALLOC_PURGE_DELAY", "MIMALLOC_ARENA_EAGER_COMMIT"]
-            .iter()
-            .any(|v| std::env::var_os(v).is_some())
-        {
+        if options_set_by_user() {
             return; // the user's choice wins; nothing of ours to check
         }
         let get = |option| unsafe { libmimalloc_sys::mi_option_get(option) };

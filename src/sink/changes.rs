@@ -61,13 +61,60 @@ impl Change {
 /// once rather than holding them.
 pub type Findings<'a> = &'a dyn Fn(&mut dyn FnMut(&FindingRow));
 
+/// Changes handed on together at most (about 220 KB), as finding messages
+/// hold at most 1,024 rows: a rescan after a tree was renamed sends every
+/// finding twice, and a whole file's changes at once (58,000 findings in
+/// one export, 26 MB) put the queue to the sink past the memory bound.
+pub const CHANGES: usize = 1024;
+
+/// Gathers changes and hands them on in batches of at most [`CHANGES`]
+/// (appeared, disappeared), in the order they come.
+pub struct Batches<'e> {
+    appeared: Vec<Change>,
+    disappeared: Vec<Change>,
+    emit: &'e mut dyn FnMut(Vec<Change>, Vec<Change>),
+}
+
+impl<'e> Batches<'e> {
+    /// Empty batches handed to `emit`.
+    pub fn new(emit: &'e mut dyn FnMut(Vec<Change>, Vec<Change>)) -> Batches<'e> {
+        Batches {
+            appeared: Vec::new(),
+            disappeared: Vec::new(),
+            emit,
+        }
+    }
+
+    /// Adds the change `row` makes: it appeared (`new`) or disappeared.
+    pub fn push(&mut self, row: &FindingRow, new: bool) {
+        let side = if new {
+            &mut self.appeared
+        } else {
+            &mut self.disappeared
+        };
+        side.push(Change::of(row));
+        if self.appeared.len() + self.disappeared.len() >= CHANGES {
+            (self.emit)(
+                std::mem::take(&mut self.appeared),
+                std::mem::take(&mut self.disappeared),
+            );
+        }
+    }
+
+    /// Hands on what is left.
+    pub fn finish(self) {
+        if !self.appeared.is_empty() || !self.disappeared.is_empty() {
+            (self.emit)(self.appeared, self.disappeared);
+        }
+    }
+}
+
 /// The values of a file that appeared and disappeared between its
 /// previous findings (`before`) and its new ones (`after`), handed to
-/// `emit` one at a time (`true`: appeared) so the caller can pass them
-/// on in bounded batches. Only a 128-bit digest of each finding's key is
-/// held: a file of 400,000 unchanged findings costs about 20 MB, not the
-/// 1 GB its rows would.
-pub fn diff(before: Findings<'_>, after: Findings<'_>, emit: &mut dyn FnMut(Change, bool)) {
+/// `emit` in [`Batches`] as they are found. Only a 128-bit digest of each
+/// finding's key is held: a file of 400,000 unchanged findings costs about
+/// 20 MB, not the 1 GB its rows would.
+pub fn diff(before: Findings<'_>, after: Findings<'_>, emit: &mut dyn FnMut(Vec<Change>, Vec<Change>)) {
     let digest = |row: &FindingRow| {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for part in [&*row.value_hash, &*row.path, &*row.location, row.type_label] {
@@ -76,6 +123,7 @@ pub fn diff(before: Findings<'_>, after: Findings<'_>, emit: &mut dyn FnMut(Chan
         }
         h.digest128()
     };
+    let mut batches = Batches::new(emit);
     let mut old_keys = HashSet::new();
     before(&mut |row| {
         old_keys.insert(digest(row));
@@ -85,14 +133,15 @@ pub fn diff(before: Findings<'_>, after: Findings<'_>, emit: &mut dyn FnMut(Chan
         let key = digest(row);
         new_keys.insert(key);
         if !old_keys.contains(&key) {
-            emit(Change::of(row), true);
+            batches.push(row, true);
         }
     });
     before(&mut |row| {
         if !new_keys.contains(&digest(row)) {
-            emit(Change::of(row), false);
+            batches.push(row, false);
         }
     });
+    batches.finish();
 }
 
 /// Counts for `scan.json`, the history and `--fail-on`.
@@ -307,12 +356,9 @@ mod tests {
         diff(
             &|f| before.iter().for_each(f),
             &|f| after.iter().for_each(f),
-            &mut |c, new| {
-                if new {
-                    appeared.push(c)
-                } else {
-                    disappeared.push(c)
-                }
+            &mut |a, d| {
+                appeared.extend(a);
+                disappeared.extend(d);
             },
         );
         let at = |c: &Vec<Change>| -> Vec<(String, String)> {
@@ -325,6 +371,25 @@ mod tests {
         };
         assert_eq!(at(&appeared), pairs(&[("row 3", "bb"), ("row 4", "dd")]));
         assert_eq!(at(&disappeared), pairs(&[("row 2", "bb"), ("row 3", "cc")]));
+    }
+
+    /// Changes come in batches of at most [`CHANGES`], in order (here a
+    /// diff against nothing: all the file held disappeared).
+    #[test]
+    fn a_diff_hands_changes_on_in_bounded_batches() {
+        let rows: Vec<FindingRow> = (0..2 * CHANGES + 452)
+            .map(|i| FindingRow::example(&format!("row {i}"), &format!("{i:04}")))
+            .collect();
+        let mut batches = Vec::new();
+        diff(&|f| rows.iter().for_each(f), &|_| {}, &mut |a, d| {
+            assert!(a.is_empty());
+            batches.push(d);
+        });
+        let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [CHANGES, CHANGES, 452]);
+        let locations: Vec<String> = batches.concat().iter().map(|c| c.location.to_string()).collect();
+        let expected: Vec<String> = rows.iter().map(|r| r.location.clone()).collect();
+        assert_eq!(locations, expected);
     }
 
     #[test]

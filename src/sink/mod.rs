@@ -188,7 +188,8 @@ pub enum Message {
     /// A file was left out by the profile's globs.
     Excluded,
     /// Values that appeared in a file on disk read again, and values that
-    /// disappeared from it, since the previous scan: at most [`CHANGES`]
+    /// disappeared from it, since the previous scan: at most
+    /// [`changes::CHANGES`]
     /// in one message, all before the file's `Stored`.
     Changes(Box<FileChanges>),
     /// A file on disk was read (after its other messages): its result for
@@ -198,13 +199,6 @@ pub enum Message {
     /// (before this one) instead of reading it.
     Carried(Arc<str>),
 }
-
-/// Changes a message holds at most (about 220 KB), as finding messages
-/// hold at most about 450 KB: a rescan after a tree was renamed sends
-/// every finding twice, and whole files' changes in one message (58,000
-/// findings in one export, 26 MB a message) put the queue to the sink
-/// past the memory bound.
-pub const CHANGES: usize = 1024;
 
 /// Some of the changes of one file on disk read again.
 #[derive(Debug)]
@@ -961,20 +955,20 @@ impl Sink {
         })?;
         for path in &gone {
             let recording = self.state.store.recording(path)?;
-            // Removed first: what it held is gone with its row, so there is
-            // no first appearance left to note.
-            self.state.store.remove(path)?;
             let key: Arc<str> = Arc::from(path.as_str());
-            let mut held = Vec::new();
             let mut failed = Ok(());
-            crate::state::recording::each_finding(recording.as_deref(), &mut |row| {
-                held.push(Change::of(row));
-                if held.len() >= CHANGES && failed.is_ok() {
-                    failed = self.changed(key.clone(), Vec::new(), std::mem::take(&mut held));
+            let mut emit = |appeared, disappeared| {
+                if failed.is_ok() {
+                    failed = self.changed(key.clone(), appeared, disappeared);
                 }
-            });
+            };
+            let mut batches = changes::Batches::new(&mut emit);
+            crate::state::recording::each_finding(recording.as_deref(), &mut |row| batches.push(row, false));
+            batches.finish();
             failed?;
-            self.changed(key.clone(), Vec::new(), held)?;
+            // Its row goes, and with it when its findings appeared: the ids
+            // gathered for noting that are dropped.
+            self.state.store.remove(path)?;
             self.state.first_seen.remove(&key);
         }
         Ok(gone)
