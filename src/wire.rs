@@ -156,8 +156,13 @@ impl<'a> Reader<'a> {
 
     /// A length-prefixed string.
     pub fn text(&mut self) -> Option<String> {
+        self.str().map(str::to_string)
+    }
+
+    /// A length-prefixed string, borrowed from the bytes.
+    pub fn str(&mut self) -> Option<&'a str> {
         let len = self.size()?;
-        self.str_of(len)
+        std::str::from_utf8(self.take(len)?).ok()
     }
 
     /// An optional string.

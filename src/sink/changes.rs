@@ -5,23 +5,28 @@
 //! file), and files `newly in violation` of their retention period.
 //!
 //! Only files read again can change (files carried forward unread are
-//! unchanged by definition), so what is held here is bounded by the
-//! change, not by the tree. Appeared and disappeared values are paired
-//! into moves at the end, up to [`MAX_PAIRED`] rows; beyond that they are
-//! written unpaired as they come.
+//! unchanged by definition). Appeared and disappeared values are paired
+//! into moves at the end: up to [`HELD`] changes in memory, any number
+//! more through bucket files on disk ([`spill`]), so memory stays bounded
+//! whatever the change.
+
+mod spill;
 
 use super::FindingRow;
 use super::table::{Cell, Kind, TableWriter, columns};
 use crate::Result;
+use spill::Spill;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Rows held for pairing into moves before they are written unpaired.
-pub const MAX_PAIRED: usize = 200_000;
+/// Changes held in memory for pairing into moves (about 22 MB); past
+/// this, they spill to disk. 200,000 held took 45 MB, which put a
+/// rescan of a renamed 1 GB tree over the 300 MB bound.
+pub const HELD: usize = 100_000;
 
-/// One value that appeared or disappeared. Up to [`MAX_PAIRED`] are
-/// held, so it is kept small: the path is shared with the file's other
+/// One value that appeared or disappeared. Up to [`HELD`] are held, so
+/// it is kept small: the path is shared with the file's other
 /// rows and the texts are boxed to their length (about 220 bytes a
 /// change with its texts, where owned strings took about 340).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +171,11 @@ pub struct Changes {
     scan_id: String,
     appeared: Vec<Change>,
     disappeared: Vec<Change>,
+    /// Changes held before they spill ([`HELD`]; smaller in tests).
+    held: usize,
+    /// Where changes past `held` go, once there are that many.
+    spill: Option<Spill>,
+    out_dir: PathBuf,
     /// Files in violation in the previous scan, by path hash.
     violating_before: HashSet<u128>,
     counts: ChangeCounts,
@@ -210,6 +220,9 @@ impl Changes {
             scan_id: scan_id.to_string(),
             appeared: Vec::new(),
             disappeared: Vec::new(),
+            held: HELD,
+            spill: None,
+            out_dir: out_dir.to_path_buf(),
             violating_before,
             counts: ChangeCounts {
                 compared,
@@ -230,14 +243,22 @@ impl Changes {
         }
         self.appeared.extend(appeared);
         self.disappeared.extend(disappeared);
-        if self.appeared.len() + self.disappeared.len() > MAX_PAIRED {
-            for c in std::mem::take(&mut self.appeared) {
-                self.write(true, &c)?;
-            }
-            for c in std::mem::take(&mut self.disappeared) {
-                self.write(false, &c)?;
-            }
+        if self.appeared.len() + self.disappeared.len() > self.held {
+            self.spill_held()?;
         }
+        Ok(())
+    }
+
+    /// Moves the held changes to the spill, starting it if need be.
+    fn spill_held(&mut self) -> Result<()> {
+        let spill = match &mut self.spill {
+            Some(spill) => spill,
+            None => self.spill.insert(Spill::create(&self.out_dir)?),
+        };
+        spill.add(true, &self.appeared)?;
+        spill.add(false, &self.disappeared)?;
+        self.appeared.clear();
+        self.disappeared.clear();
         Ok(())
     }
 
@@ -283,22 +304,40 @@ impl Changes {
         self.push(change, &c.path, Some(c), None)
     }
 
-    /// Pairs what is held into moves, writes the rest and commits the
+    /// Pairs the changes into moves, writes the rest and commits the
     /// table. Returns the counts.
+    pub fn commit(mut self) -> Result<ChangeCounts> {
+        if self.spill.is_some() {
+            self.spill_held()?;
+        }
+        match self.spill.take() {
+            None => {
+                let appeared = std::mem::take(&mut self.appeared);
+                let disappeared = std::mem::take(&mut self.disappeared);
+                self.pair(appeared, disappeared)?;
+            }
+            Some(spill) => spill.finish(self.held, &mut |a, d| self.pair(a, d))?,
+        }
+        self.table.commit()?;
+        Ok(self.counts)
+    }
+
+    /// Pairs appeared values with disappeared ones into moves and writes
+    /// them, then the rest. `gone` holds every disappearance of the values
+    /// in `appeared` (or the same slice of a single value's).
     ///
     /// The k-th appearance of a value pairs with its k-th disappearance
     /// (in the order they came). Only two indexes per gone value are made
     /// for it, not a map of copied keys: that map took more memory than
     /// the held changes themselves.
-    pub fn commit(mut self) -> Result<ChangeCounts> {
-        let gone = std::mem::take(&mut self.disappeared);
+    fn pair(&mut self, appeared: Vec<Change>, gone: Vec<Change>) -> Result<()> {
         // Gone values by (value, type), each value's in the order they came.
         let mut order: Vec<u32> = (0..gone.len() as u32).collect();
         order.sort_by(|&a, &b| gone[a as usize].value().cmp(&gone[b as usize].value()));
         // How many of the run of equal values starting at each position
         // have been paired.
         let mut taken = vec![0u32; order.len()];
-        for c in std::mem::take(&mut self.appeared) {
+        for c in appeared {
             let start = order.partition_point(|&i| gone[i as usize].value() < c.value());
             let next = start + taken.get(start).copied().unwrap_or(0) as usize;
             match order.get(next).map(|&i| &gone[i as usize]) {
@@ -327,8 +366,7 @@ impl Changes {
         for i in left {
             self.write(false, &gone[i as usize])?;
         }
-        self.table.commit()?;
-        Ok(self.counts)
+        Ok(())
     }
 }
 
@@ -469,6 +507,82 @@ mod tests {
                 "s2,disappeared,old.csv,row 3,,,email,o**@x.no,bb",
             ]
         );
+    }
+
+    /// The counts and sorted rows of `changes.csv` for changes added in
+    /// `batches` when `held` of them are held in memory, and what else
+    /// the output folder holds.
+    fn paired(
+        held: usize,
+        batches: &[(Vec<Change>, Vec<Change>)],
+    ) -> (ChangeCounts, Vec<String>, Vec<String>) {
+        let out = tempfile::tempdir().unwrap();
+        let mut changes = Changes::create(out.path(), "s2", true).unwrap();
+        changes.held = held;
+        for (appeared, disappeared) in batches {
+            changes.add(appeared.clone(), disappeared.clone()).unwrap();
+        }
+        let counts = changes.commit().unwrap();
+        let text = std::fs::read_to_string(out.path().join("changes.csv")).unwrap();
+        let mut rows: Vec<String> = text.lines().skip(1).map(str::to_string).collect();
+        rows.sort();
+        let mut files: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        (counts, rows, files)
+    }
+
+    /// Past what is held in memory, changes spill to bucket files and are
+    /// still paired exactly as in memory: 300 values moved between files,
+    /// one value found 70 times where it had been 50 (split down to a
+    /// bucket of that value alone, paired a slice at a time), 40 new
+    /// values and 30 gone, added in interleaved batches.
+    #[test]
+    fn changes_past_what_is_held_pair_on_disk_as_in_memory() {
+        let mut appeared = Vec::new();
+        let mut gone = Vec::new();
+        for i in 0..300 {
+            let hash = format!("a0{i:06x}");
+            gone.push(change(&format!("old/f{}.csv", i % 7), &format!("row {i}"), &hash));
+            appeared.push(change(&format!("new/f{}.csv", i % 7), &format!("row {i}"), &hash));
+        }
+        for i in 0..70 {
+            appeared.push(change("new/hot.csv", &format!("row {i}"), "abcdef"));
+        }
+        for i in 0..50 {
+            gone.push(change("old/hot.csv", &format!("row {i}"), "abcdef"));
+        }
+        appeared.extend((0..40).map(|i| change("new/only.csv", &format!("row {i}"), &format!("b0{i:06x}"))));
+        gone.extend((0..30).map(|i| change("old/only.csv", &format!("row {i}"), &format!("c0{i:06x}"))));
+        gone.reverse();
+        let batches: Vec<(Vec<Change>, Vec<Change>)> = appeared
+            .chunks(37)
+            .zip(gone.chunks(41).chain(std::iter::repeat(&[][..])))
+            .map(|(a, d)| (a.to_vec(), d.to_vec()))
+            .collect();
+        assert_eq!(batches.iter().map(|(_, d)| d.len()).sum::<usize>(), gone.len());
+
+        let (counts, rows, files) = paired(usize::MAX, &batches);
+        assert_eq!((counts.moved, counts.appeared, counts.disappeared), (350, 60, 30));
+        assert!(
+            rows.contains(&"s2,moved,new/hot.csv,row 0,old/hot.csv,row 49,email,o**@x.no,abcdef".to_string())
+        );
+        assert!(rows.contains(&"s2,appeared,new/hot.csv,row 50,,,email,o**@x.no,abcdef".to_string()));
+        assert!(
+            rows.contains(
+                &"s2,moved,new/f3.csv,row 10,old/f3.csv,row 10,email,o**@x.no,a000000a".to_string()
+            )
+        );
+        assert_eq!(files, ["changes.csv", "changes.parquet"]);
+
+        for held in [8, 50] {
+            let (spilled_counts, spilled_rows, files) = paired(held, &batches);
+            assert_eq!(spilled_counts, counts, "held {held}");
+            assert_eq!(spilled_rows, rows, "held {held}");
+            assert_eq!(files, ["changes.csv", "changes.parquet"], "nothing left behind");
+        }
     }
 
     #[test]

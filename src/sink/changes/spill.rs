@@ -1,0 +1,471 @@
+//! Changes too many to pair into moves in memory. A scan after a share was
+//! renamed sees every finding disappear from one place and appear in
+//! another: millions of changes, where the held rows of 200,000 already
+//! took 45 MB. Past [`super::HELD`] they go to bucket files by a hash of
+//! their value, so all appearances and disappearances of a value land in
+//! the same bucket, each side in the order it came. A bucket that fits in
+//! memory is paired there; a bigger one is split again by the next bits of
+//! the hash, and one that holds a single value is paired a slice at a time.
+//!
+//! Buckets are anonymous files in the output folder (`O_TMPFILE` on
+//! Linux): nothing is left behind, even by a killed scan, and a large
+//! spill lands on the disk that holds the outputs, not in a small `/tmp`.
+
+use super::Change;
+use crate::wire::{self, Reader};
+use crate::{Error, Result};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Bits of a value's hash each split uses: a bucket splits into 64.
+const BITS: u32 = 6;
+/// Buckets a split makes.
+const FAN_OUT: usize = 1 << BITS;
+/// Splits possible before every bit of the 64-bit hash is used.
+const DEPTHS: u32 = 64 / BITS;
+/// Write buffer per bucket: 64 of them are open during a split.
+const BUFFER: usize = 32 << 10;
+
+/// Takes a batch of appeared and disappeared changes to pair and write.
+/// Every batch holds all changes of each of its values, or (for a bucket
+/// of one value) the next slice of each side.
+pub type Pair<'p> = &'p mut dyn FnMut(Vec<Change>, Vec<Change>) -> Result<()>;
+
+/// A bucket written and closed for writing.
+struct Bucket {
+    file: File,
+    count: u64,
+}
+
+/// Buckets being written.
+struct Buckets {
+    files: Vec<BufWriter<File>>,
+    counts: Vec<u64>,
+    /// A change's length prefix, reused.
+    len: Vec<u8>,
+}
+
+/// The changes spilled so far, in [`FAN_OUT`] buckets.
+pub struct Spill {
+    dir: PathBuf,
+    codec: Codec,
+    buckets: Buckets,
+}
+
+impl Spill {
+    /// Starts a spill in `dir` (the output folder).
+    pub fn create(dir: &Path) -> Result<Spill> {
+        Ok(Spill {
+            dir: dir.to_path_buf(),
+            codec: Codec::default(),
+            buckets: Buckets::create(dir, FAN_OUT)?,
+        })
+    }
+
+    /// Adds changes that `appeared` or disappeared, in the order they came.
+    pub fn add(&mut self, appeared: bool, changes: &[Change]) -> Result<()> {
+        for c in changes {
+            let at = slot(key(c), 0);
+            self.codec.encode(appeared, c);
+            self.buckets.write(&self.dir, at, self.codec.bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Hands every change to `pair`, in batches of at most `held` changes
+    /// that each hold whole values (see [`Pair`]).
+    pub fn finish(mut self, held: usize, pair: Pair<'_>) -> Result<()> {
+        let buckets = std::mem::replace(&mut self.buckets, Buckets::empty()).close(&self.dir)?;
+        for bucket in buckets {
+            self.settle(bucket, 1, held.max(2), pair)?;
+        }
+        Ok(())
+    }
+
+    /// Pairs one bucket whose values' hashes agree in their first `depth`
+    /// slots.
+    fn settle(&mut self, bucket: Bucket, depth: u32, held: usize, pair: Pair<'_>) -> Result<()> {
+        if bucket.count == 0 {
+            return Ok(());
+        }
+        if bucket.count <= held as u64 {
+            let mut records = self.records(bucket)?;
+            let (appeared, disappeared) = self.load(&mut records, usize::MAX, usize::MAX)?;
+            return pair(appeared, disappeared);
+        }
+        let mut first: Option<(Box<str>, &'static str)> = None;
+        let mut one_value = true;
+        let splits = depth < DEPTHS;
+        let mut sides = Buckets::create(&self.dir, if splits { FAN_OUT } else { 2 })?;
+        let mut records = self.records(bucket)?;
+        while let Some(appeared) = records.next(&self.dir)? {
+            let c = self
+                .codec
+                .decode(records.bytes(), &mut None)
+                .ok_or_else(|| damaged(&self.dir))?;
+            match &first {
+                None => first = Some((c.value_hash.clone(), c.type_label)),
+                Some((hash, label)) => one_value &= (&**hash, *label) == c.value(),
+            }
+            let at = if splits {
+                slot(key(&c), depth)
+            } else {
+                usize::from(!appeared)
+            };
+            sides.write(&self.dir, at, records.bytes())?;
+        }
+        // The bucket's disk space goes back before its parts are paired.
+        drop(records);
+        let sides = sides.close(&self.dir)?;
+        if splits && !one_value {
+            for bucket in sides {
+                self.settle(bucket, depth + 1, held, pair)?;
+            }
+            return Ok(());
+        }
+        let [appeared, disappeared] = if splits {
+            self.split_sides(sides)?
+        } else {
+            <[Bucket; 2]>::try_from(sides).map_err(|_| damaged(&self.dir))?
+        };
+        // One value (or values whose 64-bit hashes all agree): its k-th
+        // appearance pairs with its k-th disappearance, so the two sides
+        // are paired a slice at a time.
+        let (mut appeared, mut disappeared) = (self.records(appeared)?, self.records(disappeared)?);
+        loop {
+            let (a, _) = self.load(&mut appeared, held / 2, 0)?;
+            let (_, d) = self.load(&mut disappeared, 0, held / 2)?;
+            if a.is_empty() && d.is_empty() {
+                return Ok(());
+            }
+            pair(a, d)?;
+        }
+    }
+
+    /// The one non-empty bucket of a split whose changes all hold one
+    /// value, split by side: (appeared, disappeared).
+    fn split_sides(&mut self, buckets: Vec<Bucket>) -> Result<[Bucket; 2]> {
+        let mut sides = Buckets::create(&self.dir, 2)?;
+        for bucket in buckets.into_iter().filter(|b| b.count > 0) {
+            let mut records = self.records(bucket)?;
+            while let Some(appeared) = records.next(&self.dir)? {
+                sides.write(&self.dir, usize::from(!appeared), records.bytes())?;
+            }
+        }
+        let sides = sides.close(&self.dir)?;
+        <[Bucket; 2]>::try_from(sides).map_err(|_| damaged(&self.dir))
+    }
+
+    /// Reads up to `appeared` appeared and `disappeared` disappeared
+    /// changes, stopping at the first that would pass its limit.
+    fn load(
+        &mut self,
+        records: &mut Records,
+        appeared: usize,
+        disappeared: usize,
+    ) -> Result<(Vec<Change>, Vec<Change>)> {
+        let (mut a, mut d) = (Vec::new(), Vec::new());
+        let mut last_path = None;
+        while a.len() < appeared || d.len() < disappeared {
+            let Some(side) = records.peek_side(&self.dir)? else {
+                break;
+            };
+            let (list, limit) = if side {
+                (&mut a, appeared)
+            } else {
+                (&mut d, disappeared)
+            };
+            if list.len() >= limit {
+                break;
+            }
+            records.next(&self.dir)?;
+            let c = self
+                .codec
+                .decode(records.bytes(), &mut last_path)
+                .ok_or_else(|| damaged(&self.dir))?;
+            list.push(c);
+        }
+        Ok((a, d))
+    }
+
+    fn records(&self, bucket: Bucket) -> Result<Records> {
+        let mut file = bucket.file;
+        file.rewind().map_err(|e| io_error(&self.dir, e))?;
+        Ok(Records {
+            file: BufReader::with_capacity(BUFFER, file),
+            left: bucket.count,
+            bytes: Vec::new(),
+            peeked: false,
+        })
+    }
+}
+
+impl Buckets {
+    fn empty() -> Buckets {
+        Buckets {
+            files: Vec::new(),
+            counts: Vec::new(),
+            len: Vec::new(),
+        }
+    }
+
+    fn create(dir: &Path, n: usize) -> Result<Buckets> {
+        let files = (0..n)
+            .map(|_| {
+                tempfile::tempfile_in(dir)
+                    .map(|f| BufWriter::with_capacity(BUFFER, f))
+                    .map_err(|e| io_error(dir, e))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Buckets {
+            files,
+            counts: vec![0; n],
+            len: Vec::new(),
+        })
+    }
+
+    /// Appends one encoded change to bucket `at`, length first.
+    fn write(&mut self, dir: &Path, at: usize, bytes: &[u8]) -> Result<()> {
+        self.len.clear();
+        wire::varint(&mut self.len, bytes.len() as u64);
+        let file = &mut self.files[at];
+        file.write_all(&self.len)
+            .and_then(|()| file.write_all(bytes))
+            .map_err(|e| io_error(dir, e))?;
+        self.counts[at] += 1;
+        Ok(())
+    }
+
+    /// Flushes every bucket and drops its buffer.
+    fn close(self, dir: &Path) -> Result<Vec<Bucket>> {
+        self.files
+            .into_iter()
+            .zip(self.counts)
+            .map(|(file, count)| {
+                let file = file.into_inner().map_err(|e| io_error(dir, e.into_error()))?;
+                Ok(Bucket { file, count })
+            })
+            .collect()
+    }
+}
+
+/// A bucket read back, one encoded change at a time.
+struct Records {
+    file: BufReader<File>,
+    left: u64,
+    bytes: Vec<u8>,
+    /// Whether `bytes` holds a change read ahead by [`Records::peek_side`].
+    peeked: bool,
+}
+
+impl Records {
+    /// Reads the next change into [`Records::bytes`]; returns whether it
+    /// appeared, or `None` at the end.
+    fn next(&mut self, dir: &Path) -> Result<Option<bool>> {
+        if !self.peeked {
+            if self.left == 0 {
+                return Ok(None);
+            }
+            self.left -= 1;
+            let len = self.length().map_err(|e| io_error(dir, e))?;
+            self.bytes.resize(len, 0);
+            self.file
+                .read_exact(&mut self.bytes)
+                .map_err(|e| io_error(dir, e))?;
+        }
+        self.peeked = false;
+        self.bytes
+            .first()
+            .map(|&side| Some(side == 1))
+            .ok_or_else(|| damaged(dir))
+    }
+
+    /// The side of the next change without taking it.
+    fn peek_side(&mut self, dir: &Path) -> Result<Option<bool>> {
+        let side = self.next(dir)?;
+        self.peeked = side.is_some();
+        Ok(side)
+    }
+
+    /// The encoded change last read.
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    fn length(&mut self) -> std::io::Result<usize> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let mut b = [0u8];
+            self.file.read_exact(&mut b)?;
+            v |= u64::from(b[0] & 0x7f) << shift;
+            if b[0] < 0x80 {
+                return usize::try_from(v).map_err(|_| std::io::ErrorKind::InvalidData.into());
+            }
+        }
+        Err(std::io::ErrorKind::InvalidData.into())
+    }
+}
+
+/// Encodes changes for a bucket: side, type label (as its number in this
+/// spill's list of labels), path, location, masked value, hash.
+#[derive(Default)]
+struct Codec {
+    labels: Vec<&'static str>,
+    bytes: Vec<u8>,
+}
+
+impl Codec {
+    fn encode(&mut self, appeared: bool, c: &Change) {
+        let label = match self.labels.iter().position(|&l| l == c.type_label) {
+            Some(at) => at,
+            None => {
+                self.labels.push(c.type_label);
+                self.labels.len() - 1
+            }
+        };
+        let out = &mut self.bytes;
+        out.clear();
+        out.push(u8::from(appeared));
+        wire::varint(out, label as u64);
+        wire::text(out, &c.path);
+        wire::text(out, &c.location);
+        wire::text(out, &c.value_masked);
+        wire::hash(out, &c.value_hash);
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Decodes a change; consecutive changes of one file share their path
+    /// through `last_path`.
+    fn decode(&self, bytes: &[u8], last_path: &mut Option<Arc<str>>) -> Option<Change> {
+        let mut r = Reader::new(bytes);
+        r.byte()?;
+        let type_label = *self.labels.get(r.size()?)?;
+        let path = r.str()?;
+        let path = match last_path {
+            Some(last) if **last == *path => Arc::clone(last),
+            _ => {
+                let path: Arc<str> = path.into();
+                *last_path = Some(Arc::clone(&path));
+                path
+            }
+        };
+        Some(Change {
+            path,
+            location: r.str()?.into(),
+            type_label,
+            value_masked: r.str()?.into(),
+            value_hash: r.hash()?.into(),
+        })
+    }
+}
+
+/// The 64-bit hash a change's value is bucketed by.
+fn key(c: &Change) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(c.value_hash.as_bytes());
+    h.update(&[0x1f]);
+    h.update(c.type_label.as_bytes());
+    h.digest()
+}
+
+/// The bucket of a hash in a split at `depth`.
+fn slot(key: u64, depth: u32) -> usize {
+    ((key >> (depth * BITS)) as usize) & (FAN_OUT - 1)
+}
+
+fn io_error(dir: &Path, source: std::io::Error) -> Error {
+    Error::Output {
+        path: dir.to_path_buf(),
+        source,
+    }
+}
+
+fn damaged(dir: &Path) -> Error {
+    io_error(
+        dir,
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "a change spilled to disk read back damaged",
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(location: usize, hash: &str) -> Change {
+        Change {
+            path: "a.csv".into(),
+            location: format!("row {location}").into(),
+            type_label: "email",
+            value_masked: "o**@x.no".into(),
+            value_hash: hash.into(),
+        }
+    }
+
+    /// A bucket past the last split (values whose hashes agree in every
+    /// bit) is paired a slice of each side at a time, each change handed
+    /// on once and in order, even when it holds two values.
+    #[test]
+    fn a_bucket_past_every_split_hands_each_change_on_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = Spill::create(dir.path()).unwrap();
+        let appeared: Vec<Change> = (0..10)
+            .map(|i| change(i, "aa"))
+            .chain((10..13).map(|i| change(i, "bb")))
+            .collect();
+        let gone: Vec<Change> = (0..6)
+            .map(|i| change(i, "aa"))
+            .chain((6..11).map(|i| change(i, "bb")))
+            .collect();
+        spill.add(true, &appeared).unwrap();
+        spill.add(false, &gone).unwrap();
+        let buckets = std::mem::replace(&mut spill.buckets, Buckets::empty())
+            .close(dir.path())
+            .unwrap();
+        let (mut got_appeared, mut got_gone) = (Vec::new(), Vec::new());
+        for bucket in buckets {
+            spill
+                .settle(bucket, DEPTHS, 4, &mut |a, d| {
+                    assert!(a.len() <= 2 && d.len() <= 2, "slices of held / 2");
+                    got_appeared.extend(a);
+                    got_gone.extend(d);
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let by_value = |mut v: Vec<Change>| {
+            v.sort_by(|a, b| a.value_hash.cmp(&b.value_hash));
+            v
+        };
+        assert_eq!(by_value(got_appeared), appeared);
+        assert_eq!(by_value(got_gone), gone);
+    }
+
+    #[test]
+    fn a_change_reads_back_as_written() {
+        let mut codec = Codec::default();
+        let c = Change {
+            path: "hr/ansatte.csv".into(),
+            location: "row 4, column fnr".into(),
+            type_label: "no_fnr",
+            value_masked: "151086*****".into(),
+            value_hash: "0123abcd".into(),
+        };
+        codec.encode(false, &c);
+        let mut last = None;
+        assert_eq!(codec.decode(codec.bytes(), &mut last), Some(c.clone()));
+        let again = codec.decode(codec.bytes(), &mut last).unwrap();
+        assert!(
+            Arc::ptr_eq(&again.path, last.as_ref().unwrap()),
+            "a repeated path is shared"
+        );
+        assert_eq!(codec.decode(&codec.bytes()[..5], &mut None), None);
+    }
+}
