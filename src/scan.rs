@@ -1013,13 +1013,7 @@ impl<'a> Worker<'a> {
     /// Replays the recorded result of a file unchanged since the previous
     /// scan; returns its findings, or `None` when it must be read.
     /// `content_hash`: the file's hash now, with `--verify`.
-    fn carry(
-        &mut self,
-        source: &Source,
-        path: &Arc<str>,
-        prior: &Prior,
-        content_hash: Option<[u8; 16]>,
-    ) -> Option<u64> {
+    fn carry(&mut self, source: &Source, prior: &Prior, content_hash: Option<[u8; 16]>) -> Option<u64> {
         let state = self.state.as_ref()?;
         let unchanged = state.carry
             && prior.skip_key == state.skip_key
@@ -1037,7 +1031,7 @@ impl<'a> Worker<'a> {
             }
             self.deliver(msg, reindex);
         })?;
-        self.sink.push(Message::Carried(path.clone()));
+        self.sink.push(Message::Carried(prior.row));
         Some(findings)
     }
 
@@ -1057,7 +1051,7 @@ impl<'a> Worker<'a> {
         };
         let findings = recording.findings();
         let recording = recording.finish();
-        let known = prior.is_some();
+        let prior_row = prior.as_ref().map(|p| p.row);
         if state.compare {
             let before = prior.as_ref().and_then(|p| p.recording.as_deref());
             let sink = &mut self.sink;
@@ -1084,7 +1078,7 @@ impl<'a> Worker<'a> {
             recording,
         };
         self.sink
-            .push(Message::Stored(Box::new(StoredFile { stored, known })));
+            .push(Message::Stored(Box::new(StoredFile { stored, prior_row })));
     }
 
     /// Also indexes every finding sent, through `batcher` (if any).
@@ -1101,10 +1095,7 @@ impl<'a> Worker<'a> {
             .as_ref()
             .filter(|_| self.state.as_ref().is_some_and(|s| s.verify))
             .and_then(|_| state::content_hash(&source.path).ok());
-        if let Some(findings) = prior
-            .as_ref()
-            .and_then(|p| self.carry(source, &path, p, verified))
-        {
+        if let Some(findings) = prior.as_ref().and_then(|p| self.carry(source, p, verified)) {
             return (0, findings);
         }
         if self.state.is_some() {

@@ -19,11 +19,12 @@ use crate::records::{RecordBuffer, RecordSummary};
 use crate::region::Region;
 use crate::retention::{self, Policy};
 use crate::state::StateStore;
+use crate::state::seen::SeenRows;
 use crate::triage::{self, Decision, Triage};
 use changes::{Change, ChangeCounts, Changes};
 use folders::{FileShare, Folders};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use table::{Cell, Columns, Kind, TableWriter, columns};
@@ -196,8 +197,9 @@ pub enum Message {
     /// the state store.
     Stored(Box<StoredFile>),
     /// A file on disk was unchanged: its recorded messages were replayed
-    /// (before this one) instead of reading it.
-    Carried(Arc<str>),
+    /// (before this one) instead of reading it. It holds the file's row in
+    /// the state store.
+    Carried(i64),
 }
 
 /// Some of the changes of one file on disk read again.
@@ -216,17 +218,21 @@ pub struct FileChanges {
 pub struct StoredFile {
     /// What the state store keeps.
     pub stored: crate::state::Stored,
-    /// Whether the state held the file before this scan.
-    pub known: bool,
+    /// The file's row in the state store before this scan, if it had
+    /// one.
+    pub prior_row: Option<i64>,
 }
+
+/// Files of the state looked at together when the gone ones are found.
+const GONE_PAGE: usize = 4096;
 
 /// The state of incremental scans, as the sink updates it.
 struct StateSink {
     store: StateStore,
     skip_key: String,
-    /// Files on disk this scan read or carried, by path hash: the others
-    /// in the state are gone.
-    seen: HashSet<u128>,
+    /// The state's rows of the files on disk this scan read or carried,
+    /// and the rows it wrote: the others are gone.
+    seen: SeenRows,
     /// How many of those the state held before this scan: when that is
     /// every file it held, none is gone.
     known_seen: u64,
@@ -238,9 +244,9 @@ struct StateSink {
 }
 
 impl StateSink {
-    /// Notes that the scan saw `path`; `known`: the state held it before.
-    fn see(&mut self, path: &str, known: bool) {
-        if self.seen.insert(crate::state::path_hash(path)) && known {
+    /// Notes that the scan saw a file the state held before, at `row`.
+    fn see(&mut self, row: i64) {
+        if self.seen.insert(row) {
             self.known_seen += 1;
         }
     }
@@ -542,7 +548,7 @@ impl Sink {
             state: StateSink {
                 store: state,
                 skip_key: skip_key.to_string(),
-                seen: HashSet::new(),
+                seen: SeenRows::default(),
                 known_seen: 0,
                 first_seen: HashMap::default(),
                 read: 0,
@@ -586,16 +592,19 @@ impl Sink {
             Message::Stored(file) => {
                 let state = &mut self.state;
                 let path = file.stored.path.as_str();
-                state.see(path, file.known);
+                if let Some(row) = file.prior_row {
+                    state.see(row);
+                }
                 state.read += 1;
-                state.store.store(&file.stored, &state.skip_key, &self.scan_id)?;
+                let row = state.store.store(&file.stored, &state.skip_key, &self.scan_id)?;
+                state.seen.insert(row);
                 if let Some((appeared, gone)) = state.first_seen.remove(path) {
                     state.store.note_changes(path, &appeared, &gone, &self.scan_id)?;
                 }
                 Ok(())
             }
-            Message::Carried(path) => {
-                self.state.see(&path, true);
+            Message::Carried(row) => {
+                self.state.see(row);
                 self.state.carried += 1;
                 Ok(())
             }
@@ -947,31 +956,44 @@ impl Sink {
         if self.state.known_seen == self.state.store.previous_files() {
             return Ok(gone);
         }
-        let seen = &self.state.seen;
-        self.state.store.paths(|path| {
-            if !seen.contains(&crate::state::path_hash(&path)) {
-                gone.push(path);
-            }
-        })?;
-        for path in &gone {
-            let recording = self.state.store.recording(path)?;
-            let key: Arc<str> = Arc::from(path.as_str());
-            let mut failed = Ok(());
-            let mut emit = |appeared, disappeared| {
-                if failed.is_ok() {
-                    failed = self.changed(key.clone(), appeared, disappeared);
-                }
+        // The state's files are paged through, so a share of millions of
+        // files is never listed whole.
+        let mut after = i64::MIN;
+        loop {
+            let page = self.state.store.paths_after(after, GONE_PAGE)?;
+            let Some(&(last, _)) = page.last() else {
+                return Ok(gone);
             };
-            let mut batches = changes::Batches::new(&mut emit);
-            crate::state::recording::each_finding(recording.as_deref(), &mut |row| batches.push(row, false));
-            batches.finish();
-            failed?;
-            // Its row goes, and with it when its findings appeared: the ids
-            // gathered for noting that are dropped.
-            self.state.store.remove(path)?;
-            self.state.first_seen.remove(&key);
+            after = last;
+            for (row, path) in page {
+                if !self.state.seen.contains(row) {
+                    self.forget_gone(&path)?;
+                    gone.push(path);
+                }
+            }
         }
-        Ok(gone)
+    }
+
+    /// Reports what the gone file `path` held as disappeared and drops it
+    /// from the state.
+    fn forget_gone(&mut self, path: &str) -> Result<()> {
+        let recording = self.state.store.recording(path)?;
+        let key: Arc<str> = Arc::from(path);
+        let mut failed = Ok(());
+        let mut emit = |appeared, disappeared| {
+            if failed.is_ok() {
+                failed = self.changed(key.clone(), appeared, disappeared);
+            }
+        };
+        let mut batches = changes::Batches::new(&mut emit);
+        crate::state::recording::each_finding(recording.as_deref(), &mut |row| batches.push(row, false));
+        batches.finish();
+        failed?;
+        // Its row goes, and with it when its findings appeared: the ids
+        // gathered for noting that are dropped.
+        self.state.store.remove(path)?;
+        self.state.first_seen.remove(&key);
+        Ok(())
     }
 
     /// Writes the remaining row groups and renames every table into place;

@@ -29,6 +29,7 @@
 
 pub mod first_seen;
 pub mod recording;
+pub mod seen;
 
 use crate::profile::Profile;
 use crate::{Error, Result};
@@ -141,6 +142,8 @@ pub fn path_hash(path: &str) -> u128 {
 /// What the state store holds about one file.
 #[derive(Debug, Clone)]
 pub struct Prior {
+    /// Its row (SQLite row id), by which the scan notes it seen.
+    pub row: i64,
     /// Size when read.
     pub size: Option<u64>,
     /// Modified time when read, microseconds since the epoch.
@@ -276,8 +279,8 @@ impl StateStore {
         self.previous_files
     }
 
-    /// Keeps a file's new result.
-    pub fn store(&self, file: &Stored, skip_key: &str, scan_id: &str) -> Result<()> {
+    /// Keeps a file's new result; returns its row.
+    pub fn store(&self, file: &Stored, skip_key: &str, scan_id: &str) -> Result<i64> {
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO files (path, size, modified, content_hash, skip_key, read_scan, findings, status, error, recording)
@@ -297,24 +300,21 @@ impl StateStore {
                     file.recording,
                 ])
             })
-            .map(|_| ())
+            .map(|_| self.conn.last_insert_rowid())
             .map_err(|e| db_error(&self.path, e))
     }
 
-    /// Every path the state holds (of the previous scan; files stored by
-    /// this scan are new or were there already).
-    pub fn paths(&self, mut f: impl FnMut(String)) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT path FROM files")
-            .map_err(|e| db_error(&self.path, e))?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(|e| db_error(&self.path, e))?;
-        for path in rows {
-            f(path.map_err(|e| db_error(&self.path, e))?);
-        }
-        Ok(())
+    /// Up to `limit` files the state holds after row `after`, in row
+    /// order: (row, path). A caller pages through them without holding
+    /// them all (and may remove the rows it was given).
+    pub fn paths_after(&self, after: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+        self.conn
+            .prepare_cached("SELECT rowid, path FROM files WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
+            .and_then(|mut s| {
+                s.query_map(params![after, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(|e| db_error(&self.path, e))
     }
 
     /// The result kept for `path`, if any.
@@ -429,16 +429,17 @@ impl StateReader {
     pub fn prior(&self, path: &str) -> Result<Option<Prior>> {
         self.conn
             .prepare_cached(
-                "SELECT size, modified, content_hash, skip_key, recording FROM files WHERE path = ?1",
+                "SELECT rowid, size, modified, content_hash, skip_key, recording FROM files WHERE path = ?1",
             )
             .and_then(|mut s| {
                 s.query_row([path], |r| {
                     Ok(Prior {
-                        size: r.get::<_, Option<i64>>(0)?.map(|v| v as u64),
-                        modified: r.get(1)?,
-                        content_hash: r.get(2)?,
-                        skip_key: r.get(3)?,
-                        recording: r.get(4)?,
+                        row: r.get(0)?,
+                        size: r.get::<_, Option<i64>>(1)?.map(|v| v as u64),
+                        modified: r.get(2)?,
+                        content_hash: r.get(3)?,
+                        skip_key: r.get(4)?,
+                        recording: r.get(5)?,
                     })
                 })
                 .optional()

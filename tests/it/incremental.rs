@@ -418,6 +418,51 @@ fn verify_reads_a_file_changed_behind_its_size_and_time_and_profiles_re_read_onl
     assert_eq!(summary(out.path())["incremental"]["files_carried"], 2);
 }
 
+/// Gone files are found by paging through the state's rows (4,096 at a
+/// time) against the rows the scan saw: with more files than a page,
+/// deleted ones on every page, edited ones re-stored under new rows and
+/// new ones added, exactly the deleted files are removed, and a third scan
+/// finds nothing gone.
+#[test]
+fn gone_files_are_found_across_pages_of_the_state() {
+    let t = Tree::new();
+    let root = t.path().join("share");
+    let name = |i: usize| root.join(format!("d{}/f{i:05}.txt", i % 10));
+    for d in 0..10 {
+        std::fs::create_dir_all(root.join(format!("d{d}"))).unwrap();
+    }
+    for i in 0..9_000 {
+        std::fs::write(name(i), format!("notat {i}\n")).unwrap();
+    }
+    let out = t.path().join("out");
+    scan(&[&root], &out, &[]);
+    let deleted = (0..9_000).step_by(7).count();
+    for i in (0..9_000).step_by(7) {
+        std::fs::remove_file(name(i)).unwrap();
+    }
+    for i in (3..9_000).step_by(7 * 11) {
+        std::fs::write(name(i), format!("notat {i}, endret: ola@example.no\n")).unwrap();
+    }
+    for i in 9_000..9_100 {
+        std::fs::write(name(i), format!("nytt notat {i}\n")).unwrap();
+    }
+    scan(&[&root], &out, &[]);
+    let s = summary(&out);
+    assert_eq!(s["incremental"]["files_removed"], deleted as u64, "{s}");
+    let edited = (3..9_000).step_by(77).count() as u64;
+    assert_eq!(s["incremental"]["files_read"], edited + 100, "{s}");
+    let state = rusqlite::Connection::open(out.join("state/state.sqlite")).unwrap();
+    let rows: i64 = state
+        .query_row("SELECT count(*) FROM files", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows as usize, 9_000 - deleted + 100);
+    drop(state);
+    scan(&[&root], &out, &[]);
+    let s = summary(&out);
+    assert_eq!(s["incremental"]["files_removed"], 0, "{s}");
+    assert_eq!(s["incremental"]["files_read"], 0, "{s}");
+}
+
 /// The last scan's change counts: (moved, appeared, disappeared).
 fn moved_appeared_disappeared(out: &Path) -> (u64, u64, u64) {
     let changes = &summary(out)["changes"];
