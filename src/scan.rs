@@ -436,15 +436,17 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         let commit = index.map(|builder| scope.spawn(move || builder.commit_when(|| settled_rx.recv().ok())));
         let walked = walker.join().expect("walker thread does not panic");
         let finished = sink_thread.join().expect("sink thread does not panic");
-        let finished = finished.and_then(|finished| {
+        let mut finished = finished.and_then(|finished| {
             walked.map_err(|e| Error::Profile {
                 path: config.profile.origin.clone(),
                 message: e.to_string(),
             })?;
             Ok(finished)
         });
-        if let Ok(finished) = &finished {
-            let _ = settled_tx.send((findings_of(finished), finished.removed.clone()));
+        // The gone files go to the index, not a copy: a share of millions
+        // of files moved away lists every one.
+        if let Ok(finished) = &mut finished {
+            let _ = settled_tx.send((findings_of(finished), std::mem::take(&mut finished.removed)));
         }
         drop(settled_tx);
         let index = commit.map(|c| c.join().expect("index commit does not panic"));
@@ -472,7 +474,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         mode: summary.incremental.mode,
         files_read: finished.read,
         files_carried: finished.carried,
-        files_removed: finished.removed.len() as u64,
+        files_removed: finished.files_removed,
         findings,
     })?;
     log::info(
@@ -482,7 +484,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             ("mode", summary.incremental.mode.into()),
             ("files_read", finished.read.into()),
             ("files_carried", finished.carried.into()),
-            ("files_removed", (finished.removed.len() as u64).into()),
+            ("files_removed", finished.files_removed.into()),
             ("findings", findings.into()),
             ("violations", summary.retention.violations.into()),
             ("appeared", summary.changes.appeared.into()),
@@ -714,7 +716,7 @@ fn summarise(
             mode: mode(finished.changes.compared && !config.full),
             files_read: finished.read,
             files_carried: finished.carried,
-            files_removed: finished.removed.len() as u64,
+            files_removed: finished.files_removed,
         },
         changes: finished.changes,
     }

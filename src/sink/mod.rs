@@ -257,8 +257,11 @@ impl StateSink {
 pub struct Finished {
     /// Totals for `scan.json`.
     pub totals: Totals,
-    /// Files gone since the previous scan (their index documents go).
+    /// Files gone since the previous scan: the subject index takes them
+    /// (their documents go).
     pub removed: Vec<String>,
+    /// How many files were gone.
+    pub files_removed: u64,
     /// Files read and carried forward.
     pub read: u64,
     /// Files carried forward unread.
@@ -1024,6 +1027,7 @@ impl Sink {
         Ok(Finished {
             triage: self.triage.counts(),
             totals: self.totals,
+            files_removed: removed.len() as u64,
             removed,
             read: self.state.read,
             carried: self.state.carried,
