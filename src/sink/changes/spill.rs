@@ -18,6 +18,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Bits of a value's hash each split uses: a bucket splits into 64.
 const BITS: u32 = 6;
@@ -43,8 +44,6 @@ struct Bucket {
 struct Buckets {
     files: Vec<BufWriter<File>>,
     counts: Vec<u64>,
-    /// A change's length prefix, reused.
-    len: Vec<u8>,
 }
 
 /// The changes spilled so far, in [`FAN_OUT`] buckets.
@@ -67,9 +66,9 @@ impl Spill {
     /// Adds changes that `appeared` or disappeared, in the order they came.
     pub fn add(&mut self, appeared: bool, changes: &[Change]) -> Result<()> {
         for c in changes {
-            let at = slot(key(c), 0);
-            self.codec.encode(appeared, c);
-            self.buckets.write(&self.dir, at, self.codec.bytes())?;
+            let bytes = self.codec.encode(appeared, c);
+            let at = slot(key(bytes).ok_or_else(|| damaged(&self.dir))?, 0);
+            self.buckets.write(&self.dir, at, bytes)?;
         }
         Ok(())
     }
@@ -92,25 +91,24 @@ impl Spill {
         }
         if bucket.count <= held as u64 {
             let mut records = self.records(bucket)?;
-            let (appeared, disappeared) = self.load(&mut records, usize::MAX, usize::MAX)?;
+            let (appeared, disappeared) = self.load(&mut records, usize::MAX)?;
             return pair(appeared, disappeared);
         }
-        let mut first: Option<(Box<str>, &'static str)> = None;
+        // The changes are split without being decoded: by the hash of
+        // their encoded value, which also tells whether they hold one.
+        let mut first: Option<Vec<u8>> = None;
         let mut one_value = true;
         let splits = depth < DEPTHS;
         let mut sides = Buckets::create(&self.dir, if splits { FAN_OUT } else { 2 })?;
         let mut records = self.records(bucket)?;
         while let Some(appeared) = records.next(&self.dir)? {
-            let c = self
-                .codec
-                .decode(records.bytes(), &mut None)
-                .ok_or_else(|| damaged(&self.dir))?;
+            let value = value_of(records.bytes()).ok_or_else(|| damaged(&self.dir))?;
             match &first {
-                None => first = Some((c.value_hash.clone(), c.type_label)),
-                Some((hash, label)) => one_value &= (&**hash, *label) == c.value(),
+                None => first = Some(value.to_vec()),
+                Some(first) => one_value &= first == value,
             }
             let at = if splits {
-                slot(key(&c), depth)
+                slot(xxh3_64(value), depth)
             } else {
                 usize::from(!appeared)
             };
@@ -135,8 +133,8 @@ impl Spill {
         // are paired a slice at a time.
         let (mut appeared, mut disappeared) = (self.records(appeared)?, self.records(disappeared)?);
         loop {
-            let (a, _) = self.load(&mut appeared, held / 2, 0)?;
-            let (_, d) = self.load(&mut disappeared, 0, held / 2)?;
+            let (a, _) = self.load(&mut appeared, held / 2)?;
+            let (_, d) = self.load(&mut disappeared, held / 2)?;
             if a.is_empty() && d.is_empty() {
                 return Ok(());
             }
@@ -158,34 +156,19 @@ impl Spill {
         <[Bucket; 2]>::try_from(sides).map_err(|_| damaged(&self.dir))
     }
 
-    /// Reads up to `appeared` appeared and `disappeared` disappeared
-    /// changes, stopping at the first that would pass its limit.
-    fn load(
-        &mut self,
-        records: &mut Records,
-        appeared: usize,
-        disappeared: usize,
-    ) -> Result<(Vec<Change>, Vec<Change>)> {
+    /// Reads up to `limit` changes: (appeared, disappeared).
+    fn load(&mut self, records: &mut Records, limit: usize) -> Result<(Vec<Change>, Vec<Change>)> {
         let (mut a, mut d) = (Vec::new(), Vec::new());
         let mut last_path = None;
-        while a.len() < appeared || d.len() < disappeared {
-            let Some(side) = records.peek_side(&self.dir)? else {
+        while a.len() + d.len() < limit {
+            let Some(appeared) = records.next(&self.dir)? else {
                 break;
             };
-            let (list, limit) = if side {
-                (&mut a, appeared)
-            } else {
-                (&mut d, disappeared)
-            };
-            if list.len() >= limit {
-                break;
-            }
-            records.next(&self.dir)?;
             let c = self
                 .codec
                 .decode(records.bytes(), &mut last_path)
                 .ok_or_else(|| damaged(&self.dir))?;
-            list.push(c);
+            if appeared { a.push(c) } else { d.push(c) }
         }
         Ok((a, d))
     }
@@ -197,7 +180,6 @@ impl Spill {
             file: BufReader::with_capacity(BUFFER, file),
             left: bucket.count,
             bytes: Vec::new(),
-            peeked: false,
         })
     }
 }
@@ -207,7 +189,6 @@ impl Buckets {
         Buckets {
             files: Vec::new(),
             counts: Vec::new(),
-            len: Vec::new(),
         }
     }
 
@@ -222,16 +203,15 @@ impl Buckets {
         Ok(Buckets {
             files,
             counts: vec![0; n],
-            len: Vec::new(),
         })
     }
 
-    /// Appends one encoded change to bucket `at`, length first.
+    /// Appends one encoded change to bucket `at`, its length first (four
+    /// bytes, little-endian).
     fn write(&mut self, dir: &Path, at: usize, bytes: &[u8]) -> Result<()> {
-        self.len.clear();
-        wire::varint(&mut self.len, bytes.len() as u64);
+        let len = u32::try_from(bytes.len()).map_err(|_| damaged(dir))?;
         let file = &mut self.files[at];
-        file.write_all(&self.len)
+        file.write_all(&len.to_le_bytes())
             .and_then(|()| file.write_all(bytes))
             .map_err(|e| io_error(dir, e))?;
         self.counts[at] += 1;
@@ -256,68 +236,48 @@ struct Records {
     file: BufReader<File>,
     left: u64,
     bytes: Vec<u8>,
-    /// Whether `bytes` holds a change read ahead by [`Records::peek_side`].
-    peeked: bool,
 }
 
 impl Records {
     /// Reads the next change into [`Records::bytes`]; returns whether it
     /// appeared, or `None` at the end.
     fn next(&mut self, dir: &Path) -> Result<Option<bool>> {
-        if !self.peeked {
-            if self.left == 0 {
-                return Ok(None);
-            }
-            self.left -= 1;
-            let len = self.length().map_err(|e| io_error(dir, e))?;
-            self.bytes.resize(len, 0);
-            self.file
-                .read_exact(&mut self.bytes)
-                .map_err(|e| io_error(dir, e))?;
+        if self.left == 0 {
+            return Ok(None);
         }
-        self.peeked = false;
+        self.left -= 1;
+        let mut len = [0u8; 4];
+        self.file.read_exact(&mut len).map_err(|e| io_error(dir, e))?;
+        self.bytes.resize(u32::from_le_bytes(len) as usize, 0);
+        self.file
+            .read_exact(&mut self.bytes)
+            .map_err(|e| io_error(dir, e))?;
         self.bytes
             .first()
             .map(|&side| Some(side == 1))
             .ok_or_else(|| damaged(dir))
     }
 
-    /// The side of the next change without taking it.
-    fn peek_side(&mut self, dir: &Path) -> Result<Option<bool>> {
-        let side = self.next(dir)?;
-        self.peeked = side.is_some();
-        Ok(side)
-    }
-
     /// The encoded change last read.
     fn bytes(&self) -> &[u8] {
         &self.bytes
     }
-
-    fn length(&mut self) -> std::io::Result<usize> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let mut b = [0u8];
-            self.file.read_exact(&mut b)?;
-            v |= u64::from(b[0] & 0x7f) << shift;
-            if b[0] < 0x80 {
-                return usize::try_from(v).map_err(|_| std::io::ErrorKind::InvalidData.into());
-            }
-        }
-        Err(std::io::ErrorKind::InvalidData.into())
-    }
 }
 
-/// Encodes changes for a bucket: side, type label (as its number in this
-/// spill's list of labels), path, location, masked value, hash.
+/// Encodes changes for a bucket: side, then the value (type label, as its
+/// number in this spill's list of labels, and hash) with its length first,
+/// so buckets are chosen and checked on the value's bytes without decoding
+/// the rest, then path, location and masked value.
 #[derive(Default)]
 struct Codec {
     labels: Vec<&'static str>,
+    value: Vec<u8>,
     bytes: Vec<u8>,
 }
 
 impl Codec {
-    fn encode(&mut self, appeared: bool, c: &Change) {
+    /// The encoding of change `c` that `appeared` or disappeared.
+    fn encode(&mut self, appeared: bool, c: &Change) -> &[u8] {
         let label = match self.labels.iter().position(|&l| l == c.type_label) {
             Some(at) => at,
             None => {
@@ -325,18 +285,18 @@ impl Codec {
                 self.labels.len() - 1
             }
         };
+        self.value.clear();
+        wire::varint(&mut self.value, label as u64);
+        wire::hash(&mut self.value, &c.value_hash);
         let out = &mut self.bytes;
         out.clear();
         out.push(u8::from(appeared));
-        wire::varint(out, label as u64);
+        wire::varint(out, self.value.len() as u64);
+        out.extend_from_slice(&self.value);
         wire::text(out, &c.path);
         wire::text(out, &c.location);
         wire::text(out, &c.value_masked);
-        wire::hash(out, &c.value_hash);
-    }
-
-    fn bytes(&self) -> &[u8] {
-        &self.bytes
+        out
     }
 
     /// Decodes a change; consecutive changes of one file share their path
@@ -344,7 +304,10 @@ impl Codec {
     fn decode(&self, bytes: &[u8], last_path: &mut Option<Arc<str>>) -> Option<Change> {
         let mut r = Reader::new(bytes);
         r.byte()?;
-        let type_label = *self.labels.get(r.size()?)?;
+        let len = r.size()?;
+        let mut value = Reader::new(r.take(len)?);
+        let type_label = *self.labels.get(value.size()?)?;
+        let value_hash = value.hash()?.into();
         let path = r.str()?;
         let path = match last_path {
             Some(last) if **last == *path => Arc::clone(last),
@@ -359,18 +322,23 @@ impl Codec {
             location: r.str()?.into(),
             type_label,
             value_masked: r.str()?.into(),
-            value_hash: r.hash()?.into(),
+            value_hash,
         })
     }
 }
 
-/// The 64-bit hash a change's value is bucketed by.
-fn key(c: &Change) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(c.value_hash.as_bytes());
-    h.update(&[0x1f]);
-    h.update(c.type_label.as_bytes());
-    h.digest()
+/// The encoded value (type and hash) of an encoded change: equal for
+/// changes of the same value within one spill.
+fn value_of(bytes: &[u8]) -> Option<&[u8]> {
+    let mut r = Reader::new(bytes);
+    r.byte()?;
+    let len = r.size()?;
+    r.take(len)
+}
+
+/// The 64-bit hash an encoded change is bucketed by: its value's.
+fn key(bytes: &[u8]) -> Option<u64> {
+    value_of(bytes).map(xxh3_64)
 }
 
 /// The bucket of a hash in a split at `depth`.
@@ -458,14 +426,36 @@ mod tests {
             value_masked: "151086*****".into(),
             value_hash: "0123abcd".into(),
         };
-        codec.encode(false, &c);
+        let bytes = codec.encode(false, &c).to_vec();
         let mut last = None;
-        assert_eq!(codec.decode(codec.bytes(), &mut last), Some(c.clone()));
-        let again = codec.decode(codec.bytes(), &mut last).unwrap();
+        assert_eq!(codec.decode(&bytes, &mut last), Some(c.clone()));
+        let again = codec.decode(&bytes, &mut last).unwrap();
         assert!(
             Arc::ptr_eq(&again.path, last.as_ref().unwrap()),
             "a repeated path is shared"
         );
-        assert_eq!(codec.decode(&codec.bytes()[..5], &mut None), None);
+        assert_eq!(codec.decode(&bytes[..5], &mut None), None);
+        // Buckets go by the value alone: the same value elsewhere, or
+        // appeared instead of gone, has the same value bytes; another
+        // hash or type has not.
+        let elsewhere = Change {
+            path: "crm/kunder.csv".into(),
+            location: "row 9".into(),
+            ..c.clone()
+        };
+        let other_hash = Change {
+            value_hash: "0123abce".into(),
+            ..c.clone()
+        };
+        let other_type = Change {
+            type_label: "se_pnr",
+            ..c.clone()
+        };
+        let value =
+            |codec: &mut Codec, appeared, c: &Change| value_of(codec.encode(appeared, c)).unwrap().to_vec();
+        let same = value(&mut codec, true, &elsewhere);
+        assert_eq!(same, value_of(&bytes).unwrap());
+        assert_ne!(value(&mut codec, false, &other_hash), same);
+        assert_ne!(value(&mut codec, false, &other_type), same);
     }
 }
