@@ -73,6 +73,29 @@ pub fn letter(r: &mut Rng) -> String {
 }
 
 /// A CSV export row: one customer.
+/// Header of a sparse export: an accounting ledger with a contact note
+/// on one row in 20.
+pub const LEDGER_HEADER: &str = "txn_id,booked,account,amount,currency,product,note\n";
+
+/// Row `i` of the sparse ledger export.
+pub fn ledger_row(r: &mut Rng, i: u64) -> String {
+    let note = if i.is_multiple_of(20) {
+        format!("kontakt {}", person(r).1)
+    } else {
+        "ok".to_string()
+    };
+    format!(
+        "{i},2024-{:02}-{:02},ACC-{},{}.{:02},NOK,SKU-{}-{},{note}\n",
+        1 + i % 12,
+        1 + i % 28,
+        r.digits(4),
+        r.below(100_000),
+        r.below(100),
+        r.digits(6),
+        r.pick(&["A", "B", "C", "D"]),
+    )
+}
+
 pub fn csv_row(r: &mut Rng, i: u64) -> String {
     let (name, email, phone) = person(r);
     format!(

@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --release --example gen-bench-tree -- tree DIR MB      # a mixed text-like tree of about MB megabytes
 //! cargo run --release --example gen-bench-tree -- big FILE MB      # one large CSV export of about MB megabytes
+//! cargo run --release --example gen-bench-tree -- ledger FILE MB   # one large sparse CSV export (a contact note every 20th row)
 //! cargo run --release --example gen-bench-tree -- line FILE MB     # one file of MB megabytes without a newline
 //! cargo run --release --example gen-bench-tree -- pdfs DIR N       # N ten-page letters as PDF
 //! cargo run --release --example gen-bench-tree -- patterns FILE    # datakart's candidate shapes, one per line, for `rg -f`
@@ -26,7 +27,9 @@ mod ids;
 #[allow(dead_code)]
 mod corpus;
 
-use corpus::{CSV_HEADER, PROSE, csv_row, json_line, letter, log_line, person, sql_row};
+use corpus::{
+    CSV_HEADER, LEDGER_HEADER, PROSE, csv_row, json_line, ledger_row, letter, log_line, person, sql_row,
+};
 use ids::Rng;
 use std::fmt::Write as _;
 use std::fs;
@@ -88,7 +91,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| -> &str {
         args.get(i).map(String::as_str).unwrap_or_else(|| {
-            eprintln!("usage: gen-bench-tree tree|big|line|pdfs|patterns PATH [MB|N]");
+            eprintln!("usage: gen-bench-tree tree|big|ledger|line|pdfs|patterns PATH [MB|N]");
             std::process::exit(2)
         })
     };
@@ -99,6 +102,10 @@ fn main() {
         "big" => {
             let mut r = Rng(0xb16);
             fill(path, CSV_HEADER, size() << 20, &mut r, csv_row);
+        }
+        "ledger" => {
+            let mut r = Rng(0x1ed);
+            fill(path, LEDGER_HEADER, size() << 20, &mut r, ledger_row);
         }
         "line" => {
             let mut r = Rng(0x11e);

@@ -4,7 +4,8 @@
 #
 #   benches/throughput.sh [MB] [WORKDIR]          # default 1024 MB in /tmp/datakart-throughput
 #   EXTRA=1 benches/throughput.sh ...             # also: 1 vs 2 threads and cores, one 5 GB file,
-#                                                 # one 300 MB single-line file, PDFs vs pdftotext
+#                                                 # one 300 MB single-line file, one 200 MB sparse
+#                                                 # CSV on 1 and 2 threads, PDFs vs pdftotext
 #
 # Needs: a release build (`cargo build --release --bin datakart --example
 # gen-bench-tree`, done here), hyperfine and ripgrep (Debian: `apt-get
@@ -85,6 +86,18 @@ for f in big.txt line.txt; do
   printf '%s: %.2f s, %.1f MB/s, peak RSS %s MB\n' "$f" "$t" \
     "$(echo "$(stat -c %s "$work/$f") / $t / 1048576" | bc -l)" \
     "$(rss "$bin" scan "$work/$f" --out "$work/out" --full --quiet --threads 2)"
+done
+
+# One 200 MB sparse CSV export (a contact every 20th row): a structured
+# file's values are searched by every worker, so it scales with threads
+# where the outputs do not set the pace.
+[ -f "$work/ledger.csv" ] || "$gen" ledger "$work/ledger.csv" 200
+warm "$work/ledger.csv"
+for n in 1 2; do
+  t=$(mean "ledger-$n" 1 "$bin scan $work/ledger.csv --out $work/out --full --quiet --threads $n")
+  printf 'ledger.csv, %s thread(s): %.2f s, %.1f MB/s, peak RSS %s MB\n' "$n" "$t" \
+    "$(echo "$(stat -c %s "$work/ledger.csv") / $t / 1048576" | bc -l)" \
+    "$(rss "$bin" scan "$work/ledger.csv" --out "$work/out" --full --quiet --threads "$n")"
 done
 
 if command -v pdftotext >/dev/null; then

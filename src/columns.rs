@@ -22,7 +22,7 @@
 //! columns per file are classified.
 
 use crate::model::DataType;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Values sampled before a column's verdict.
 pub const SAMPLE: u64 = 100;

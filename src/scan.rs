@@ -30,7 +30,7 @@ use crate::{history, log};
 use crossbeam_channel::{Sender, bounded};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -743,7 +743,7 @@ struct Worker<'a> {
     /// The messages of the file on disk being read, for the state store.
     recording: Option<Recording>,
     /// What each header of the file names, looked up once per header.
-    headers: HashMap<String, Header>,
+    headers: foldhash::HashMap<String, Header>,
     policy: &'a Policy,
     limits: &'a extract::Limits,
     suppressor: &'a Suppressor<'a>,
@@ -973,7 +973,7 @@ impl<'a> Worker<'a> {
             index: None,
             state: None,
             recording: None,
-            headers: HashMap::new(),
+            headers: foldhash::HashMap::default(),
         }
     }
 
@@ -1275,6 +1275,19 @@ impl FileCtx<'_, '_> {
         }
     }
 
+    /// Takes the hits [`search_units`] found in `units`, in order.
+    fn take_searched(&mut self, units: &[Unit<'_>], headers: &[Header], searched: Vec<Searched>) {
+        let mut next = units.iter().zip(headers);
+        for group in searched {
+            let mut start = 0;
+            for end in group.ends {
+                let (unit, header) = next.next().expect("one search a unit");
+                self.found(*unit, *header, &group.hits[start..end]);
+                start = end;
+            }
+        }
+    }
+
     /// Turns what the detector found in `unit` into finding rows and
     /// batches them (with column classification, suppression and record
     /// dating).
@@ -1391,6 +1404,58 @@ impl FileCtx<'_, '_> {
     }
 }
 
+/// Fewer bytes of values than this are searched by the worker alone: a
+/// small file's values are not worth spreading.
+const PARALLEL_UNITS: usize = 64 * 1024;
+
+/// Slices a batch of values is searched in (see [`FileCtx::units`]).
+const SLICES: usize = 4;
+
+/// What the detector found in consecutive units: unit `i`'s hits are
+/// `hits[ends[i - 1]..ends[i]]`.
+struct Searched {
+    hits: Vec<Hit>,
+    ends: Vec<usize>,
+}
+
+/// Searches `units` in up to `groups` groups in parallel; the groups'
+/// results in order.
+fn search_units(detector: &Detector, units: &[Unit<'_>], headers: &[Header], groups: usize) -> Vec<Searched> {
+    groups_by_bytes(units, groups)
+        .into_par_iter()
+        .map_init(Scratch::default, |scratch, range| {
+            let mut searched = Searched {
+                hits: Vec::new(),
+                ends: Vec::with_capacity(range.len()),
+            };
+            for (u, header) in units[range.clone()].iter().zip(&headers[range]) {
+                detector.detect(u.text, u.from, u.until, header.mask, scratch, &mut searched.hits);
+                searched.ends.push(searched.hits.len());
+            }
+            searched
+        })
+        .collect()
+}
+
+/// Splits `units` into at most `n` consecutive groups of about equal text.
+fn groups_by_bytes(units: &[Unit<'_>], n: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = units.iter().map(|u| u.text.len()).sum();
+    let share = total.div_ceil(n.max(1)).max(1);
+    let mut groups = Vec::with_capacity(n);
+    let (mut start, mut bytes) = (0, 0);
+    for (i, unit) in units.iter().enumerate() {
+        bytes += unit.text.len();
+        if bytes >= share {
+            groups.push(start..i + 1);
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    if start < units.len() {
+        groups.push(start..units.len());
+    }
+    groups
+}
+
 /// The last key of a JSON path (`$.customer.email` → `email`), which names
 /// its value the way a column header does.
 fn last_key(path: &str) -> &str {
@@ -1448,6 +1513,40 @@ impl UnitSink for FileCtx<'_, '_> {
 
     fn batch(&self) -> usize {
         rayon::current_num_threads()
+    }
+
+    /// Searches a structured file's values in parallel and takes their
+    /// findings in order, so the findings, column classification and
+    /// records are exactly those of one-by-one units. The batch goes in
+    /// slices: while this thread turns one slice's hits into findings, the
+    /// pool (this thread too, once it is done) searches the next.
+    fn units(&mut self, units: &[Unit<'_>]) {
+        let threads = self.batch();
+        let bytes: usize = units.iter().map(|u| u.text.len()).sum();
+        if threads < 2 || bytes < PARALLEL_UNITS {
+            for unit in units {
+                self.unit(*unit);
+            }
+            return;
+        }
+        let headers: Vec<Header> = units.iter().map(|u| self.header_of(u.origin)).collect();
+        let lazy: &LazyDetector<'_> = self.worker.detector;
+        let detector = lazy.get();
+        let search = |range: std::ops::Range<usize>| {
+            search_units(detector, &units[range.clone()], &headers[range], threads * 2)
+        };
+        let slices = groups_by_bytes(units, SLICES);
+        let mut ready = search(slices[0].clone());
+        for pair in slices.windows(2) {
+            let mut next = Vec::new();
+            rayon::in_place_scope(|scope| {
+                scope.spawn(|_| next = search(pair[1].clone()));
+                self.take_searched(&units[pair[0].clone()], &headers[pair[0].clone()], ready);
+            });
+            ready = next;
+        }
+        let last = slices.last().expect("a batch of values has a slice").clone();
+        self.take_searched(&units[last.clone()], &headers[last], ready);
     }
 
     /// Searches the chunks in parallel (idle workers of the pool take
@@ -1706,6 +1805,74 @@ mod tests {
             "an e-mail, a national ID and a phone number a line"
         );
         assert_eq!(found_with(2), one);
+    }
+
+    /// Everything one worker sends the sink for `source` on a pool of
+    /// `threads`, in order.
+    fn sent_with(source: &Source, threads: usize) -> Vec<String> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let msgs = pool.install(|| process(source, &extract::Limits::default()));
+        msgs.iter().map(|m| format!("{m:?}")).collect()
+    }
+
+    #[test]
+    fn a_big_csv_searched_in_parallel_sends_what_one_thread_sends() {
+        let dir = tempfile::tempdir().unwrap();
+        // About 3 MiB: several batches of values, each searched in slices
+        // and groups. `kundenr` holds 8-digit numbers that look like phone
+        // numbers but are not a phone column (column classification must
+        // see them in order); a quoted note spans two lines.
+        let mut text = String::from("id,navn,epost,kundenr,notat\n");
+        for i in 0..40_000u64 {
+            let note = match i % 50 {
+                0 => format!("\"ring 912 34 {:03}\nfnr 15108695088\"", i % 1000),
+                7 => String::new(),
+                _ => "ok".to_string(),
+            };
+            text.push_str(&format!(
+                "{i},Kari Nordmann,kunde{i}@example.no,{},{note}\n",
+                10_000_000 + i * 7
+            ));
+        }
+        let source = written(dir.path(), "kunder.csv", &text);
+        let one = sent_with(&source, 1);
+        let emails = one.iter().map(|m| m.matches("ty: Email").count()).sum::<usize>();
+        assert_eq!(emails, 40_000, "one e-mail a row");
+        let fnr = one.iter().map(|m| m.matches("ty: NoFnr").count()).sum::<usize>();
+        assert_eq!(fnr, 800, "a national ID in every 50th note");
+        assert_eq!(sent_with(&source, 3), one);
+    }
+
+    #[test]
+    fn a_big_sql_dump_searched_in_parallel_sends_what_one_thread_sends() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text =
+            String::from("CREATE TABLE `kunder` (`id` int, `navn` text, `epost` text, `notat` text);\n");
+        for statement in 0..40u64 {
+            text.push_str("INSERT INTO `kunder` VALUES ");
+            let tuples: Vec<String> = (0..1_000)
+                .map(|t| {
+                    let i = statement * 1_000 + t;
+                    format!("({i},'Kari Nordmann','kunde{i}@example.no','tlf 912 34 567')")
+                })
+                .collect();
+            text.push_str(&tuples.join(","));
+            text.push_str(";\n-- between statements: ola@example.no\n");
+        }
+        text.push_str("COPY ansatte (id, epost) FROM stdin;\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("{i}\tansatt{i}@example.se\n"));
+        }
+        // A broken tuple at the end: the rest is read as text.
+        text.push_str("\\.\nINSERT INTO `kunder` VALUES (1,'x','siste@example.no\n");
+        let source = written(dir.path(), "dump.sql", &text);
+        let one = sent_with(&source, 1);
+        let emails = one.iter().map(|m| m.matches("ty: Email").count()).sum::<usize>();
+        assert_eq!(emails, 40_000 + 40 + 20_000 + 1);
+        assert_eq!(sent_with(&source, 3), one);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod validate;
 pub use classify::Hit;
 use context::{KeywordHit, Keywords};
 use regex::bytes::Regex;
+use thread_local::ThreadLocal;
 use validate::date::Ymd;
 use validate::phone::Country;
 
@@ -62,6 +63,11 @@ const KEYWORD_STEP: usize = 2048;
 /// The compiled detector, built once per scan and shared by all workers.
 pub struct Detector {
     candidates: Regex,
+    /// A copy of `candidates` per thread. A regex keeps its search caches
+    /// in a pool that only the first thread using it reaches without a
+    /// lock; a copy has a pool of its own, so every worker (and every
+    /// thread helping one search a big file) takes the lock-free path.
+    per_thread: ThreadLocal<Regex>,
     keywords: Keywords,
     settings: DetectorSettings,
     /// Keyword window per mask bit: built-in types, then custom detectors.
@@ -110,6 +116,7 @@ impl Detector {
             names: names::Names::new(&person_keywords, windows[DataType::PersonName.index()]),
             special: special::Special::new(windows[DataType::SpecialCategory.index()]),
             candidates: candidates::compile(),
+            per_thread: ThreadLocal::new(),
             keywords: Keywords::from_catalogue(catalogue, &settings.custom),
             max_window: windows.iter().copied().max().unwrap_or(0),
             windows,
@@ -162,7 +169,8 @@ impl Detector {
         let mut scanned_to = 0usize;
         // The pattern has no look-around, so searching the tail slice gives
         // the same spans as searching from `from` in the whole text.
-        for found in self.candidates.find_iter(&bytes[from..]) {
+        let candidates = self.per_thread.get_or(|| self.candidates.clone());
+        for found in candidates.find_iter(&bytes[from..]) {
             let (start, end) = (from + found.start(), from + found.end());
             if start >= until {
                 break;

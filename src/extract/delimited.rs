@@ -4,8 +4,9 @@
 //! (an `@` or a long digit run), in which case columns are numbered.
 //! Header cells are scanned too.
 
+use super::cells::{Cells, ColumnNames};
 use super::decode::DecodedReader;
-use super::{ExtractError, Extracted, Origin, Unit, UnitSink};
+use super::{ExtractError, Extracted, Origin, UnitSink};
 use std::io::{self, BufRead, Read};
 use std::path::Path;
 
@@ -108,8 +109,9 @@ pub fn extract(
             since_newline: 0,
         });
     let mut record = csv::ByteRecord::new();
-    let mut headers: Vec<String> = Vec::new();
-    let mut numbered: Vec<String> = Vec::new();
+    let mut columns = ColumnNames::default();
+    // (row, line, column index) of each value waiting in the batch.
+    let mut cells: Cells<(u64, u64, usize)> = Cells::for_sink(sink);
     let mut row = 0u64;
     let mut first = true;
     let mut good_end = (0u64, 1u64);
@@ -118,38 +120,40 @@ pub fn extract(
             Ok(false) => break,
             Ok(true) => {}
             Err(err) => {
+                cells.flush(sink, |key| cell_origin(&columns, key));
                 let reason = format!("CSV parse error at line {}: {}", good_end.1, csv_error_text(&err));
                 let reader = csv.into_inner().inner;
                 return super::text::fallback(reader, good_end.0, good_end.1, reason, sink);
             }
         }
         let line = record.position().map_or(0, |p| p.line());
-        let fields: Vec<&str> = record
-            .iter()
-            .map(|f| std::str::from_utf8(f).unwrap_or(""))
-            .collect();
+        let fields = record.iter().map(|f| std::str::from_utf8(f).unwrap_or(""));
         if first {
             first = false;
-            if !fields.iter().any(|f| looks_like_data(f)) {
-                headers = fields.iter().map(|f| f.trim().to_string()).collect();
-                for (i, cell) in fields.iter().enumerate() {
-                    let column = header_name(&headers, &mut numbered, i);
-                    sink.unit(Unit::whole(cell, Origin::Cell { row: 0, line, column }));
+            if !fields.clone().any(looks_like_data) {
+                columns = ColumnNames::new(fields.clone().map(|f| f.trim().to_string()).collect());
+                for (i, cell) in fields.enumerate() {
+                    columns.number(i);
+                    cells.push(cell, (0, line, i));
                 }
                 good_end = (csv.position().byte(), csv.position().line());
                 continue;
             }
         }
         row += 1;
-        for (i, cell) in fields.iter().enumerate() {
+        for (i, cell) in fields.enumerate() {
             if cell.is_empty() {
                 continue;
             }
-            let column = header_name(&headers, &mut numbered, i);
-            sink.unit(Unit::whole(cell, Origin::Cell { row, line, column }));
+            columns.number(i);
+            cells.push(cell, (row, line, i));
+        }
+        if cells.is_full() {
+            cells.flush(sink, |key| cell_origin(&columns, key));
         }
         good_end = (csv.position().byte(), csv.position().line());
     }
+    cells.flush(sink, |key| cell_origin(&columns, key));
     let reader = csv.into_inner().inner;
     Ok(Extracted {
         bytes_read: reader.bytes_read(),
@@ -157,15 +161,12 @@ pub fn extract(
     })
 }
 
-fn header_name<'a>(headers: &'a [String], numbered: &'a mut Vec<String>, i: usize) -> &'a str {
-    match headers.get(i) {
-        Some(h) if !h.is_empty() => h,
-        _ => {
-            while numbered.len() <= i {
-                numbered.push(format!("column {}", numbered.len() + 1));
-            }
-            &numbered[i]
-        }
+/// The origin of a batched value: (row, line, column index).
+fn cell_origin(columns: &ColumnNames, (row, line, i): (u64, u64, usize)) -> Origin<'_> {
+    Origin::Cell {
+        row,
+        line,
+        column: columns.name(i),
     }
 }
 

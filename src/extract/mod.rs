@@ -10,6 +10,7 @@
 
 pub mod archive;
 pub mod bytes;
+pub mod cells;
 pub mod chunk;
 pub mod database;
 pub mod decode;
@@ -166,6 +167,15 @@ pub trait UnitSink {
                 origin: origin(p.first_line),
             })
         })
+    }
+
+    /// Handles whole units of one file (see [`cells::Cells`]) in order, as
+    /// [`UnitSink::unit`] would one by one. A sink may search them in
+    /// parallel, as long as it takes their findings in order.
+    fn units(&mut self, units: &[Unit<'_>]) {
+        for unit in units {
+            self.unit(*unit);
+        }
     }
 
     /// The limits in force.

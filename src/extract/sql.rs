@@ -10,9 +10,10 @@
 //! literal is PostgreSQL `E'…'`.
 
 use super::bytes::Cursor;
+use super::cells::{Cells, ColumnNames};
 use super::chunk::Chunker;
 use super::decode::DecodedReader;
-use super::{ExtractError, Extracted, Origin, Unit, UnitSink};
+use super::{ExtractError, Extracted, Origin, UnitSink};
 use std::collections::HashMap;
 
 /// How much of an ordinary statement is kept for `CREATE TABLE` parsing
@@ -34,6 +35,9 @@ struct Dump<'s> {
     rows: HashMap<String, u64>,
     chunker: Chunker,
     value: Vec<u8>,
+    /// Values of the statement being read, (row, line, column index)
+    /// each, handed to the sink together (see [`Cells`]).
+    cells: Cells<(u64, u64, usize)>,
     /// Where a text fallback must start: the start of the tuple or
     /// statement being read, so a damaged tail is read as text and values
     /// already reported are not reported again.
@@ -298,21 +302,25 @@ impl Dump<'_> {
         }
     }
 
-    fn emit_value(&mut self, table: &str, column: &str, row: u64, line: u64) {
+    /// Adds the value just read to the statement's batch, unless it is
+    /// empty or NULL.
+    fn emit_value(&mut self, key: (u64, u64, usize)) {
         let text = String::from_utf8_lossy(&self.value);
         let trimmed = text.trim();
         if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("null") {
             return;
         }
-        self.sink.unit(Unit::whole(
-            trimmed,
-            Origin::Sql {
-                table,
-                column,
-                row,
-                line,
-            },
-        ));
+        self.cells.push(trimmed, key);
+    }
+
+    /// Hands the statement's batched values to the sink.
+    fn flush_values(&mut self, table: &str, columns: &ColumnNames) {
+        self.cells.flush(&mut *self.sink, |(row, line, i)| Origin::Sql {
+            table,
+            column: columns.name(i),
+            row,
+            line,
+        });
     }
 
     fn insert(&mut self) -> Result<(), Fail> {
@@ -339,7 +347,14 @@ impl Dump<'_> {
             self.rest_of_statement(kw.as_bytes(), line)?;
             return Ok(());
         }
-        let mut numbered: Vec<String> = Vec::new();
+        let mut columns = ColumnNames::new(columns);
+        let result = self.tuples(&table, &mut columns);
+        self.flush_values(&table, &columns);
+        result
+    }
+
+    /// Reads the tuples of an INSERT's VALUES into the batch.
+    fn tuples(&mut self, table: &str, columns: &mut ColumnNames) -> Result<(), Fail> {
         loop {
             self.skip_ws()?;
             match self.next()? {
@@ -348,30 +363,37 @@ impl Dump<'_> {
                 Some(b',') => continue,
                 Some(_) => {
                     // ON DUPLICATE KEY UPDATE … and such.
+                    self.flush_values(table, columns);
                     let line = self.cur.line();
                     self.rest_of_statement(b"", line)?;
                     return Ok(());
                 }
             }
             self.resume = (self.cur.offset().saturating_sub(1), self.cur.line());
-            let row = {
-                let r = self.rows.entry(table.clone()).or_insert(0);
-                *r += 1;
-                *r
-            };
+            let row = self.next_row(table);
             let mut index = 0;
             loop {
                 let line = self.cur.line();
                 let end = self.tuple_value()?;
-                let column = column_name(&columns, &mut numbered, index).to_string();
-                self.emit_value(&table, &column, row, line);
+                columns.number(index);
+                self.emit_value((row, line, index));
                 index += 1;
                 if end == b')' {
                     break;
                 }
             }
             self.resume = (self.cur.offset(), self.cur.line());
+            if self.cells.is_full() {
+                self.flush_values(table, columns);
+            }
         }
+    }
+
+    /// Counts a new row of `table`; returns its number (1-based).
+    fn next_row(&mut self, table: &str) -> u64 {
+        let r = self.rows.entry(table.to_string()).or_insert(0);
+        *r += 1;
+        *r
     }
 
     fn copy(&mut self) -> Result<(), Fail> {
@@ -396,7 +418,14 @@ impl Dump<'_> {
                 break;
             }
         }
-        let mut numbered: Vec<String> = Vec::new();
+        let mut columns = ColumnNames::new(columns);
+        let result = self.copy_rows(&table, &mut columns);
+        self.flush_values(&table, &columns);
+        result
+    }
+
+    /// Reads the rows of a COPY … FROM stdin into the batch.
+    fn copy_rows(&mut self, table: &str, columns: &mut ColumnNames) -> Result<(), Fail> {
         loop {
             let line = self.cur.line();
             self.resume = (self.cur.offset(), line);
@@ -438,19 +467,18 @@ impl Dump<'_> {
                 return Ok(());
             }
             if !(fields.len() == 1 && fields[0].is_empty()) {
-                let row = {
-                    let r = self.rows.entry(table.clone()).or_insert(0);
-                    *r += 1;
-                    *r
-                };
+                let row = self.next_row(table);
                 for (i, f) in fields.into_iter().enumerate() {
                     if f == b"\\N" {
                         continue;
                     }
                     self.value = f;
-                    let column = column_name(&columns, &mut numbered, i).to_string();
-                    self.emit_value(&table, &column, row, line);
+                    columns.number(i);
+                    self.emit_value((row, line, i));
                 }
+            }
+            if self.cells.is_full() {
+                self.flush_values(table, columns);
             }
             if ended {
                 return Ok(());
@@ -531,18 +559,6 @@ fn push_column(columns: &mut Vec<String>, item: &str) {
     }
 }
 
-fn column_name<'a>(columns: &'a [String], numbered: &'a mut Vec<String>, i: usize) -> &'a str {
-    match columns.get(i) {
-        Some(c) => c,
-        None => {
-            while numbered.len() <= i {
-                numbered.push(format!("column {}", numbered.len() + 1));
-            }
-            &numbered[i]
-        }
-    }
-}
-
 /// Extracts an SQL dump. A statement that cannot be parsed hands the rest
 /// of the file to the text extractor.
 pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extracted, ExtractError> {
@@ -552,6 +568,7 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
         let head = reader.fill_buf().unwrap_or(&[]);
         head.contains(&b'`') || head.windows(3).any(|w| w == b"/*!")
     };
+    let cells = Cells::for_sink(&*sink);
     let mut d = Dump {
         cur: Cursor::new(reader),
         sink,
@@ -560,6 +577,7 @@ pub fn extract(reader: DecodedReader, sink: &mut dyn UnitSink) -> Result<Extract
         rows: HashMap::new(),
         chunker: Chunker::new(1),
         value: Vec::new(),
+        cells,
         resume: (0, 1),
     };
     let result = d.run();
