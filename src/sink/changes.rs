@@ -59,6 +59,11 @@ impl Change {
     fn value(&self) -> (&str, &str) {
         (&self.value_hash, self.type_label)
     }
+
+    /// Where it is: the order changes are paired and written in.
+    fn place(&self) -> (&str, &str) {
+        (&self.path, &self.location)
+    }
 }
 
 /// Visits a file's findings, one at a time, each time it is called (such
@@ -326,14 +331,21 @@ impl Changes {
     /// them, then the rest. `gone` holds every disappearance of the values
     /// in `appeared` (or the same slice of a single value's).
     ///
-    /// The k-th appearance of a value pairs with its k-th disappearance
-    /// (in the order they came). Only two indexes per gone value are made
-    /// for it, not a map of copied keys: that map took more memory than
-    /// the held changes themselves.
-    fn pair(&mut self, appeared: Vec<Change>, gone: Vec<Change>) -> Result<()> {
-        // Gone values by (value, type), each value's in the order they came.
+    /// Each side is taken in (path, location) order, so the k-th place a
+    /// value appeared pairs with the k-th place it disappeared from: the
+    /// same pairs whatever order the workers' messages came in, and a
+    /// renamed folder's files pair with their own new names (`a/x` with
+    /// `b/x`, not `b/y`, for a value found in both). Only two indexes per
+    /// gone value are made for it, not a map of copied keys: that map took
+    /// more memory than the held changes themselves.
+    fn pair(&mut self, mut appeared: Vec<Change>, gone: Vec<Change>) -> Result<()> {
+        appeared.sort_unstable_by(|a, b| a.place().cmp(&b.place()));
+        // Gone values by (value, type), each value's by place.
         let mut order: Vec<u32> = (0..gone.len() as u32).collect();
-        order.sort_by(|&a, &b| gone[a as usize].value().cmp(&gone[b as usize].value()));
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&gone[a as usize], &gone[b as usize]);
+            (a.value(), a.place()).cmp(&(b.value(), b.place()))
+        });
         // How many of the run of equal values starting at each position
         // have been paired.
         let mut taken = vec![0u32; order.len()];
@@ -359,10 +371,7 @@ impl Changes {
         }
         drop(taken);
         drop(order);
-        left.sort_by(|&a, &b| {
-            let (a, b) = (&gone[a as usize], &gone[b as usize]);
-            (&a.path, &a.location).cmp(&(&b.path, &b.location))
-        });
+        left.sort_unstable_by(|&a, &b| gone[a as usize].place().cmp(&gone[b as usize].place()));
         for i in left {
             self.write(false, &gone[i as usize])?;
         }
@@ -472,11 +481,11 @@ mod tests {
         );
     }
 
-    /// A value found in several places pairs in order: its first new
-    /// place with its first old one, and so on; what is left over of
+    /// A value found in several places pairs in order of place: its first
+    /// new place with its first old one, and so on; what is left over of
     /// either side is listed as such.
     #[test]
-    fn repeated_values_pair_in_the_order_they_came() {
+    fn repeated_values_pair_in_order_of_place() {
         let out = tempfile::tempdir().unwrap();
         let mut changes = Changes::create(out.path(), "s2", true).unwrap();
         let gone = vec![
@@ -534,11 +543,43 @@ mod tests {
         (counts, rows, files)
     }
 
+    /// A value found in several files of a renamed folder pairs each old
+    /// file with its own new name, in whatever order the files' changes
+    /// came.
+    #[test]
+    fn a_value_in_several_renamed_files_pairs_each_with_its_new_name() {
+        let gone = ["a/2.txt", "a/3.txt", "a/1.txt"].map(|p| change(p, "line 1", "h1"));
+        let appeared = ["b/3.txt", "b/1.txt", "b/2.txt"].map(|p| change(p, "line 1", "h1"));
+        let reversed = |c: &[Change]| c.iter().rev().cloned().collect::<Vec<_>>();
+        for batches in [
+            vec![(appeared.to_vec(), gone.to_vec())],
+            vec![(reversed(&appeared), reversed(&gone))],
+            vec![
+                (appeared[..1].to_vec(), gone[1..].to_vec()),
+                (appeared[1..].to_vec(), gone[..1].to_vec()),
+            ],
+        ] {
+            let (counts, rows, _) = paired(100, &batches);
+            assert_eq!(counts.moved, 3);
+            let pairs: Vec<String> = rows
+                .iter()
+                .map(|r| r.split(',').skip(1).take(5).collect::<Vec<_>>().join(","))
+                .collect();
+            assert_eq!(
+                pairs,
+                [1, 2, 3].map(|i| format!("moved,b/{i}.txt,line 1,a/{i}.txt,line 1")),
+                "{batches:?}"
+            );
+        }
+    }
+
     /// Past what is held in memory, changes spill to bucket files and are
-    /// still paired exactly as in memory: 300 values moved between files,
-    /// one value found 70 times where it had been 50 (split down to a
-    /// bucket of that value alone, paired a slice at a time), 40 new
-    /// values and 30 gone, added in interleaved batches.
+    /// still paired as in memory: 300 values moved between files, one
+    /// value found 70 times where it had been 50 (split down to a bucket of
+    /// that value alone, paired a slice at a time: the same places, but
+    /// each slice holds the next changes in the order they came, so its
+    /// pairs may differ), 40 new values and 30 gone, added in interleaved
+    /// batches.
     #[test]
     fn changes_past_what_is_held_pair_on_disk_as_in_memory() {
         let mut appeared = Vec::new();
@@ -566,10 +607,15 @@ mod tests {
 
         let (counts, rows, files) = paired(usize::MAX, &batches);
         assert_eq!((counts.moved, counts.appeared, counts.disappeared), (350, 60, 30));
+        // By place: `row 53` is the 50th of the new places in text order
+        // and `row 9` the last of the old ones.
         assert!(
-            rows.contains(&"s2,moved,new/hot.csv,row 0,old/hot.csv,row 49,email,o**@x.no,abcdef".to_string())
+            rows.contains(&"s2,moved,new/hot.csv,row 0,old/hot.csv,row 0,email,o**@x.no,abcdef".to_string())
         );
-        assert!(rows.contains(&"s2,appeared,new/hot.csv,row 50,,,email,o**@x.no,abcdef".to_string()));
+        assert!(
+            rows.contains(&"s2,moved,new/hot.csv,row 53,old/hot.csv,row 9,email,o**@x.no,abcdef".to_string())
+        );
+        assert!(rows.contains(&"s2,appeared,new/hot.csv,row 54,,,email,o**@x.no,abcdef".to_string()));
         assert!(
             rows.contains(
                 &"s2,moved,new/f3.csv,row 10,old/f3.csv,row 10,email,o**@x.no,a000000a".to_string()
@@ -577,12 +623,29 @@ mod tests {
         );
         assert_eq!(files, ["changes.csv", "changes.parquet"]);
 
+        // The other values' rows, and the hot value's new places and old
+        // places, each sorted: the same places, whatever paired with what.
+        let hot = |rows: &[String]| -> (Vec<String>, Vec<String>, Vec<String>) {
+            let (hot, rest): (Vec<&String>, Vec<&String>) = rows.iter().partition(|r| r.ends_with(",abcdef"));
+            let field = |range: std::ops::Range<usize>| {
+                let mut v: Vec<String> = hot
+                    .iter()
+                    .map(|r| r.split(',').collect::<Vec<_>>()[range.clone()].join(","))
+                    .collect();
+                v.sort();
+                v
+            };
+            (rest.into_iter().cloned().collect(), field(2..4), field(4..6))
+        };
         for held in [8, 50] {
             let (spilled_counts, spilled_rows, files) = paired(held, &batches);
             assert_eq!(spilled_counts, counts, "held {held}");
-            assert_eq!(spilled_rows, rows, "held {held}");
+            assert_eq!(hot(&spilled_rows), hot(&rows), "held {held}");
             assert_eq!(files, ["changes.csv", "changes.parquet"], "nothing left behind");
         }
+        // A value within a slice's size pairs by place on disk too.
+        let (_, spilled_rows, _) = paired(200, &batches);
+        assert_eq!(spilled_rows, rows);
     }
 
     #[test]

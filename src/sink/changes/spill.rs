@@ -128,9 +128,9 @@ impl Spill {
         } else {
             <[Bucket; 2]>::try_from(sides).map_err(|_| damaged(&self.dir))?
         };
-        // One value (or values whose 64-bit hashes all agree): its k-th
-        // appearance pairs with its k-th disappearance, so the two sides
-        // are paired a slice at a time.
+        // One value (or values whose 64-bit hashes all agree): the two
+        // sides are paired a slice at a time, each slice the next changes
+        // in the order they came (sorted by place only within a slice).
         let (mut appeared, mut disappeared) = (self.records(appeared)?, self.records(disappeared)?);
         loop {
             let (a, _) = self.load(&mut appeared, held / 2)?;
