@@ -60,9 +60,15 @@ impl Change {
         (&self.value_hash, self.type_label)
     }
 
-    /// Where it is: the order changes are paired and written in.
+    /// Where it is: the order changes are paired in.
     fn place(&self) -> (&str, &str) {
         (&self.path, &self.location)
+    }
+
+    /// The order changes are written in: by place, then value, so two
+    /// values at one place come out the same way in every scan.
+    fn written_order(&self) -> ((&str, &str), (&str, &str)) {
+        (self.place(), self.value())
     }
 }
 
@@ -339,7 +345,7 @@ impl Changes {
     /// gone value are made for it, not a map of copied keys: that map took
     /// more memory than the held changes themselves.
     fn pair(&mut self, mut appeared: Vec<Change>, gone: Vec<Change>) -> Result<()> {
-        appeared.sort_unstable_by(|a, b| a.place().cmp(&b.place()));
+        appeared.sort_unstable_by(|a, b| a.written_order().cmp(&b.written_order()));
         // Gone values by (value, type), each value's by place.
         let mut order: Vec<u32> = (0..gone.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| {
@@ -371,7 +377,11 @@ impl Changes {
         }
         drop(taken);
         drop(order);
-        left.sort_unstable_by(|&a, &b| gone[a as usize].place().cmp(&gone[b as usize].place()));
+        left.sort_unstable_by(|&a, &b| {
+            gone[a as usize]
+                .written_order()
+                .cmp(&gone[b as usize].written_order())
+        });
         for i in left {
             self.write(false, &gone[i as usize])?;
         }

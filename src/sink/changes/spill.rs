@@ -264,12 +264,15 @@ impl Records {
     }
 }
 
-/// Encodes changes for a bucket: side, then the value (type label, as its
-/// number in this spill's list of labels, and hash) with its length first,
-/// so buckets are chosen and checked on the value's bytes without decoding
-/// the rest, then path, location and masked value.
+/// Encodes changes for a bucket: side, then the value (type label and
+/// hash) with its length first, so buckets are chosen and checked on the
+/// value's bytes without decoding the rest, then path, location and masked
+/// value. The label is written as text, not as its number in the order
+/// labels came, so a value lands in the same bucket in every scan and the
+/// report's rows come out in the same order.
 #[derive(Default)]
 struct Codec {
+    /// The labels encoded, to give decoded changes their static label.
     labels: Vec<&'static str>,
     value: Vec<u8>,
     bytes: Vec<u8>,
@@ -278,15 +281,11 @@ struct Codec {
 impl Codec {
     /// The encoding of change `c` that `appeared` or disappeared.
     fn encode(&mut self, appeared: bool, c: &Change) -> &[u8] {
-        let label = match self.labels.iter().position(|&l| l == c.type_label) {
-            Some(at) => at,
-            None => {
-                self.labels.push(c.type_label);
-                self.labels.len() - 1
-            }
-        };
+        if !self.labels.contains(&c.type_label) {
+            self.labels.push(c.type_label);
+        }
         self.value.clear();
-        wire::varint(&mut self.value, label as u64);
+        wire::text(&mut self.value, c.type_label);
         wire::hash(&mut self.value, &c.value_hash);
         let out = &mut self.bytes;
         out.clear();
@@ -306,7 +305,8 @@ impl Codec {
         r.byte()?;
         let len = r.size()?;
         let mut value = Reader::new(r.take(len)?);
-        let type_label = *self.labels.get(value.size()?)?;
+        let label = value.str()?;
+        let type_label = *self.labels.iter().find(|&&l| l == label)?;
         let value_hash = value.hash()?.into();
         let path = r.str()?;
         let path = match last_path {
@@ -457,5 +457,11 @@ mod tests {
         assert_eq!(same, value_of(&bytes).unwrap());
         assert_ne!(value(&mut codec, false, &other_hash), same);
         assert_ne!(value(&mut codec, false, &other_type), same);
+        // Nor on the labels the codec met before.
+        let mut fresh = Codec::default();
+        assert_eq!(
+            value(&mut fresh, true, &other_type),
+            value(&mut codec, true, &other_type)
+        );
     }
 }
