@@ -1738,6 +1738,15 @@ mod tests {
         rx.iter().flatten().collect()
     }
 
+    /// [`process`] with default limits on a pool of `threads`.
+    fn process_on(source: &Source, threads: usize) -> Vec<Message> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| process(source, &extract::Limits::default()))
+    }
+
     /// Writes `text` to `name` in `dir` and returns it as a walked source.
     fn written(dir: &Path, name: &str, text: &str) -> Source {
         let path = dir.join(name);
@@ -1787,12 +1796,7 @@ mod tests {
             .collect();
         let source = written(dir.path(), "big.log", &text);
         let found_with = |threads: usize| -> Vec<(String, Option<u64>, String)> {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let msgs = pool.install(|| process(&source, &extract::Limits::default()));
-            let mut rows: Vec<_> = rows_of(msgs)
+            let mut rows: Vec<_> = rows_of(process_on(&source, threads))
                 .map(|r| (r.location, r.line, r.value_hash))
                 .collect();
             rows.sort();
@@ -1808,14 +1812,12 @@ mod tests {
     }
 
     /// Everything one worker sends the sink for `source` on a pool of
-    /// `threads`, in order.
+    /// `threads`, in order, as text.
     fn sent_with(source: &Source, threads: usize) -> Vec<String> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        let msgs = pool.install(|| process(source, &extract::Limits::default()));
-        msgs.iter().map(|m| format!("{m:?}")).collect()
+        process_on(source, threads)
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect()
     }
 
     #[test]

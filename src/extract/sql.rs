@@ -391,9 +391,13 @@ impl Dump<'_> {
 
     /// Counts a new row of `table`; returns its number (1-based).
     fn next_row(&mut self, table: &str) -> u64 {
-        let r = self.rows.entry(table.to_string()).or_insert(0);
-        *r += 1;
-        *r
+        // The table's name is copied once, not for every row.
+        if let Some(r) = self.rows.get_mut(table) {
+            *r += 1;
+            return *r;
+        }
+        self.rows.insert(table.to_string(), 1);
+        1
     }
 
     fn copy(&mut self) -> Result<(), Fail> {
