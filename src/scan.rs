@@ -21,7 +21,7 @@ use crate::sink::outbox::Outbox;
 use crate::sink::{
     FileChanges, FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile,
 };
-use crate::state::recording::{self, Recording};
+use crate::state::recording::{self, Held, Recording};
 use crate::state::{self, Prior, ScanRow, StateReader, StateStore};
 use crate::suppress::{Suppressed, Suppressor};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
@@ -311,6 +311,9 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     );
     let store = StateStore::open(&config.out_dir)?;
     let compare = store.has_previous_scan();
+    // Results of several parts wait for the sink next to the state they go
+    // into (not in a temporary folder that may be memory).
+    let spill_dir = config.out_dir.join(state::STATE_DIR);
     let carry = compare && !config.full;
     let index = config
         .subject_index
@@ -417,6 +420,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                     .with_state(WorkerState {
                         reader: compare.then(|| StateReader::open(&config.out_dir).ok()).flatten(),
                         skip_key: &skip_key,
+                        spill_dir: &spill_dir,
                         verify: config.verify,
                         carry,
                         compare,
@@ -741,7 +745,7 @@ struct Worker<'a> {
     /// export).
     state: Option<WorkerState<'a>>,
     /// The messages of the file on disk being read, for the state store.
-    recording: Option<Recording>,
+    recording: Option<Recording<'a>>,
     /// What each header of the file names, looked up once per header.
     headers: foldhash::HashMap<String, Header>,
     policy: &'a Policy,
@@ -929,6 +933,8 @@ struct WorkerState<'a> {
     reader: Option<StateReader>,
     /// This scan's skip key.
     skip_key: &'a str,
+    /// Where a worker writes the parts of a large result ([`Recording`]).
+    spill_dir: &'a Path,
     /// Hash unchanged-looking files too (`--verify`).
     verify: bool,
     /// Carry unchanged files forward (not on `--full` or a first scan).
@@ -1000,10 +1006,14 @@ impl<'a> Worker<'a> {
                 _ => {}
             }
         }
-        if let Some(recording) = &mut self.recording {
+        let ready = self.recording.as_mut().and_then(|recording| {
             recording.add(&msg);
-        }
+            recording.ready()
+        });
         self.sink.push(msg);
+        if let Some(part) = ready {
+            self.sink.push(Message::Part(Box::new(part)));
+        }
     }
 
     /// What the previous scan kept about `path`.
@@ -1015,7 +1025,13 @@ impl<'a> Worker<'a> {
     /// Replays the recorded result of a file unchanged since the previous
     /// scan; returns its findings, or `None` when it must be read.
     /// `content_hash`: the file's hash now, with `--verify`.
-    fn carry(&mut self, source: &Source, prior: &Prior, content_hash: Option<[u8; 16]>) -> Option<u64> {
+    fn carry(
+        &mut self,
+        source: &Source,
+        path: &str,
+        prior: &Prior,
+        content_hash: Option<[u8; 16]>,
+    ) -> Option<u64> {
         let state = self.state.as_ref()?;
         let unchanged = state.carry
             && prior.skip_key == state.skip_key
@@ -1027,12 +1043,21 @@ impl<'a> Worker<'a> {
         }
         let reindex = self.index.as_ref().is_some_and(|b| !b.kept());
         let mut findings = 0;
-        recording::replay_into(prior.recording.as_deref()?, BATCH, &mut |msg| {
-            if let Message::Findings(rows) = &msg {
-                findings += rows.len() as u64;
-            }
-            self.deliver(msg, reindex);
-        })?;
+        // The reader is lent out while the replay delivers, and put back.
+        let blob = prior.recording.as_deref()?;
+        let reader = self.state.as_mut()?.reader.take()?;
+        let replayed = Held::of(blob, &reader, path).and_then(|held| {
+            recording::replay_into(&held, BATCH, &mut |msg| {
+                if let Message::Findings(rows) = &msg {
+                    findings += rows.len() as u64;
+                }
+                self.deliver(msg, reindex);
+            })
+        });
+        if let Some(state) = self.state.as_mut() {
+            state.reader = Some(reader);
+        }
+        replayed?;
         self.sink.push(Message::Carried(prior.row));
         Some(findings)
     }
@@ -1048,18 +1073,28 @@ impl<'a> Worker<'a> {
         prior: Option<Prior>,
         content_hash: Option<[u8; 16]>,
     ) {
-        let (Some(state), Some(recording)) = (&self.state, self.recording.take()) else {
+        let (Some(state), Some(mut recording)) = (&self.state, self.recording.take()) else {
             return;
         };
+        recording.end();
+        if let Some(part) = recording.ready() {
+            self.sink.push(Message::Part(Box::new(part)));
+        }
         let findings = recording.findings();
         let recording = recording.finish();
         let prior_row = prior.as_ref().map(|p| p.row);
         if state.compare {
-            let before = prior.as_ref().and_then(|p| p.recording.as_deref());
+            let before = prior
+                .as_ref()
+                .zip(state.reader.as_ref())
+                .and_then(|(p, reader)| Held::of(p.recording.as_deref()?, reader, path));
+            let after = recording.as_ref().map(recording::Kept::held);
+            let keys = prior.as_ref().map_or(0, |p| p.findings).max(findings);
             let sink = &mut self.sink;
             change_set::diff(
-                &|f| recording::each_finding(before, f),
-                &|f| recording::each_finding(recording.as_deref(), f),
+                &|f| recording::each_keyed(before.as_ref(), f),
+                &|f| recording::each_keyed(after.as_ref(), f),
+                keys,
                 &mut |appeared, disappeared| {
                     sink.push(Message::Changes(Box::new(FileChanges {
                         path: path.clone(),
@@ -1097,14 +1132,17 @@ impl<'a> Worker<'a> {
             .as_ref()
             .filter(|_| self.state.as_ref().is_some_and(|s| s.verify))
             .and_then(|_| state::content_hash(&source.path).ok());
-        if let Some(findings) = prior.as_ref().and_then(|p| self.carry(source, p, verified)) {
+        if let Some(findings) = prior
+            .as_ref()
+            .and_then(|p| self.carry(source, &path, p, verified))
+        {
             return (0, findings);
         }
-        if self.state.is_some() {
+        if let Some(state) = &self.state {
             if let Some(index) = self.index.as_ref().filter(|b| b.kept()) {
                 index.forget(&path);
             }
-            self.recording = Some(Recording::default());
+            self.recording = Some(Recording::new(path.clone(), state.spill_dir));
         }
         self.headers.clear();
         let modified = source.modified.and_then(micros);

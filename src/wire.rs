@@ -173,6 +173,37 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// An optional string, borrowed from the bytes.
+    pub fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        match self.size()? {
+            0 => Some(None),
+            len => std::str::from_utf8(self.take(len - 1)?).ok().map(Some),
+        }
+    }
+
+    /// A hash written by [`hash`], as the bytes it was written as (checked,
+    /// so [`Reader::hash`] over them reads it): equal hashes give equal
+    /// bytes.
+    pub fn hash_bytes(&mut self) -> Option<&'a [u8]> {
+        let start = self.at;
+        let tag = self.varint()?;
+        let raw = self.take(usize::try_from(tag >> 1).ok()?)?;
+        if tag & 1 == 0 {
+            std::str::from_utf8(raw).ok()?;
+        }
+        Some(&self.bytes[start..self.at])
+    }
+
+    /// `n` hashes written by [`hash`] one after another, as the bytes they
+    /// were written as.
+    pub fn hashes_bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let start = self.at;
+        for _ in 0..n {
+            self.hash_bytes()?;
+        }
+        Some(&self.bytes[start..self.at])
+    }
+
     /// An optional number.
     pub fn opt_u64(&mut self) -> Option<Option<u64>> {
         Some(self.varint()?.checked_sub(1))

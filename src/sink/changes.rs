@@ -73,9 +73,37 @@ impl Change {
 }
 
 /// Visits a file's findings, one at a time, each time it is called (such
-/// as a recording decoded on the fly): [`diff`] goes over them more than
-/// once rather than holding them.
-pub type Findings<'a> = &'a dyn Fn(&mut dyn FnMut(&FindingRow));
+/// as a recording decoded on the fly), each as its [`key`] and a way to
+/// build it: [`diff`] goes over them more than once rather than holding
+/// them, and builds only those that changed.
+pub type Keyed<'a> = &'a dyn Fn(&mut dyn FnMut(u128, Build<'_>));
+
+/// Builds a finding handed on by its [`key`] (`None` when it is damaged).
+pub type Build<'a> = &'a dyn Fn() -> Option<FindingRow>;
+
+/// The key findings are compared by: a 128-bit digest of the value's keyed
+/// hash (as [`crate::wire::hash`] writes it), the path, the location and
+/// the type label.
+pub fn key(value_hash: &[u8], path: &str, location: &str, type_label: &str) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        value_hash,
+        path.as_bytes(),
+        location.as_bytes(),
+        type_label.as_bytes(),
+    ] {
+        h.update(part);
+        h.update(&[0x1f]);
+    }
+    h.digest128()
+}
+
+/// [`key`] of a finding row.
+pub fn row_key(row: &FindingRow) -> u128 {
+    let mut hash = Vec::with_capacity(40);
+    crate::wire::hash(&mut hash, &row.value_hash);
+    key(&hash, &row.path, &row.location, row.type_label)
+}
 
 /// Changes handed on together at most (about 220 KB), as finding messages
 /// hold at most 1,024 rows: a rescan after a tree was renamed sends every
@@ -125,38 +153,52 @@ impl<'e> Batches<'e> {
     }
 }
 
+/// Finding keys one pass of [`diff`] holds per side at most (16 bytes
+/// each: about 18 MB a side).
+pub const PASS_KEYS: u64 = 1_000_000;
+
 /// The values of a file that appeared and disappeared between its
 /// previous findings (`before`) and its new ones (`after`), handed to
-/// `emit` in [`Batches`] as they are found. Only a 128-bit digest of each
-/// finding's key is held: a file of 400,000 unchanged findings costs about
-/// 20 MB, not the 1 GB its rows would.
-pub fn diff(before: Findings<'_>, after: Findings<'_>, emit: &mut dyn FnMut(Vec<Change>, Vec<Change>)) {
-    let digest = |row: &FindingRow| {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for part in [&*row.value_hash, &*row.path, &*row.location, row.type_label] {
-            h.update(part.as_bytes());
-            h.update(&[0x1f]);
-        }
-        h.digest128()
-    };
+/// `emit` in [`Batches`] as they are found. Only the [`key`] of each
+/// finding is held, and a file of more than [`PASS_KEYS`] findings on a
+/// side (`keys`, the larger side's count) is compared in passes, each over
+/// the keys of one share: every side is read once more per pass, and
+/// memory stays under 40 MB however big the file.
+pub fn diff(before: Keyed<'_>, after: Keyed<'_>, keys: u64, emit: &mut dyn FnMut(Vec<Change>, Vec<Change>)) {
+    let passes = keys.div_ceil(PASS_KEYS).max(1);
+    let room = usize::try_from(keys.div_ceil(passes) + keys.div_ceil(passes) / 8).unwrap_or(0);
     let mut batches = Batches::new(emit);
-    let mut old_keys = HashSet::new();
-    before(&mut |row| {
-        old_keys.insert(digest(row));
-    });
-    let mut new_keys = HashSet::new();
-    after(&mut |row| {
-        let key = digest(row);
-        new_keys.insert(key);
-        if !old_keys.contains(&key) {
-            batches.push(row, true);
-        }
-    });
-    before(&mut |row| {
-        if !new_keys.contains(&digest(row)) {
-            batches.push(row, false);
-        }
-    });
+    for pass in 0..passes {
+        let mine = |key: u128| (key >> 64) as u64 % passes == pass;
+        let mut old_keys = Vec::with_capacity(room);
+        before(&mut |key, _| {
+            if mine(key) {
+                old_keys.push(key);
+            }
+        });
+        old_keys.sort_unstable();
+        let mut new_keys = Vec::with_capacity(room);
+        after(&mut |key, row| {
+            if mine(key) {
+                new_keys.push(key);
+                if old_keys.binary_search(&key).is_err()
+                    && let Some(row) = row()
+                {
+                    batches.push(&row, true);
+                }
+            }
+        });
+        drop(old_keys);
+        new_keys.sort_unstable();
+        before(&mut |key, row| {
+            if mine(key)
+                && new_keys.binary_search(&key).is_err()
+                && let Some(row) = row()
+            {
+                batches.push(&row, false);
+            }
+        });
+    }
     batches.finish();
 }
 
@@ -403,6 +445,13 @@ mod tests {
         }
     }
 
+    /// Hands `rows` on as a recording would.
+    fn keyed(rows: &[FindingRow], f: &mut dyn FnMut(u128, Build<'_>)) {
+        for row in rows {
+            f(row_key(row), &|| Some(row.clone()));
+        }
+    }
+
     #[test]
     fn a_diff_names_what_appeared_and_what_disappeared() {
         let row = FindingRow::example;
@@ -410,14 +459,10 @@ mod tests {
         // bb moved within the file; cc is gone; dd is new; aa stayed.
         let after = [row("row 1", "aa"), row("row 3", "bb"), row("row 4", "dd")];
         let (mut appeared, mut disappeared) = (Vec::new(), Vec::new());
-        diff(
-            &|f| before.iter().for_each(f),
-            &|f| after.iter().for_each(f),
-            &mut |a, d| {
-                appeared.extend(a);
-                disappeared.extend(d);
-            },
-        );
+        diff(&|f| keyed(&before, f), &|f| keyed(&after, f), 3, &mut |a, d| {
+            appeared.extend(a);
+            disappeared.extend(d);
+        });
         let at = |c: &Vec<Change>| -> Vec<(String, String)> {
             c.iter()
                 .map(|c| (c.location.to_string(), c.value_hash.to_string()))
@@ -438,7 +483,7 @@ mod tests {
             .map(|i| FindingRow::example(&format!("row {i}"), &format!("{i:04}")))
             .collect();
         let mut batches = Vec::new();
-        diff(&|f| rows.iter().for_each(f), &|_| {}, &mut |a, d| {
+        diff(&|f| keyed(&rows, f), &|_| {}, rows.len() as u64, &mut |a, d| {
             assert!(a.is_empty());
             batches.push(d);
         });
@@ -447,6 +492,51 @@ mod tests {
         let locations: Vec<String> = batches.concat().iter().map(|c| c.location.to_string()).collect();
         let expected: Vec<String> = rows.iter().map(|r| r.location.clone()).collect();
         assert_eq!(locations, expected);
+    }
+
+    /// A file with more findings than one pass holds is compared in
+    /// passes (each side read again per pass) and gives the same changes.
+    #[test]
+    fn a_diff_in_passes_finds_what_one_pass_finds() {
+        let before: Vec<FindingRow> = (0..900)
+            .map(|i| FindingRow::example(&format!("row {i}"), &format!("{:04}", i % 700)))
+            .collect();
+        // Every third row changed value, every fifth is gone, 50 are new.
+        let after: Vec<FindingRow> = (0..950)
+            .filter(|i| i % 5 != 0)
+            .map(|i| {
+                let value = if i % 3 == 0 { i + 5000 } else { i % 700 };
+                FindingRow::example(&format!("row {i}"), &format!("{value:04}"))
+            })
+            .collect();
+        let run = |keys: u64| {
+            let reads = std::cell::Cell::new((0, 0));
+            let (mut appeared, mut disappeared) = (Vec::new(), Vec::new());
+            diff(
+                &|f| {
+                    reads.set((reads.get().0 + 1, reads.get().1));
+                    keyed(&before, f)
+                },
+                &|f| {
+                    reads.set((reads.get().0, reads.get().1 + 1));
+                    keyed(&after, f)
+                },
+                keys,
+                &mut |a, d| {
+                    appeared.extend(a.into_iter().map(|c| (c.location, c.value_hash)));
+                    disappeared.extend(d.into_iter().map(|c| (c.location, c.value_hash)));
+                },
+            );
+            appeared.sort();
+            disappeared.sort();
+            (appeared, disappeared, reads.get())
+        };
+        let (appeared, disappeared, reads) = run(950);
+        assert_eq!(reads, (2, 1));
+        assert_eq!((appeared.len(), disappeared.len()), (280, 420));
+        let passes = run(3 * PASS_KEYS);
+        assert_eq!(passes.2, (6, 3));
+        assert_eq!((passes.0, passes.1), (appeared, disappeared));
     }
 
     #[test]

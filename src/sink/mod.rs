@@ -19,6 +19,7 @@ use crate::records::{RecordBuffer, RecordSummary};
 use crate::region::Region;
 use crate::retention::{self, Policy};
 use crate::state::StateStore;
+use crate::state::recording::{self, Held};
 use crate::state::seen::SeenRows;
 use crate::triage::{self, Decision, Triage};
 use changes::{Change, ChangeCounts, Changes};
@@ -200,6 +201,9 @@ pub enum Message {
     /// (before this one) instead of reading it. It holds the file's row in
     /// the state store.
     Carried(i64),
+    /// A part of the result of a file on disk being read, to store now
+    /// (all before the file's `Stored`).
+    Part(Box<crate::state::recording::PartReady>),
 }
 
 /// Some of the changes of one file on disk read again.
@@ -611,33 +615,21 @@ impl Sink {
                 self.state.carried += 1;
                 Ok(())
             }
+            Message::Part(part) => self.state.store.store_part(&part),
         }
     }
 
-    /// Takes changes of the file on disk `path`: false positives are left
-    /// out of the report, and the ids of all are kept for noting when each
-    /// finding appeared (`findings --baseline`) once the file is stored.
+    /// Takes changes of the file on disk `path` (see [`take_changes`]).
     fn changed(&mut self, path: Arc<str>, appeared: Vec<Change>, disappeared: Vec<Change>) -> Result<()> {
-        if !self.changes.compared() {
-            return Ok(());
-        }
-        let triage = &mut self.triage;
-        let (appeared_ids, gone_ids) = self.state.first_seen.entry(path).or_default();
-        let mut kept = |changes: Vec<Change>, ids: &mut Vec<u64>| -> Vec<Change> {
-            let mut kept = Vec::with_capacity(changes.len());
-            for c in changes {
-                let id = triage::finding_id(&c.path, &c.location, c.type_label, &c.value_hash);
-                ids.push(id);
-                let decision = triage.lookup(id, &c.path, c.type_label, &c.value_hash);
-                if decision.map(|r| r.decision) != Some(Decision::FalsePositive) {
-                    kept.push(c);
-                }
-            }
-            kept
-        };
-        let appeared = kept(appeared, appeared_ids);
-        let disappeared = kept(disappeared, gone_ids);
-        self.changes.add(appeared, disappeared)
+        let first_seen = &mut self.state.first_seen;
+        take_changes(
+            &mut self.changes,
+            &mut self.triage,
+            first_seen,
+            path,
+            appeared,
+            disappeared,
+        )
     }
 
     fn finding(&mut self, row: FindingRow) -> Result<()> {
@@ -983,13 +975,23 @@ impl Sink {
         let recording = self.state.store.recording(path)?;
         let key: Arc<str> = Arc::from(path);
         let mut failed = Ok(());
+        let Sink {
+            changes,
+            triage,
+            state,
+            ..
+        } = self;
         let mut emit = |appeared, disappeared| {
             if failed.is_ok() {
-                failed = self.changed(key.clone(), appeared, disappeared);
+                let first_seen = &mut state.first_seen;
+                failed = take_changes(changes, triage, first_seen, key.clone(), appeared, disappeared);
             }
         };
         let mut batches = changes::Batches::new(&mut emit);
-        crate::state::recording::each_finding(recording.as_deref(), &mut |row| batches.push(row, false));
+        let held = recording
+            .as_deref()
+            .and_then(|blob| Held::of(blob, &state.store, path));
+        recording::each_finding(held.as_ref(), &mut |row| batches.push(row, false));
         batches.finish();
         failed?;
         // Its row goes, and with it when its findings appeared: the ids
@@ -1035,4 +1037,37 @@ impl Sink {
             state: self.state.store,
         })
     }
+}
+
+/// Takes changes of the file on disk `path` into the change report:
+/// false positives are left out of it, and the ids of all are kept in
+/// `first_seen` for noting when each finding appeared (`findings
+/// --baseline`) once the file is stored.
+fn take_changes(
+    report: &mut Changes,
+    triage: &mut Triage,
+    first_seen: &mut HashMap<Arc<str>, (Vec<u64>, Vec<u64>)>,
+    path: Arc<str>,
+    appeared: Vec<Change>,
+    disappeared: Vec<Change>,
+) -> Result<()> {
+    if !report.compared() {
+        return Ok(());
+    }
+    let (appeared_ids, gone_ids) = first_seen.entry(path).or_default();
+    let mut kept = |changes: Vec<Change>, ids: &mut Vec<u64>| -> Vec<Change> {
+        let mut kept = Vec::with_capacity(changes.len());
+        for c in changes {
+            let id = triage::finding_id(&c.path, &c.location, c.type_label, &c.value_hash);
+            ids.push(id);
+            let decision = triage.lookup(id, &c.path, c.type_label, &c.value_hash);
+            if decision.map(|r| r.decision) != Some(Decision::FalsePositive) {
+                kept.push(c);
+            }
+        }
+        kept
+    };
+    let appeared = kept(appeared, appeared_ids);
+    let disappeared = kept(disappeared, gone_ids);
+    report.add(appeared, disappeared)
 }

@@ -74,6 +74,12 @@ CREATE TABLE IF NOT EXISTS first_seen (
     path TEXT PRIMARY KEY,
     findings BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS recording_parts (
+    path TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (path, seq)
+);
 ";
 
 /// The table earlier versions kept first appearances in, one row per
@@ -142,6 +148,8 @@ pub fn path_hash(path: &str) -> u128 {
 /// What the state store holds about one file.
 #[derive(Debug, Clone)]
 pub struct Prior {
+    /// Findings it yielded.
+    pub findings: u64,
     /// Its row (SQLite row id), by which the scan notes it seen.
     pub row: i64,
     /// Size when read.
@@ -152,12 +160,13 @@ pub struct Prior {
     pub content_hash: Option<Vec<u8>>,
     /// The skip key it was read under.
     pub skip_key: String,
-    /// Its result (None: too big to keep).
+    /// Its result, or what stands for its parts (see
+    /// [`recording::Held::of`]); `None` when none could be kept.
     pub recording: Option<Vec<u8>>,
 }
 
 /// The result of reading one file, to be kept.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Stored {
     /// Path on disk as displayed.
     pub path: String,
@@ -173,8 +182,9 @@ pub struct Stored {
     pub status: &'static str,
     /// Why it failed or was skipped.
     pub error: Option<String>,
-    /// Its result (None: too big to keep; it is read again next time).
-    pub recording: Option<Vec<u8>>,
+    /// Its result (None: it could not be written down, and the file is
+    /// read again next time).
+    pub recording: Option<recording::Kept>,
 }
 
 /// One scan's line in the `scans` table.
@@ -233,6 +243,9 @@ pub struct StateStore {
     path: PathBuf,
     previous_scans: u64,
     previous_files: u64,
+    /// Whether `recording_parts` may hold rows (so a file's old parts
+    /// are looked for when it is stored again or removed).
+    parts: std::cell::Cell<bool>,
 }
 
 impl StateStore {
@@ -259,6 +272,11 @@ impl StateStore {
         let previous_files = conn
             .query_row("SELECT count(*) FROM files", [], |r| r.get::<_, i64>(0))
             .map_err(|e| db_error(&path, e))? as u64;
+        let parts = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM recording_parts)", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .map_err(|e| db_error(&path, e))?;
         conn.execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| db_error(&path, e))?;
         Ok(StateStore {
@@ -266,6 +284,7 @@ impl StateStore {
             path,
             previous_scans,
             previous_files,
+            parts: std::cell::Cell::new(parts),
         })
     }
 
@@ -279,8 +298,23 @@ impl StateStore {
         self.previous_files
     }
 
-    /// Keeps a file's new result; returns its row.
+    /// Keeps a file's new result; returns its row. A result in parts has
+    /// had its parts stored as they came ([`StateStore::store_part`]): the
+    /// file's row holds their number. Otherwise the parts of its previous
+    /// result (or of an unfinished one) go.
     pub fn store(&self, file: &Stored, skip_key: &str, scan_id: &str) -> Result<i64> {
+        let recording = match &file.recording {
+            Some(recording::Kept::Parts(parts)) => {
+                Some(std::borrow::Cow::Owned(recording::parts_marker(parts.len())))
+            }
+            whole => {
+                self.drop_parts(&file.path)?;
+                match whole {
+                    Some(recording::Kept::Whole(bytes)) => Some(std::borrow::Cow::Borrowed(bytes.as_slice())),
+                    _ => None,
+                }
+            }
+        };
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO files (path, size, modified, content_hash, skip_key, read_scan, findings, status, error, recording)
@@ -297,7 +331,7 @@ impl StateStore {
                     file.findings as i64,
                     file.status,
                     file.error,
-                    file.recording,
+                    recording,
                 ])
             })
             .map(|_| self.conn.last_insert_rowid())
@@ -317,7 +351,41 @@ impl StateStore {
             .map_err(|e| db_error(&self.path, e))
     }
 
-    /// The result kept for `path`, if any.
+    /// Stores one part of a file's new result as a row of
+    /// `recording_parts` (the first replaces the parts of its previous
+    /// result: workers read those in the snapshot they started with).
+    pub fn store_part(&self, part: &recording::PartReady) -> Result<()> {
+        if part.seq == 0 {
+            self.drop_parts(&part.path)?;
+        }
+        self.parts.set(true);
+        let bytes = part.read().map_err(|e| {
+            Error::State(format!(
+                "a part of the result of {} could not be read back: {e}",
+                part.path
+            ))
+        })?;
+        self.conn
+            .prepare_cached("INSERT INTO recording_parts (path, seq, bytes) VALUES (?1, ?2, ?3)")
+            .and_then(|mut s| s.execute(params![&*part.path, part.seq, bytes]))
+            .map(|_| ())
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// Deletes the parts of `path`'s previous result, if it had any.
+    fn drop_parts(&self, path: &str) -> Result<()> {
+        if !self.parts.get() {
+            return Ok(());
+        }
+        self.conn
+            .prepare_cached("DELETE FROM recording_parts WHERE path = ?1")
+            .and_then(|mut s| s.execute([path]))
+            .map(|_| ())
+            .map_err(|e| db_error(&self.path, e))
+    }
+
+    /// The result kept for `path`, if any (read its parts through
+    /// [`recording::Held::of`] with this store).
     pub fn recording(&self, path: &str) -> Result<Option<Vec<u8>>> {
         self.conn
             .query_row("SELECT recording FROM files WHERE path = ?1", [path], |r| {
@@ -366,6 +434,7 @@ impl StateStore {
 
     /// Forgets a file that is gone, with when its findings appeared.
     pub fn remove(&self, path: &str) -> Result<()> {
+        self.drop_parts(path)?;
         [
             "DELETE FROM files WHERE path = ?1",
             "DELETE FROM first_seen WHERE path = ?1",
@@ -429,7 +498,7 @@ impl StateReader {
     pub fn prior(&self, path: &str) -> Result<Option<Prior>> {
         self.conn
             .prepare_cached(
-                "SELECT rowid, size, modified, content_hash, skip_key, recording FROM files WHERE path = ?1",
+                "SELECT rowid, size, modified, content_hash, skip_key, recording, findings FROM files WHERE path = ?1",
             )
             .and_then(|mut s| {
                 s.query_row([path], |r| {
@@ -440,10 +509,36 @@ impl StateReader {
                         content_hash: r.get(3)?,
                         skip_key: r.get(4)?,
                         recording: r.get(5)?,
+                        findings: r.get::<_, i64>(6)? as u64,
                     })
                 })
                 .optional()
             })
             .map_err(|e| db_error(&self.path, e))
+    }
+}
+
+/// Hands part `seq` of `path`'s result, read through `conn`, to `f`
+/// (borrowed from SQLite, not copied).
+fn read_part(conn: &Connection, path: &str, seq: u32, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()> {
+    conn.prepare_cached("SELECT bytes FROM recording_parts WHERE path = ?1 AND seq = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![path, seq], |r| {
+                Ok(r.get_ref(0)?.as_blob().ok().and_then(&mut *f))
+            })
+        })
+        .ok()
+        .flatten()
+}
+
+impl recording::PartSource for StateReader {
+    fn part(&self, path: &str, seq: u32, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()> {
+        read_part(&self.conn, path, seq, f)
+    }
+}
+
+impl recording::PartSource for StateStore {
+    fn part(&self, path: &str, seq: u32, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()> {
+        read_part(&self.conn, path, seq, f)
     }
 }

@@ -5,7 +5,12 @@
 //! sink builds exactly the outputs a fresh read would have given.
 //!
 //! Encoded with [`crate::wire`]; a row's path and source are written only
-//! when they differ from the previous row's.
+//! when they differ from the previous row's. A result larger than
+//! [`PART_BYTES`] is cut into parts at message boundaries, each a recording
+//! of its own: the worker writes finished parts to an anonymous file, the
+//! state keeps them as rows of their own, and every reader takes one part
+//! at a time, so however many findings a file holds, its result costs a
+//! scan a few MiB of memory.
 
 use crate::columns::Summary;
 use crate::model::{Confidence, DataType};
@@ -13,44 +18,261 @@ use crate::records::RecordSummary;
 use crate::sink::{FileRecord, FindingRow, Message, Status};
 use crate::wire::{self, Reader};
 use std::collections::HashSet;
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// The layout's version: a recording of another is not replayed (the
 /// file is read again).
 const VERSION: u8 = 1;
-/// A recording larger than this is not kept: such a file (about 150,000
-/// findings) is read again by every scan. Each worker builds its file's
-/// recording in memory, so this bounds what recordings add to a scan's
-/// peak memory (64 MiB per worker was too much for the 300 MB bound).
-pub const MAX_BYTES: usize = 16 << 20;
+/// The first byte of what the `files` row holds for a result kept in
+/// parts, followed by the number of parts (see [`Held::Stored`]). Each
+/// part is kept packed ([`pack`]).
+const IN_PARTS: u8 = 2;
+/// A packed part that claims to unpack to more than this is damaged.
+const MAX_UNPACKED: usize = 256 << 20;
+/// A result is cut into parts of about this size (a part ends with the
+/// message that takes it past this). Each worker holds at most one part
+/// being written, and a reader one part being read, which bounds what
+/// results add to a scan's memory. The sink stores each part as it is cut
+/// ([`PartReady`]), while the file is still being read.
+pub const PART_BYTES: usize = 4 << 20;
 
 const FINDINGS: u8 = 1;
 const RECORDS: u8 = 2;
 const DONE: u8 = 3;
 
 /// The messages of one file being recorded.
-pub struct Recording {
+pub struct Recording<'d> {
+    /// The part being written.
     bytes: Vec<u8>,
     last_path: String,
     last_source: String,
     findings: u64,
+    /// Where finished parts are written (an anonymous file in it).
+    spill_dir: &'d Path,
+    /// Bytes a part takes before it is cut ([`PART_BYTES`]).
+    part_bytes: usize,
+    /// The finished parts, once there is one.
+    parts: Option<Parts>,
+    /// The part cut last, until the worker takes it to send on.
+    ready: Option<PartReady>,
+    /// The file on disk recorded.
+    path: Arc<str>,
+    /// A part could not be written: nothing is kept.
+    failed: bool,
 }
 
-impl Default for Recording {
-    fn default() -> Self {
+/// A part just cut, for the sink to store while the file is still being
+/// read: where it lies in the worker's anonymous file.
+#[derive(Debug)]
+pub struct PartReady {
+    /// The file on disk whose result it is part of.
+    pub path: Arc<str>,
+    /// Its number, from 0.
+    pub seq: u32,
+    file: Arc<File>,
+    start: u64,
+    end: u64,
+}
+
+impl PartReady {
+    /// Its bytes as kept (packed), read back from the worker's file.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        let len = usize::try_from(self.end - self.start).map_err(std::io::Error::other)?;
+        let mut buf = vec![0; len];
+        crate::index::directory::read_at(&self.file, &mut buf, self.start)?;
+        Ok(buf)
+    }
+}
+
+/// What a finished recording leaves to keep.
+#[derive(Debug)]
+pub enum Kept {
+    /// A result of one part, in memory.
+    Whole(Vec<u8>),
+    /// A result of several parts, each sent to the sink as it was cut,
+    /// and still in the worker's anonymous file.
+    Parts(Parts),
+}
+
+/// The parts of a result in an anonymous file (gone when the worker and
+/// the sink are done with it).
+#[derive(Debug)]
+pub struct Parts {
+    file: Arc<File>,
+    /// Where each part ends in the file.
+    ends: Vec<u64>,
+}
+
+impl Parts {
+    fn new(dir: &Path) -> std::io::Result<Parts> {
+        Ok(Parts {
+            file: Arc::new(tempfile::tempfile_in(dir)?),
+            ends: Vec::new(),
+        })
+    }
+
+    /// Appends a part, packed; where it lies, for the sink.
+    fn push(&mut self, part: &[u8], path: &Arc<str>) -> std::io::Result<PartReady> {
+        let packed = pack(part)?;
+        (&*self.file).write_all(&packed)?;
+        let start = self.ends.last().copied().unwrap_or(0);
+        let end = start + packed.len() as u64;
+        self.ends.push(end);
+        Ok(PartReady {
+            path: path.clone(),
+            seq: u32::try_from(self.ends.len() - 1).map_err(std::io::Error::other)?,
+            file: self.file.clone(),
+            start,
+            end,
+        })
+    }
+
+    /// How many parts there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is none (a finished recording's parts never are).
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Hands each part to `f` in order (unpacked); stops at the first
+    /// `None` (from `f`, or a part that cannot be read).
+    pub fn each(&self, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()> {
+        let (mut buf, mut start) = (Vec::new(), 0u64);
+        for &end in &self.ends {
+            buf.resize(usize::try_from(end - start).ok()?, 0);
+            crate::index::directory::read_at(&self.file, &mut buf, start).ok()?;
+            f(&unpack(&buf)?)?;
+            start = end;
+        }
+        Some(())
+    }
+}
+
+/// Reads the parts of a result the state store keeps.
+pub trait PartSource {
+    /// Hands part `seq` (from 0) of the result of the file on disk `path`
+    /// to `f`; `None` when it is missing or `f` says so.
+    fn part(&self, path: &str, seq: u32, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()>;
+}
+
+/// A kept result as a reader finds it.
+pub enum Held<'a> {
+    /// One part, in memory.
+    Whole(&'a [u8]),
+    /// Parts a worker has just written ([`Kept::Parts`]).
+    Spilled(&'a Parts),
+    /// Parts in the state store, read one at a time.
+    Stored {
+        /// Where they are.
+        source: &'a dyn PartSource,
+        /// The file on disk they are the result of.
+        path: &'a str,
+        /// How many there are.
+        parts: u32,
+    },
+}
+
+impl<'a> Held<'a> {
+    /// The result whose `files` row holds `blob`, its parts (if any) read
+    /// from `source`; `None` when the blob is damaged or of another layout.
+    pub fn of(blob: &'a [u8], source: &'a dyn PartSource, path: &'a str) -> Option<Held<'a>> {
+        match blob.split_first()? {
+            (&VERSION, _) => Some(Held::Whole(blob)),
+            (&IN_PARTS, rest) => {
+                let mut r = Reader::new(rest);
+                let parts = u32::try_from(r.varint()?).ok()?;
+                r.done().then_some(Held::Stored { source, path, parts })
+            }
+            _ => None,
+        }
+    }
+
+    /// Hands each part to `f` in order; `None` at the first `None` from
+    /// `f` or a part that is missing.
+    pub fn each_part(&self, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()> {
+        match *self {
+            Held::Whole(bytes) => f(bytes),
+            Held::Spilled(parts) => parts.each(f),
+            Held::Stored { source, path, parts } => {
+                (0..parts).try_for_each(|seq| source.part(path, seq, &mut |packed| f(&unpack(packed)?)))
+            }
+        }
+    }
+}
+
+impl Kept {
+    /// The result as a reader sees it.
+    pub fn held(&self) -> Held<'_> {
+        match self {
+            Kept::Whole(bytes) => Held::Whole(bytes),
+            Kept::Parts(parts) => Held::Spilled(parts),
+        }
+    }
+}
+
+/// A part as it is kept: LZ4-compressed, its length first (a dense
+/// export's result takes about a quarter of its size, so the state store
+/// writes and later reads that much less).
+fn pack(part: &[u8]) -> std::io::Result<Vec<u8>> {
+    let len = u32::try_from(part.len()).map_err(std::io::Error::other)?;
+    let mut packed = vec![0; 4 + lz4_flex::block::get_maximum_output_size(part.len())];
+    packed[..4].copy_from_slice(&len.to_le_bytes());
+    let n = lz4_flex::block::compress_into(part, &mut packed[4..]).map_err(std::io::Error::other)?;
+    packed.truncate(4 + n);
+    Ok(packed)
+}
+
+/// A part kept by [`pack`], or `None` when it is damaged.
+fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
+    let (len, body) = packed.split_first_chunk::<4>()?;
+    let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+    if len > MAX_UNPACKED {
+        return None;
+    }
+    let mut part = vec![0; len];
+    (lz4_flex::block::decompress_into(body, &mut part).ok()? == len).then_some(part)
+}
+
+/// What the `files` row of a result in `parts` parts holds.
+pub fn parts_marker(parts: usize) -> Vec<u8> {
+    let mut out = vec![IN_PARTS];
+    wire::varint(&mut out, parts as u64);
+    out
+}
+
+impl<'d> Recording<'d> {
+    /// An empty recording of the file on disk `path`, whose parts, once
+    /// there are several, go to an anonymous file in `spill_dir`.
+    pub fn new(path: Arc<str>, spill_dir: &'d Path) -> Recording<'d> {
         Recording {
             bytes: vec![VERSION],
             last_path: String::new(),
             last_source: String::new(),
             findings: 0,
+            spill_dir,
+            part_bytes: PART_BYTES,
+            parts: None,
+            ready: None,
+            path,
+            failed: false,
         }
     }
-}
 
-impl Recording {
+    /// Cuts parts at `bytes` instead of [`PART_BYTES`] (for tests).
+    pub fn with_part_bytes(mut self, bytes: usize) -> Self {
+        self.part_bytes = bytes.max(1);
+        self
+    }
+
     /// Records a message about to be sent.
     pub fn add(&mut self, msg: &Message) {
-        if self.bytes.len() > MAX_BYTES {
+        if self.failed {
             return;
         }
         match msg {
@@ -80,7 +302,57 @@ impl Recording {
                 }
             }
             Message::Done(r) => self.done(r),
-            Message::Excluded | Message::Changes(_) | Message::Stored(_) | Message::Carried(_) => {}
+            Message::Excluded
+            | Message::Changes(_)
+            | Message::Stored(_)
+            | Message::Carried(_)
+            | Message::Part(_) => {}
+        }
+        if self.bytes.len() >= self.part_bytes {
+            self.cut();
+        }
+    }
+
+    /// Writes the part being written out and starts the next in the same
+    /// buffer; the next repeats the first path and source it needs (a part
+    /// reads alone). The part is ready for the sink ([`Recording::ready`]).
+    fn cut(&mut self) {
+        let written = match &mut self.parts {
+            Some(parts) => parts.push(&self.bytes, &self.path),
+            None => Parts::new(self.spill_dir).and_then(|mut parts| {
+                let ready = parts.push(&self.bytes, &self.path)?;
+                self.parts = Some(parts);
+                Ok(ready)
+            }),
+        };
+        self.bytes.clear();
+        self.bytes.push(VERSION);
+        self.last_path.clear();
+        self.last_source.clear();
+        match written {
+            Ok(ready) => self.ready = Some(ready),
+            Err(_) => {
+                // The disk is full or the folder gone: the file is read
+                // again next time, as if it had no result (the parts the
+                // sink has stored go when it stores the file).
+                self.failed = true;
+                self.parts = None;
+                self.bytes = Vec::new();
+            }
+        }
+    }
+
+    /// The part cut last, for the worker to send to the sink before
+    /// anything else it sends.
+    pub fn ready(&mut self) -> Option<PartReady> {
+        self.ready.take()
+    }
+
+    /// Ends the recording of a result in parts by cutting its last part
+    /// (then [`Recording::ready`]); nothing to do for a result in one part.
+    pub fn end(&mut self) {
+        if self.parts.is_some() && self.bytes.len() > 1 {
+            self.cut();
         }
     }
 
@@ -89,9 +361,16 @@ impl Recording {
         self.findings
     }
 
-    /// The recording, or `None` when it grew past [`MAX_BYTES`].
-    pub fn finish(self) -> Option<Vec<u8>> {
-        (self.bytes.len() <= MAX_BYTES).then_some(self.bytes)
+    /// The result to keep (after [`Recording::end`]), or `None` when a
+    /// part could not be written.
+    pub fn finish(mut self) -> Option<Kept> {
+        if self.failed {
+            return None;
+        }
+        match self.parts.take() {
+            None => Some(Kept::Whole(self.bytes)),
+            Some(parts) => Some(Kept::Parts(parts)),
+        }
     }
 
     fn row(&mut self, row: &FindingRow) {
@@ -175,32 +454,94 @@ fn texts(out: &mut Vec<u8>, list: &[String]) {
 /// The same `&'static str` for equal texts: the labels rows and file
 /// records hold (formats, type labels, reasons, encodings) come from a
 /// small fixed set, so each is leaked once.
-fn intern(s: String) -> &'static str {
+fn intern(s: &str) -> &'static str {
     static TEXTS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
     let mut texts = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
     let texts = texts.get_or_insert_with(HashSet::new);
-    if let Some(&known) = texts.get(s.as_str()) {
+    if let Some(&known) = texts.get(s) {
         return known;
     }
-    let leaked: &'static str = Box::leak(s.into_boxed_str());
+    let leaked: &'static str = Box::leak(s.into());
     texts.insert(leaked);
     leaked
 }
 
 /// A piece of a recording as [`decode`] reads it, in recording order.
-enum Part {
+enum Part<'r, 'a> {
     /// A batch of this many findings starts; its rows follow.
     Findings(usize),
     /// One finding of the current batch.
-    Row(FindingRow),
+    Row(Found<'r, 'a>),
     /// Any other message.
     Other(Message),
 }
 
+/// A finding as it lies in a recording, its texts borrowed: enough to key
+/// it for a comparison without building it, and to build it when wanted.
+struct Found<'r, 'a> {
+    path: &'r Arc<str>,
+    source: &'r Arc<str>,
+    file_type: &'a str,
+    file_size: Option<u64>,
+    file_modified: Option<i64>,
+    location: &'a str,
+    line: Option<u64>,
+    column_name: Option<&'a str>,
+    ty: DataType,
+    type_label: &'a str,
+    subtype: &'a str,
+    detail: &'a str,
+    reason: &'a str,
+    confidence: Confidence,
+    value_masked: &'a str,
+    /// As [`wire::hash`] wrote it.
+    value_hash: &'a [u8],
+    value: Option<&'a str>,
+    record: &'a str,
+    /// How many name tokens, and their bytes as [`wire::hash`] wrote them.
+    name_tokens: (usize, &'a [u8]),
+}
+
+impl Found<'_, '_> {
+    /// The key a change report compares it by.
+    fn key(&self) -> u128 {
+        crate::sink::changes::key(self.value_hash, self.path, self.location, self.type_label)
+    }
+
+    /// The finding (`None` when its hashes are damaged).
+    fn row(&self) -> Option<FindingRow> {
+        let mut tokens = Reader::new(self.name_tokens.1);
+        let name_tokens = (0..self.name_tokens.0)
+            .map(|_| tokens.hash())
+            .collect::<Option<Vec<_>>>()?;
+        Some(FindingRow {
+            path: self.path.clone(),
+            file_type: intern(self.file_type),
+            file_size: self.file_size,
+            file_modified: self.file_modified,
+            location: self.location.to_string(),
+            line: self.line,
+            column_name: self.column_name.map(str::to_string),
+            ty: self.ty,
+            type_label: intern(self.type_label),
+            subtype: intern(self.subtype),
+            detail: self.detail.to_string(),
+            reason: intern(self.reason),
+            confidence: self.confidence,
+            value_masked: self.value_masked.to_string(),
+            value_hash: Reader::new(self.value_hash).hash()?,
+            value: self.value.map(str::to_string),
+            source: self.source.clone(),
+            record: self.record.to_string(),
+            name_tokens,
+        })
+    }
+}
+
 /// Reads a recording piece by piece, so a caller that needs one finding at
 /// a time never holds them all; `None` when it is damaged or of another
-/// layout (after the pieces before the damage).
-fn decode(bytes: &[u8], on: &mut dyn FnMut(Part)) -> Option<()> {
+/// layout (after the pieces before the damage), or when `on` says so.
+fn decode(bytes: &[u8], on: &mut dyn FnMut(Part<'_, '_>) -> Option<()>) -> Option<()> {
     let (&version, rest) = bytes.split_first()?;
     if version != VERSION {
         return None;
@@ -211,9 +552,9 @@ fn decode(bytes: &[u8], on: &mut dyn FnMut(Part)) -> Option<()> {
         match r.byte()? {
             FINDINGS => {
                 let n = r.size()?;
-                on(Part::Findings(n));
+                on(Part::Findings(n))?;
                 for _ in 0..n {
-                    on(Part::Row(read_row(&mut r, &mut path, &mut source)?));
+                    on(Part::Row(read_row(&mut r, &mut path, &mut source)?))?;
                 }
             }
             RECORDS => {
@@ -235,9 +576,9 @@ fn decode(bytes: &[u8], on: &mut dyn FnMut(Part)) -> Option<()> {
                         per_type,
                     });
                 }
-                on(Part::Other(Message::Records { path: file, records }));
+                on(Part::Other(Message::Records { path: file, records }))?;
             }
-            DONE => on(Part::Other(Message::Done(read_done(&mut r)?))),
+            DONE => on(Part::Other(Message::Done(read_done(&mut r)?)))?,
             _ => return None,
         }
     }
@@ -248,14 +589,17 @@ fn decode(bytes: &[u8], on: &mut dyn FnMut(Part)) -> Option<()> {
 /// it is damaged or of another layout.
 pub fn replay(bytes: &[u8]) -> Option<Vec<Message>> {
     let mut msgs = Vec::new();
-    decode(bytes, &mut |part| match part {
-        Part::Findings(n) => msgs.push(Message::Findings(Vec::with_capacity(n.min(4096)))),
-        Part::Row(row) => {
-            if let Some(Message::Findings(rows)) = msgs.last_mut() {
-                rows.push(row);
+    decode(bytes, &mut |part| {
+        match part {
+            Part::Findings(n) => msgs.push(Message::Findings(Vec::with_capacity(n.min(4096)))),
+            Part::Row(found) => {
+                if let Some(Message::Findings(rows)) = msgs.last_mut() {
+                    rows.push(found.row()?);
+                }
             }
+            Part::Other(msg) => msgs.push(msg),
         }
-        Part::Other(msg) => msgs.push(msg),
+        Some(())
     })?;
     Some(msgs)
 }
@@ -263,32 +607,40 @@ pub fn replay(bytes: &[u8]) -> Option<Vec<Message>> {
 /// Recordings up to this size are replayed from memory in one piece.
 const REPLAY_WHOLE: usize = 1 << 20;
 
-/// Replays a recording into `deliver`, message by message, as
-/// [`replay`] would return them, but holding at most `batch` findings at a
-/// time: a recording of [`MAX_BYTES`] decodes to about 60 MB of rows. `None`,
-/// with nothing delivered, when it is damaged or of another layout (a
-/// large recording is read twice: once to check it is whole).
-pub fn replay_into(bytes: &[u8], batch: usize, deliver: &mut dyn FnMut(Message)) -> Option<()> {
-    if bytes.len() <= REPLAY_WHOLE {
+/// Replays a result into `deliver`, message by message, as [`replay`]
+/// would return them, but holding at most `batch` findings (and one part)
+/// at a time: a part of [`PART_BYTES`] decodes to about 15 MB of rows.
+/// `None`, with nothing delivered, when it is damaged, of another layout
+/// or missing a part (a large result is read twice: once to check it is
+/// whole).
+pub fn replay_into(held: &Held<'_>, batch: usize, deliver: &mut dyn FnMut(Message)) -> Option<()> {
+    if let Held::Whole(bytes) = held
+        && bytes.len() <= REPLAY_WHOLE
+    {
         replay(bytes)?.into_iter().for_each(deliver);
         return Some(());
     }
-    decode(bytes, &mut |_| {})?;
+    held.each_part(&mut |part| decode(part, &mut |_| Some(())))?;
     let mut rows = Vec::new();
-    let _ = decode(bytes, &mut |part| match part {
-        Part::Findings(_) => {}
-        Part::Row(row) => {
-            rows.push(row);
-            if rows.len() >= batch.max(1) {
-                deliver(Message::Findings(std::mem::take(&mut rows)));
+    let _ = held.each_part(&mut |part| {
+        decode(part, &mut |piece| {
+            match piece {
+                Part::Findings(_) => {}
+                Part::Row(found) => {
+                    rows.push(found.row()?);
+                    if rows.len() >= batch.max(1) {
+                        deliver(Message::Findings(std::mem::take(&mut rows)));
+                    }
+                }
+                Part::Other(msg) => {
+                    if !rows.is_empty() {
+                        deliver(Message::Findings(std::mem::take(&mut rows)));
+                    }
+                    deliver(msg);
+                }
             }
-        }
-        Part::Other(msg) => {
-            if !rows.is_empty() {
-                deliver(Message::Findings(std::mem::take(&mut rows)));
-            }
-            deliver(msg);
-        }
+            Some(())
+        })
     });
     if !rows.is_empty() {
         deliver(Message::Findings(rows));
@@ -296,54 +648,80 @@ pub fn replay_into(bytes: &[u8], batch: usize, deliver: &mut dyn FnMut(Message))
     Some(())
 }
 
-/// Hands each finding of a recording to `f`, one at a time (none when
-/// there is none; those before the damage when it is damaged): what a file
-/// held, to compare with what it holds now, without holding it all. A
-/// recording of [`MAX_BYTES`] decodes to about 60 MB of rows.
-pub fn each_finding(bytes: Option<&[u8]>, f: &mut dyn FnMut(&FindingRow)) {
-    if let Some(bytes) = bytes {
-        let _ = decode(bytes, &mut |part| {
-            if let Part::Row(row) = part {
-                f(&row);
-            }
+/// Hands each finding of a result to `f`, one at a time (none when there
+/// is none; those before the damage when it is damaged): what a file held,
+/// to compare with what it holds now, without holding it all.
+pub fn each_finding(held: Option<&Held<'_>>, f: &mut dyn FnMut(&FindingRow)) {
+    if let Some(held) = held {
+        let _ = held.each_part(&mut |part| {
+            decode(part, &mut |piece| {
+                if let Part::Row(found) = piece {
+                    f(&found.row()?);
+                }
+                Some(())
+            })
         });
     }
 }
 
-fn read_shared(r: &mut Reader<'_>, last: &mut Arc<str>) -> Option<Arc<str>> {
-    if let Some(text) = r.opt_text()? {
-        *last = Arc::from(text);
+/// Hands each finding of a result to `f` as the key a change report
+/// compares it by ([`crate::sink::changes::key`]), with a way to build the
+/// finding: a comparison builds only the findings that changed.
+pub fn each_keyed(held: Option<&Held<'_>>, f: &mut dyn FnMut(u128, crate::sink::changes::Build<'_>)) {
+    if let Some(held) = held {
+        let _ = held.each_part(&mut |part| {
+            decode(part, &mut |piece| {
+                if let Part::Row(found) = piece {
+                    f(found.key(), &|| found.row());
+                }
+                Some(())
+            })
+        });
     }
-    Some(last.clone())
 }
 
-fn read_row(r: &mut Reader<'_>, path: &mut Arc<str>, source: &mut Arc<str>) -> Option<FindingRow> {
-    let path = read_shared(r, path)?;
-    let source = read_shared(r, source)?;
-    let file_type = intern(r.text()?);
+fn read_shared(r: &mut Reader<'_>, last: &mut Arc<str>) -> Option<()> {
+    if let Some(text) = r.opt_str()? {
+        *last = Arc::from(text);
+    }
+    Some(())
+}
+
+/// Reads one finding's fields (the path and source are kept in `path` and
+/// `source`, where a row that repeats the previous one's leaves them).
+fn read_row<'r, 'a>(
+    r: &mut Reader<'a>,
+    path: &'r mut Arc<str>,
+    source: &'r mut Arc<str>,
+) -> Option<Found<'r, 'a>> {
+    read_shared(r, path)?;
+    read_shared(r, source)?;
+    let file_type = r.str()?;
     let file_size = r.opt_u64()?;
     let file_modified = r.opt_i64()?;
-    let location = r.text()?;
+    let location = r.str()?;
     let line = r.opt_u64()?;
-    let column_name = r.opt_text()?;
+    let column_name = r.opt_str()?;
     let ty = *DataType::ALL.get(usize::from(r.byte()?))?;
-    let type_label = intern(r.text()?);
-    let subtype = intern(r.text()?);
-    let detail = r.text()?;
-    let reason = intern(r.text()?);
+    let type_label = r.str()?;
+    let subtype = r.str()?;
+    let detail = r.str()?;
+    let reason = r.str()?;
     let confidence = match r.byte()? {
         0 => Confidence::Low,
         1 => Confidence::Medium,
         2 => Confidence::High,
         _ => return None,
     };
-    let value_masked = r.text()?;
-    let value_hash = r.hash()?;
-    let value = r.opt_text()?;
-    let record = r.text()?;
-    let name_tokens = (0..r.varint()?).map(|_| r.hash()).collect::<Option<Vec<_>>>()?;
-    Some(FindingRow {
+    let value_masked = r.str()?;
+    let value_hash = r.hash_bytes()?;
+    let value = r.opt_str()?;
+    let record = r.str()?;
+    let tokens = r.size()?;
+    let name_tokens = (tokens, r.hashes_bytes(tokens)?);
+    Some(Found {
         path,
+        source,
         file_type,
         file_size,
         file_modified,
@@ -359,7 +737,6 @@ fn read_row(r: &mut Reader<'_>, path: &mut Arc<str>, source: &mut Arc<str>) -> O
         value_masked,
         value_hash,
         value,
-        source,
         record,
         name_tokens,
     })
@@ -371,7 +748,7 @@ fn read_texts(r: &mut Reader<'_>) -> Option<Vec<String>> {
 
 fn read_done(r: &mut Reader<'_>) -> Option<FileRecord> {
     let path = Arc::from(r.text()?);
-    let file_type = intern(r.text()?);
+    let file_type = intern(r.str()?);
     let size = r.opt_u64()?;
     let modified = r.opt_i64()?;
     let status = match r.byte()? {
@@ -382,7 +759,7 @@ fn read_done(r: &mut Reader<'_>) -> Option<FileRecord> {
         _ => return None,
     };
     let bytes_read = r.varint()?;
-    let encoding = r.opt_text()?.map(intern);
+    let encoding = r.opt_str()?.map(intern);
     let notes = read_texts(r)?;
     let member = r.byte()? == 1;
     let columns = (0..r.varint()?)
@@ -415,20 +792,31 @@ fn read_done(r: &mut Reader<'_>) -> Option<FileRecord> {
 mod tests {
     use super::*;
 
-    /// A recording of `n` findings then the file's record.
-    fn recorded(n: usize) -> Vec<u8> {
-        let mut recording = Recording::default();
+    /// A recording of `n` findings then the file's record, cut into parts
+    /// of `part_bytes` (written to `dir`), with the parts it made ready for
+    /// the sink.
+    fn recorded_parts(dir: &Path, n: usize, part_bytes: usize) -> (Kept, Vec<PartReady>) {
+        let mut recording = Recording::new(Arc::from("crm/kunder.csv"), dir).with_part_bytes(part_bytes);
         let rows: Vec<FindingRow> = (0..n)
             .map(|i| FindingRow::example(&format!("row {i}"), &format!("{i:064x}")))
             .collect();
-        for batch in rows.chunks(5000) {
+        let mut ready = Vec::new();
+        for batch in rows.chunks(1000) {
             recording.add(&Message::Findings(batch.to_vec()));
+            ready.extend(recording.ready());
         }
         recording.add(&Message::Records {
             path: Arc::from("crm/kunder.csv"),
             records: Vec::new(),
         });
-        recording.finish().expect("small enough to keep")
+        ready.extend(recording.ready());
+        recording.end();
+        ready.extend(recording.ready());
+        (recording.finish().expect("the parts could be written"), ready)
+    }
+
+    fn recorded(dir: &Path, n: usize, part_bytes: usize) -> Kept {
+        recorded_parts(dir, n, part_bytes).0
     }
 
     /// What a replay delivers: each message's findings (their locations) or
@@ -447,21 +835,113 @@ mod tests {
         (locations, batches)
     }
 
+    /// What [`replay_into`] delivers, or `None` with how many messages it
+    /// delivered before saying so.
+    fn replayed(held: &Held<'_>) -> Result<(Vec<String>, Vec<usize>), usize> {
+        let mut delivered = Vec::new();
+        match replay_into(held, 1024, &mut |m| delivered.push(m)) {
+            Some(()) => Ok(shape(delivered)),
+            None => Err(delivered.len()),
+        }
+    }
+
+    /// The parts of a result, as the state store would hold them.
+    struct Rows(Vec<Vec<u8>>);
+
+    impl PartSource for Rows {
+        fn part(&self, _path: &str, seq: u32, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()> {
+            f(self.0.get(seq as usize)?)
+        }
+    }
+
     #[test]
     fn a_large_recording_is_replayed_in_bounded_batches() {
-        let bytes = recorded(30_000);
+        let dir = tempfile::tempdir().unwrap();
+        let Kept::Whole(bytes) = recorded(dir.path(), 30_000, PART_BYTES) else {
+            panic!("30,000 findings fit one part");
+        };
         assert!(bytes.len() > REPLAY_WHOLE, "{} bytes", bytes.len());
         let (whole, _) = shape(replay(&bytes).unwrap());
-        let mut delivered = Vec::new();
-        replay_into(&bytes, 1024, &mut |m| delivered.push(m)).unwrap();
-        let (streamed, batches) = shape(delivered);
+        let (streamed, batches) = replayed(&Held::Whole(&bytes)).unwrap();
         assert_eq!(streamed, whole);
         assert_eq!(whole.len(), 30_001);
         assert!(batches.iter().all(|&n| n <= 1024), "{batches:?}");
 
         let damaged = &bytes[..bytes.len() - 3];
-        let mut delivered = 0;
-        assert!(replay_into(damaged, 1024, &mut |_| delivered += 1).is_none());
-        assert_eq!(delivered, 0, "nothing of a damaged recording is delivered");
+        assert_eq!(
+            replayed(&Held::Whole(damaged)),
+            Err(0),
+            "nothing of a damaged recording is delivered"
+        );
+    }
+
+    /// A result past a part is cut into parts that each read alone (the
+    /// first row of each names its path again) and together replay and
+    /// compare exactly as the result in one piece, from the worker's file
+    /// or from the state's rows; a missing part means no result at all.
+    #[test]
+    fn a_result_kept_in_parts_replays_as_the_whole_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let Kept::Whole(whole) = recorded(dir.path(), 30_000, PART_BYTES) else {
+            panic!("30,000 findings fit one part");
+        };
+        let (Kept::Parts(parts), ready) = recorded_parts(dir.path(), 30_000, 64 << 10) else {
+            panic!("parts of 64 KiB");
+        };
+        assert!(parts.len() > 20, "{} parts", parts.len());
+        // What the sink was handed, part by part, is what the worker keeps
+        // (packed, and smaller).
+        let seqs: Vec<u32> = ready.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, (0..parts.len() as u32).collect::<Vec<_>>());
+        let mut rows = Rows(ready.iter().map(|r| r.read().unwrap()).collect());
+        let (mut i, mut unpacked) = (0, 0);
+        parts
+            .each(&mut |part| {
+                assert!(replay(part).is_some());
+                assert_eq!(part, unpack(&rows.0[i]).unwrap());
+                unpacked += part.len();
+                i += 1;
+                Some(())
+            })
+            .unwrap();
+        let packed: usize = rows.0.iter().map(Vec::len).sum();
+        assert!(packed < unpacked / 2, "packed: {packed} of {unpacked} bytes");
+        let expected = shape(replay(&whole).unwrap()).0;
+        assert_eq!(replayed(&Held::Spilled(&parts)).unwrap().0, expected);
+        let marker = parts_marker(parts.len());
+        let stored = Held::of(&marker, &rows, "crm/kunder.csv").unwrap();
+        assert_eq!(replayed(&stored).unwrap().0, expected);
+
+        let mut paths = Vec::new();
+        each_finding(Some(&stored), &mut |row| {
+            paths.push((row.path.clone(), row.source.clone()))
+        });
+        assert_eq!(paths.len(), 30_000);
+        assert!(
+            paths
+                .iter()
+                .all(|(p, s)| &**p == "crm/kunder.csv" && &**s == "crm/kunder.csv"),
+            "every row keeps its path across parts"
+        );
+
+        for bad in [
+            rows.0[3][..rows.0[3].len() / 2].to_vec(),
+            u32::MAX.to_le_bytes().to_vec(),
+        ] {
+            let mut damaged = Rows(rows.0.clone());
+            damaged.0[3] = bad;
+            let held = Held::of(&marker, &damaged, "crm/kunder.csv").unwrap();
+            assert_eq!(replayed(&held), Err(0), "a damaged part is not replayed");
+        }
+
+        rows.0.pop();
+        let short = Held::of(&marker, &rows, "crm/kunder.csv").unwrap();
+        assert_eq!(
+            replayed(&short),
+            Err(0),
+            "a result missing a part is not replayed"
+        );
+        assert!(Held::of(&[IN_PARTS], &rows, "crm/kunder.csv").is_none());
+        assert!(Held::of(&[9, 1], &rows, "crm/kunder.csv").is_none());
     }
 }

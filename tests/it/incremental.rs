@@ -560,3 +560,71 @@ fn big_files_renamed_and_deleted_report_every_change_once() {
     assert!(first_seen[0].0.ends_with("kunder-2025.csv"));
     assert_eq!(first_seen[0].1 as usize, 2 + scan_id.len() + 4 + 8 * 3000);
 }
+
+/// Rows of `recording_parts` in the state of `out`.
+fn result_parts(out: &Path) -> i64 {
+    let state = rusqlite::Connection::open(out.join("state/state.sqlite")).unwrap();
+    state
+        .query_row("SELECT count(*) FROM recording_parts", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// An export whose result is larger than one part of the state (4 MiB,
+/// here 50,000 findings) is kept in parts: an unchanged rescan carries it
+/// forward unread, and editing, renaming, shrinking, growing and deleting
+/// it report exactly the values that appeared, disappeared and moved,
+/// while the outputs stay those of a fresh full scan.
+#[test]
+fn a_result_kept_in_parts_is_carried_forward_and_its_changes_reported() {
+    let t = Tree::new();
+    let root = t.path().join("share");
+    std::fs::create_dir_all(&root).unwrap();
+    let export = root.join("kunder.csv");
+    std::fs::write(&export, email_rows(50_000, "kunde")).unwrap();
+    std::fs::write(root.join("brev.txt"), "Kontakt: kari.nordmann@example.no\n").unwrap();
+    let out = t.path().join("out");
+    scan(&[&root], &out, &[]);
+    assert!(result_parts(&out) >= 2, "{} parts", result_parts(&out));
+    let first = tables(&out);
+
+    scan(&[&root], &out, &[]);
+    let s = summary(&out);
+    assert_eq!(s["incremental"]["files_read"], 0, "{s}");
+    assert_eq!(s["incremental"]["files_carried"], 2, "{s}");
+    assert_eq!(tables(&out), first);
+    assert_eq!(moved_appeared_disappeared(&out), (0, 0, 0));
+
+    // Five addresses changed in place, ten rows added.
+    let mut text = email_rows(50_010, "kunde");
+    for i in 100..105 {
+        text = text.replace(
+            &format!("\n{i},person{i}@kunde.no\n"),
+            &format!("\n{i},person{i}@ny-kunde.no\n"),
+        );
+    }
+    std::fs::write(&export, text).unwrap();
+    scan(&[&root], &out, &[]);
+    assert_eq!(summary(&out)["incremental"]["files_read"], 1);
+    assert_eq!(moved_appeared_disappeared(&out), (0, 15, 5));
+    let fresh = t.path().join("fresh");
+    scan(&[&root], &fresh, &[]);
+    assert_same(&out, &fresh);
+
+    std::fs::rename(&export, root.join("kunder-2026.csv")).unwrap();
+    scan(&[&root], &out, &[]);
+    assert_eq!(moved_appeared_disappeared(&out), (50_010, 0, 0));
+
+    // Cut to 100 rows, its result fits one piece: the parts go.
+    std::fs::write(root.join("kunder-2026.csv"), email_rows(100, "kunde")).unwrap();
+    scan(&[&root], &out, &[]);
+    assert_eq!(moved_appeared_disappeared(&out), (0, 0, 49_910));
+    assert_eq!(result_parts(&out), 0, "a result in one piece leaves no parts");
+
+    std::fs::write(root.join("kunder-2026.csv"), email_rows(50_000, "kunde")).unwrap();
+    scan(&[&root], &out, &[]);
+    assert_eq!(moved_appeared_disappeared(&out), (0, 49_900, 0));
+    std::fs::remove_file(root.join("kunder-2026.csv")).unwrap();
+    scan(&[&root], &out, &[]);
+    assert_eq!(moved_appeared_disappeared(&out), (0, 0, 50_000));
+    assert_eq!(result_parts(&out), 0, "a gone file's parts go with it");
+}
