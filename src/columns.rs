@@ -99,6 +99,18 @@ struct Column<R> {
 }
 
 impl<R> Column<R> {
+    /// A column not seen yet, whose header names the types in `header`.
+    fn new(header: u32) -> Column<R> {
+        Column {
+            values: 0,
+            valid: [0; DataType::ALL.len()],
+            header,
+            verdict: None,
+            held: Vec::new(),
+            look_alikes: Vec::new(),
+        }
+    }
+
     fn top(&self) -> Option<(DataType, u64)> {
         DataType::ALL
             .iter()
@@ -129,13 +141,21 @@ impl<R> Column<R> {
 
 /// The columns of one file being classified.
 pub struct ColumnBook<R> {
-    columns: HashMap<String, Column<R>>,
+    /// The columns in the order first met, with their names.
+    columns: Vec<(String, Column<R>)>,
+    /// Where each name is in `columns`.
+    slots: HashMap<String, usize>,
+    /// The column the next cell is expected in: cells come column after
+    /// column, so comparing one name is nearly always enough.
+    next: usize,
 }
 
 impl<R> Default for ColumnBook<R> {
     fn default() -> Self {
         ColumnBook {
-            columns: HashMap::new(),
+            columns: Vec::new(),
+            slots: HashMap::new(),
+            next: 0,
         }
     }
 }
@@ -160,66 +180,33 @@ impl<R: Finding> ColumnBook<R> {
             text,
             header_mask,
         } = cell;
-        if !self.columns.contains_key(column) {
-            if self.columns.len() >= MAX_COLUMNS {
-                out.append(rows);
-                return;
-            }
-            self.columns.insert(
-                column.to_string(),
-                Column {
-                    values: 0,
-                    valid: [0; DataType::ALL.len()],
-                    header: header_mask,
-                    verdict: None,
-                    held: Vec::new(),
-                    look_alikes: Vec::new(),
-                },
-            );
-        }
-        let col = self.columns.get_mut(column).expect("inserted above");
-        col.values += 1;
-        let mut seen = 0u32;
-        for r in rows.iter() {
-            if seen & r.ty().bit() == 0 {
-                col.valid[r.ty().index()] += 1;
-                seen |= r.ty().bit();
-            }
-        }
-        match col.verdict {
-            None => {
-                if rows.is_empty() && looks_like_any(text) {
-                    col.look_alikes.push(LookAlike {
-                        text: text.to_string(),
-                        template: template(),
-                    });
+        let slot = match self.columns.get(self.next) {
+            Some((name, _)) if name == column => self.next,
+            _ => match self.slots.get(column) {
+                Some(&slot) => slot,
+                None if self.columns.len() >= MAX_COLUMNS => {
+                    out.append(rows);
+                    return;
                 }
-                col.held.append(rows);
-                if col.values >= SAMPLE {
-                    let verdict = col.judge();
-                    col.verdict = Some(verdict);
-                    release(col, verdict, finalize, out);
+                None => {
+                    self.slots.insert(column.to_string(), self.columns.len());
+                    self.columns.push((column.to_string(), Column::new(header_mask)));
+                    self.columns.len() - 1
                 }
-            }
-            Some(verdict) => {
-                apply(col, verdict, rows);
-                if rows.is_empty()
-                    && let Verdict::Dominant(ty) = verdict
-                    && let Some(v) = shape(ty, text)
-                {
-                    out.push(finalize(template(), ty, v));
-                }
-                out.append(rows);
-            }
-        }
+            },
+        };
+        self.next = (slot + 1) % self.columns.len();
+        self.columns[slot].1.cell(text, rows, template, finalize, out);
     }
 
     /// Ends the file: gives a verdict to columns still being sampled,
     /// emits what they held, and returns each column's summary, sorted by
     /// column name.
     pub fn finish(&mut self, finalize: Finalize<'_, R>, out: &mut Vec<R>) -> Vec<(String, Summary)> {
+        self.slots.clear();
+        self.next = 0;
         let mut summaries = Vec::with_capacity(self.columns.len());
-        for (name, mut col) in self.columns.drain() {
+        for (name, mut col) in self.columns.drain(..) {
             if col.verdict.is_none() {
                 let verdict = if col.values >= MIN_VALUES {
                     col.judge()
@@ -243,6 +230,53 @@ impl<R: Finding> ColumnBook<R> {
         }
         summaries.sort_by(|a, b| a.0.cmp(&b.0));
         summaries
+    }
+}
+
+impl<R: Finding> Column<R> {
+    /// [`ColumnBook::cell`] for this column.
+    fn cell(
+        &mut self,
+        text: &str,
+        rows: &mut Vec<R>,
+        template: impl FnOnce() -> R,
+        finalize: Finalize<'_, R>,
+        out: &mut Vec<R>,
+    ) {
+        self.values += 1;
+        let mut seen = 0u32;
+        for r in rows.iter() {
+            if seen & r.ty().bit() == 0 {
+                self.valid[r.ty().index()] += 1;
+                seen |= r.ty().bit();
+            }
+        }
+        match self.verdict {
+            None => {
+                if rows.is_empty() && looks_like_any(text) {
+                    self.look_alikes.push(LookAlike {
+                        text: text.to_string(),
+                        template: template(),
+                    });
+                }
+                self.held.append(rows);
+                if self.values >= SAMPLE {
+                    let verdict = self.judge();
+                    self.verdict = Some(verdict);
+                    release(self, verdict, finalize, out);
+                }
+            }
+            Some(verdict) => {
+                apply(self, verdict, rows);
+                if rows.is_empty()
+                    && let Verdict::Dominant(ty) = verdict
+                    && let Some(v) = shape(ty, text)
+                {
+                    out.push(finalize(template(), ty, v));
+                }
+                out.append(rows);
+            }
+        }
     }
 }
 
@@ -399,6 +433,86 @@ mod tests {
         let mut out = feed(&mut book, DataType::NoFnr.bit(), &cells);
         book.finish(&mut low, &mut out);
         assert!(out.iter().all(|r| !r.low));
+    }
+
+    /// Feeds one cell of `column`.
+    fn cell(book: &mut ColumnBook<Row>, column: &str, text: &str, ty: Option<DataType>, out: &mut Vec<Row>) {
+        let row = |ty| Row {
+            ty,
+            text: text.to_string(),
+            low: false,
+        };
+        let mut rows: Vec<Row> = ty.map(row).into_iter().collect();
+        let cell = CellText {
+            column,
+            text,
+            header_mask: 0,
+        };
+        book.cell(cell, &mut rows, || row(DataType::NoFnr), &mut low, out);
+    }
+
+    /// Columns met interleaved, some rows missing a cell, one column
+    /// appearing late, are each judged on their own cells alone.
+    #[test]
+    fn interleaved_and_ragged_columns_are_judged_apart() {
+        let mut book = ColumnBook::default();
+        let mut out = Vec::new();
+        for i in 0..500 {
+            let fnr = if i % 100 == 7 {
+                ("15108695077", None)
+            } else {
+                ("15108695088", Some(DataType::NoFnr))
+            };
+            cell(&mut book, "fnr", fnr.0, fnr.1, &mut out);
+            if i % 7 != 3 {
+                let order = if i == 250 {
+                    ("01017002038", Some(DataType::NoFnr))
+                } else {
+                    ("12345678901", None)
+                };
+                cell(&mut book, "ordre", order.0, order.1, &mut out);
+            }
+            if i >= 100 {
+                cell(&mut book, "notat", "ring kunden", None, &mut out);
+            }
+        }
+        let summary = book.finish(&mut low, &mut out);
+        let names: Vec<(&str, u64)> = summary.iter().map(|(n, s)| (n.as_str(), s.values)).collect();
+        assert_eq!(names, [("fnr", 500), ("notat", 400), ("ordre", 429)]);
+        assert_eq!(summary[0].1.ty, Some(DataType::NoFnr));
+        let mut lowered: Vec<&str> = out.iter().filter(|r| r.low).map(|r| r.text.as_str()).collect();
+        lowered.sort();
+        assert_eq!(
+            lowered,
+            [
+                "01017002038",
+                "15108695077",
+                "15108695077",
+                "15108695077",
+                "15108695077",
+                "15108695077"
+            ]
+        );
+        assert_eq!(out.len(), 495 + 5 + 1);
+    }
+
+    /// Past [`MAX_COLUMNS`] a new column's findings pass unjudged.
+    #[test]
+    fn columns_past_the_limit_pass_unjudged() {
+        let mut book = ColumnBook::default();
+        let mut out = Vec::new();
+        for c in 0..=MAX_COLUMNS {
+            cell(
+                &mut book,
+                &format!("c{c}"),
+                "15108695088",
+                Some(DataType::NoFnr),
+                &mut out,
+            );
+        }
+        assert_eq!(out.len(), 1, "only the column past the limit passes at once");
+        assert_eq!(book.finish(&mut low, &mut out).len(), MAX_COLUMNS);
+        assert_eq!(out.len(), MAX_COLUMNS + 1);
     }
 
     #[test]

@@ -1298,19 +1298,9 @@ impl FileCtx<'_, '_> {
         }
     }
 
-    /// What the header `name` names: the types its keywords name, and the
-    /// date column it is (cached per file).
-    /// The column header a unit's origin names, if any.
+    /// What the column header a unit's origin names (if any) names.
     fn header_of(&mut self, origin: Origin<'_>) -> Header {
-        match origin {
-            Origin::Cell { column, .. }
-            | Origin::Sql { column, .. }
-            | Origin::SheetCell { column, .. }
-            | Origin::Table { column, .. } => self.header(column),
-            Origin::Json { path, .. } => self.header(last_key(path)),
-            Origin::MailHeader { name } => self.header(name),
-            _ => Header::default(),
-        }
+        header_name(origin).map_or_else(Header::default, |name| self.header(name))
     }
 
     /// Takes the hits [`search_units`] found in `units`, in order.
@@ -1425,6 +1415,8 @@ impl FileCtx<'_, '_> {
         self.worker.cell_rows = rows;
     }
 
+    /// What the header `name` names: the types its keywords name, and the
+    /// date column it is (cached per file).
     fn header(&mut self, name: &str) -> Header {
         if let Some(&h) = self.worker.headers.get(name) {
             return h;
@@ -1439,6 +1431,56 @@ impl FileCtx<'_, '_> {
 
     fn frame(&self) -> &Frame {
         self.frames.last().expect("a file frame is always open")
+    }
+}
+
+/// The column header a unit's origin names, if any.
+fn header_name(origin: Origin<'_>) -> Option<&str> {
+    match origin {
+        Origin::Cell { column, .. }
+        | Origin::Sql { column, .. }
+        | Origin::SheetCell { column, .. }
+        | Origin::Table { column, .. } => Some(column),
+        Origin::Json { path, .. } => Some(last_key(path)),
+        Origin::MailHeader { name } => Some(name),
+        _ => None,
+    }
+}
+
+/// The headers of one batch of values ([`FileCtx::units`]), by where
+/// their names lie. Every value of a batch borrows its column name from
+/// the extractor for the whole batch, so a name at the same address and
+/// of the same length is the same name: each is looked up once a batch
+/// instead of once a value, and values come column after column, so the
+/// next one is nearly always the one expected.
+#[derive(Default)]
+struct BatchHeaders {
+    /// (address, length, header) of the names met, in the order met.
+    seen: Vec<(usize, usize, Header)>,
+    /// Where the next name is expected in `seen`.
+    next: usize,
+}
+
+impl BatchHeaders {
+    /// Names remembered at most (past that, the file's own cache is asked).
+    const MAX: usize = 256;
+
+    fn get(&mut self, ctx: &mut FileCtx<'_, '_>, name: &str) -> Header {
+        let key = (name.as_ptr() as usize, name.len());
+        let at = match self.seen.get(self.next) {
+            Some(&(p, l, _)) if (p, l) == key => Some(self.next),
+            _ => self.seen.iter().position(|&(p, l, _)| (p, l) == key),
+        };
+        if let Some(i) = at {
+            self.next = (i + 1) % self.seen.len();
+            return self.seen[i].2;
+        }
+        let header = ctx.header(name);
+        if self.seen.len() < Self::MAX {
+            self.seen.push((key.0, key.1, header));
+            self.next = 0;
+        }
+        header
     }
 }
 
@@ -1567,7 +1609,11 @@ impl UnitSink for FileCtx<'_, '_> {
             }
             return;
         }
-        let headers: Vec<Header> = units.iter().map(|u| self.header_of(u.origin)).collect();
+        let mut memo = BatchHeaders::default();
+        let headers: Vec<Header> = units
+            .iter()
+            .map(|u| header_name(u.origin).map_or_else(Header::default, |name| memo.get(self, name)))
+            .collect();
         let lazy: &LazyDetector<'_> = self.worker.detector;
         let detector = lazy.get();
         let search = |range: std::ops::Range<usize>| {
