@@ -383,21 +383,34 @@ mod tests {
         r
     }
 
+    /// Feeds one cell of `column`, whose header names the types in
+    /// `header`.
+    fn cell(
+        book: &mut ColumnBook<Row>,
+        (column, header): (&str, u32),
+        text: &str,
+        ty: Option<DataType>,
+        out: &mut Vec<Row>,
+    ) {
+        let row = |ty| Row {
+            ty,
+            text: text.to_string(),
+            low: false,
+        };
+        let mut rows: Vec<Row> = ty.map(row).into_iter().collect();
+        let cell = CellText {
+            column,
+            text,
+            header_mask: header,
+        };
+        book.cell(cell, &mut rows, || row(DataType::Email), &mut low, out);
+    }
+
+    /// Feeds `cells` to one column, `c`.
     fn feed(book: &mut ColumnBook<Row>, header: u32, cells: &[(&str, Option<DataType>)]) -> Vec<Row> {
         let mut out = Vec::new();
-        for (text, ty) in cells {
-            let row = |ty| Row {
-                ty,
-                text: text.to_string(),
-                low: false,
-            };
-            let mut rows: Vec<Row> = ty.map(row).into_iter().collect();
-            let cell = CellText {
-                column: "c",
-                text,
-                header_mask: header,
-            };
-            book.cell(cell, &mut rows, || row(DataType::Email), &mut low, &mut out);
+        for &(text, ty) in cells {
+            cell(book, ("c", header), text, ty, &mut out);
         }
         out
     }
@@ -435,22 +448,6 @@ mod tests {
         assert!(out.iter().all(|r| !r.low));
     }
 
-    /// Feeds one cell of `column`.
-    fn cell(book: &mut ColumnBook<Row>, column: &str, text: &str, ty: Option<DataType>, out: &mut Vec<Row>) {
-        let row = |ty| Row {
-            ty,
-            text: text.to_string(),
-            low: false,
-        };
-        let mut rows: Vec<Row> = ty.map(row).into_iter().collect();
-        let cell = CellText {
-            column,
-            text,
-            header_mask: 0,
-        };
-        book.cell(cell, &mut rows, || row(DataType::NoFnr), &mut low, out);
-    }
-
     /// Columns met interleaved, some rows missing a cell, one column
     /// appearing late, are each judged on their own cells alone.
     #[test]
@@ -463,17 +460,17 @@ mod tests {
             } else {
                 ("15108695088", Some(DataType::NoFnr))
             };
-            cell(&mut book, "fnr", fnr.0, fnr.1, &mut out);
+            cell(&mut book, ("fnr", 0), fnr.0, fnr.1, &mut out);
             if i % 7 != 3 {
                 let order = if i == 250 {
                     ("01017002038", Some(DataType::NoFnr))
                 } else {
                     ("12345678901", None)
                 };
-                cell(&mut book, "ordre", order.0, order.1, &mut out);
+                cell(&mut book, ("ordre", 0), order.0, order.1, &mut out);
             }
             if i >= 100 {
-                cell(&mut book, "notat", "ring kunden", None, &mut out);
+                cell(&mut book, ("notat", 0), "ring kunden", None, &mut out);
             }
         }
         let summary = book.finish(&mut low, &mut out);
@@ -504,7 +501,7 @@ mod tests {
         for c in 0..=MAX_COLUMNS {
             cell(
                 &mut book,
-                &format!("c{c}"),
+                (&format!("c{c}"), 0),
                 "15108695088",
                 Some(DataType::NoFnr),
                 &mut out,
