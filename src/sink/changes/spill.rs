@@ -5,7 +5,9 @@
 //! their value, so all appearances and disappearances of a value land in
 //! the same bucket, each side in the order it came. A bucket that fits in
 //! memory is paired there; a bigger one is split again by the next bits of
-//! the hash, and one that holds a single value is paired a slice at a time.
+//! the hash, and one that holds a single value is sorted on disk, each side
+//! by place, and paired a slice at a time in that order: the pairs are
+//! those of pairing in memory.
 //!
 //! Buckets are anonymous files in the output folder (`O_TMPFILE` on
 //! Linux): nothing is left behind, even by a killed scan, and a large
@@ -14,6 +16,8 @@
 use super::Change;
 use crate::wire::{self, Reader};
 use crate::{Error, Result};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -128,18 +132,73 @@ impl Spill {
         } else {
             <[Bucket; 2]>::try_from(sides).map_err(|_| damaged(&self.dir))?
         };
-        // One value (or values whose 64-bit hashes all agree): the two
-        // sides are paired a slice at a time, each slice the next changes
-        // in the order they came (sorted by place only within a slice).
-        let (mut appeared, mut disappeared) = (self.records(appeared)?, self.records(disappeared)?);
+        // One value (or values whose 64-bit hashes all agree): each side
+        // is sorted by place on disk, and the sides are paired a slice at a
+        // time in that order, so the k-th new place meets the k-th old one
+        // as it would in memory.
+        let slice = held / 2;
+        let mut appeared = self.sorted(appeared, true, slice)?;
+        let mut disappeared = self.sorted(disappeared, false, slice)?;
         loop {
-            let (a, _) = self.load(&mut appeared, held / 2)?;
-            let (_, d) = self.load(&mut disappeared, held / 2)?;
+            let a = self.take(&mut appeared, slice)?;
+            let d = self.take(&mut disappeared, slice)?;
             if a.is_empty() && d.is_empty() {
                 return Ok(());
             }
             pair(a, d)?;
         }
+    }
+
+    /// One side of a bucket (its changes all `appeared`, or all
+    /// disappeared), read back in place order: sorted in runs of `run`
+    /// changes written to files of their own, then merged.
+    fn sorted(&mut self, side: Bucket, appeared: bool, run: usize) -> Result<Merge> {
+        let mut records = self.records(side)?;
+        let mut merge = Merge::default();
+        loop {
+            let (mut slice, mut other) = self.load(&mut records, run.max(1))?;
+            slice.append(&mut other);
+            if slice.is_empty() {
+                break;
+            }
+            slice.sort_by(|a, b| a.place().cmp(&b.place()));
+            let mut out = Buckets::create(&self.dir, 1)?;
+            for c in &slice {
+                out.write(&self.dir, 0, self.codec.encode(appeared, c))?;
+            }
+            let bucket = out.close(&self.dir)?.pop().ok_or_else(|| damaged(&self.dir))?;
+            merge.runs.push(self.records(bucket)?);
+            merge.paths.push(None);
+        }
+        for run in 0..merge.runs.len() {
+            self.advance(&mut merge, run)?;
+        }
+        Ok(merge)
+    }
+
+    /// Puts the next change of run `run` (if any) among the merge's heads.
+    fn advance(&mut self, merge: &mut Merge, run: usize) -> Result<()> {
+        if merge.runs[run].next(&self.dir)?.is_some() {
+            let change = self
+                .codec
+                .decode(merge.runs[run].bytes(), &mut merge.paths[run])
+                .ok_or_else(|| damaged(&self.dir))?;
+            merge.heads.push(Head { change, run });
+        }
+        Ok(())
+    }
+
+    /// The next (up to) `n` changes of a merge, in place order.
+    fn take(&mut self, merge: &mut Merge, n: usize) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        while out.len() < n.max(1) {
+            let Some(Head { change, run }) = merge.heads.pop() else {
+                break;
+            };
+            out.push(change);
+            self.advance(merge, run)?;
+        }
+        Ok(out)
     }
 
     /// The one non-empty bucket of a split whose changes all hold one
@@ -230,6 +289,43 @@ impl Buckets {
             .collect()
     }
 }
+
+/// Sorted runs of changes being merged ([`Spill::sorted`]).
+#[derive(Default)]
+struct Merge {
+    runs: Vec<Records>,
+    /// Each run's last path, shared by the changes decoded from it.
+    paths: Vec<Option<Arc<str>>>,
+    /// The first change not taken of each run that has one.
+    heads: BinaryHeap<Head>,
+}
+
+/// A run's first change not taken: the heap's top is the one with the
+/// least place (then run).
+struct Head {
+    change: Change,
+    run: usize,
+}
+
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.change.place(), other.run).cmp(&(self.change.place(), self.run))
+    }
+}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Head {}
 
 /// A bucket read back, one encoded change at a time.
 struct Records {
@@ -378,8 +474,9 @@ mod tests {
     }
 
     /// A bucket past the last split (values whose hashes agree in every
-    /// bit) is paired a slice of each side at a time, each change handed
-    /// on once and in order, even when it holds two values.
+    /// bit) is paired a slice of each side at a time, each side in place
+    /// order (`row 10` before `row 2`: places compare as text), each change
+    /// handed on once, even when it holds two values.
     #[test]
     fn a_bucket_past_every_split_hands_each_change_on_once() {
         let dir = tempfile::tempdir().unwrap();
@@ -392,8 +489,13 @@ mod tests {
             .map(|i| change(i, "aa"))
             .chain((6..11).map(|i| change(i, "bb")))
             .collect();
-        spill.add(true, &appeared).unwrap();
-        spill.add(false, &gone).unwrap();
+        // They come in no order.
+        let shuffled = |v: &[Change]| -> Vec<Change> {
+            let odd = v.iter().skip(1).step_by(2).rev();
+            odd.chain(v.iter().step_by(2)).cloned().collect()
+        };
+        spill.add(true, &shuffled(&appeared)).unwrap();
+        spill.add(false, &shuffled(&gone)).unwrap();
         let buckets = std::mem::replace(&mut spill.buckets, Buckets::empty())
             .close(dir.path())
             .unwrap();
@@ -408,12 +510,18 @@ mod tests {
                 })
                 .unwrap();
         }
+        // Each value's changes came in place order (the buckets, one a
+        // value here, in any order).
         let by_value = |mut v: Vec<Change>| {
             v.sort_by(|a, b| a.value_hash.cmp(&b.value_hash));
             v
         };
-        assert_eq!(by_value(got_appeared), appeared);
-        assert_eq!(by_value(got_gone), gone);
+        let by_value_then_place = |mut v: Vec<Change>| {
+            v.sort_by(|a, b| (&a.value_hash, a.place()).cmp(&(&b.value_hash, b.place())));
+            v
+        };
+        assert_eq!(by_value(got_appeared), by_value_then_place(appeared));
+        assert_eq!(by_value(got_gone), by_value_then_place(gone));
     }
 
     #[test]
