@@ -1904,6 +1904,20 @@ mod tests {
             .collect()
     }
 
+    /// What a worker sends for `source` on one thread, having checked it
+    /// sends the same on three.
+    fn sent_alike(source: &Source) -> Vec<String> {
+        let one = sent_with(source, 1);
+        assert_eq!(sent_with(source, 3), one);
+        one
+    }
+
+    /// How many findings of type `ty` (its `Debug` name) were sent.
+    fn count(sent: &[String], ty: &str) -> usize {
+        let needle = format!("ty: {ty}");
+        sent.iter().map(|m| m.matches(&needle).count()).sum()
+    }
+
     #[test]
     fn a_big_csv_searched_in_parallel_sends_what_one_thread_sends() {
         let dir = tempfile::tempdir().unwrap();
@@ -1924,12 +1938,9 @@ mod tests {
             ));
         }
         let source = written(dir.path(), "kunder.csv", &text);
-        let one = sent_with(&source, 1);
-        let emails = one.iter().map(|m| m.matches("ty: Email").count()).sum::<usize>();
-        assert_eq!(emails, 40_000, "one e-mail a row");
-        let fnr = one.iter().map(|m| m.matches("ty: NoFnr").count()).sum::<usize>();
-        assert_eq!(fnr, 800, "a national ID in every 50th note");
-        assert_eq!(sent_with(&source, 3), one);
+        let sent = sent_alike(&source);
+        assert_eq!(count(&sent, "Email"), 40_000, "one e-mail a row");
+        assert_eq!(count(&sent, "NoFnr"), 800, "a national ID in every 50th note");
     }
 
     #[test]
@@ -1955,10 +1966,31 @@ mod tests {
         // A broken tuple at the end: the rest is read as text.
         text.push_str("\\.\nINSERT INTO `kunder` VALUES (1,'x','siste@example.no\n");
         let source = written(dir.path(), "dump.sql", &text);
-        let one = sent_with(&source, 1);
-        let emails = one.iter().map(|m| m.matches("ty: Email").count()).sum::<usize>();
-        assert_eq!(emails, 40_000 + 40 + 20_000 + 1);
-        assert_eq!(sent_with(&source, 3), one);
+        assert_eq!(count(&sent_alike(&source), "Email"), 40_000 + 40 + 20_000 + 1);
+    }
+
+    /// An NDJSON log's values are batched and searched by the pool: what
+    /// a worker sends is the same on one thread and three, with strings of
+    /// every kind (escapes, a long one read in chunks, personal data in a
+    /// key) and a damaged last line read as text.
+    #[test]
+    fn a_big_ndjson_log_searched_in_parallel_sends_what_one_thread_sends() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for i in 0..30_000u64 {
+            text.push_str(&format!(
+                "{{\"ts\":\"2026-03-01T10:00:00Z\",\"user\":{{\"epost\":\"kunde{i}@example.no\",\"tlf\":{}}},\"msg\":\"ok \\u00e6 \\\"sitat\\\"\",\"tags\":[\"a\",{}]}}\n",
+                41_000_000 + i,
+                i % 7
+            ));
+            if i == 15_000 {
+                let long = "lang tekst med ola@example.no i seg ".repeat(60_000);
+                text.push_str(&format!("{{\"notat\":\"{long}\",\"kari@example.no\":1}}\n"));
+            }
+        }
+        text.push_str("{\"epost\":\"siste@example.no\", brutt\n");
+        let source = written(dir.path(), "app.ndjson", &text);
+        assert_eq!(count(&sent_alike(&source), "Email"), 30_000 + 60_000 + 1 + 1);
     }
 
     #[test]

@@ -58,6 +58,21 @@ impl Cursor {
         Ok(b)
     }
 
+    /// Consumes and returns the bytes before the next `a`, `b` or newline
+    /// within what is buffered (empty when the next byte is one of them, or
+    /// at the end): a parser takes plain runs at once instead of byte by
+    /// byte. No line ends inside a run.
+    pub fn run_until(&mut self, a: u8, b: u8) -> io::Result<&[u8]> {
+        if self.peek()?.is_none() {
+            return Ok(&[]);
+        }
+        let rest = &self.buf[self.pos..self.len];
+        let n = memchr::memchr3(a, b, b'\n', rest).unwrap_or(rest.len());
+        let start = self.pos;
+        self.pos += n;
+        Ok(&self.buf[start..start + n])
+    }
+
     /// Decoded bytes consumed so far.
     pub fn offset(&self) -> u64 {
         self.base + self.pos as u64

@@ -1,15 +1,16 @@
-//! Whole values of a structured file (CSV cells, SQL dump values) collected
-//! across records and handed to the sink together through
-//! [`UnitSink::units`], so one big export is searched by every worker
-//! while its findings are still taken in file order.
+//! Whole values of a structured file (CSV cells, SQL dump values, JSON
+//! strings and numbers) collected across records and handed to the sink
+//! together through [`UnitSink::units`], so one big export is searched by
+//! every worker while its findings are still taken in file order.
 //!
 //! A batch copies its values into one text buffer and keeps, per value,
 //! its range and a small key the extractor turns back into an [`Origin`]
 //! when the batch is handed over (column and table names stay with the
 //! extractor, which owns them).
 
-use super::{Origin, Unit, UnitSink};
+use super::{ExtractError, Extracted, FileKind, Limits, Origin, Unit, UnitSink, chunk};
 use std::ops::Range;
+use std::time::Instant;
 
 /// Text collected per search thread before a batch is handed over: large
 /// enough that splitting it across threads costs little, small enough that
@@ -65,6 +66,133 @@ impl<K: Copy> Cells<K> {
         sink.units(&units);
         self.text.clear();
         self.cells.clear();
+    }
+}
+
+/// Where a JSON value batched by [`JsonValues`] was: its record, line and
+/// key path (a range of the batch's paths).
+type JsonKey = (Option<u64>, u64, u32, u32);
+
+/// A sink in front of another that batches the whole values of a JSON
+/// file ([`Origin::Json`], handed over whole: strings shorter than a chunk,
+/// numbers) into [`Cells`], so an NDJSON log is searched by every worker
+/// like a CSV export. Anything else (a long string's chunks, a section,
+/// an inner file) first hands over what is batched, so the sink sees
+/// everything in file order. A batched value's resume offset is its end:
+/// whole values are not followed by an overlapping chunk.
+pub struct JsonValues<'s> {
+    sink: &'s mut dyn UnitSink,
+    cells: Cells<JsonKey>,
+    /// The key paths of the batch, each once: values of one key share
+    /// their path's text, so the sink can tell their column by address.
+    paths: String,
+    known: foldhash::HashMap<Box<str>, (u32, u32)>,
+}
+
+impl<'s> JsonValues<'s> {
+    /// Batches in front of `sink`.
+    pub fn new(sink: &'s mut dyn UnitSink) -> JsonValues<'s> {
+        let cells = Cells::for_sink(&*sink);
+        JsonValues {
+            sink,
+            cells,
+            paths: String::new(),
+            known: foldhash::HashMap::default(),
+        }
+    }
+
+    /// Hands over what is batched.
+    pub fn flush(&mut self) {
+        let paths = &self.paths;
+        self.cells
+            .flush(&mut *self.sink, |(record, line, start, end)| Origin::Json {
+                record,
+                path: &paths[start as usize..end as usize],
+                line,
+            });
+        self.paths.clear();
+        self.known.clear();
+    }
+
+    /// Hands over what is batched and gives the sink back.
+    pub fn finish(mut self) -> &'s mut dyn UnitSink {
+        self.flush();
+        self.sink
+    }
+
+    /// Where `path` is in the batch's paths, added when new.
+    fn path(&mut self, path: &str) -> Option<(u32, u32)> {
+        if let Some(&range) = self.known.get(path) {
+            return Some(range);
+        }
+        let start = u32::try_from(self.paths.len()).ok()?;
+        let end = u32::try_from(self.paths.len() + path.len()).ok()?;
+        self.paths.push_str(path);
+        self.known.insert(path.into(), (start, end));
+        Some((start, end))
+    }
+}
+
+impl UnitSink for JsonValues<'_> {
+    fn unit(&mut self, unit: Unit<'_>) -> usize {
+        if let Origin::Json { record, path, line } = unit.origin
+            && unit.from == 0
+            && unit.until == unit.text.len()
+            && let Some((start, end)) = self.path(path)
+        {
+            self.cells.push(unit.text, (record, line, start, end));
+            if self.cells.is_full() {
+                self.flush();
+            }
+            return unit.until;
+        }
+        self.flush();
+        self.sink.unit(unit)
+    }
+
+    fn batch(&self) -> usize {
+        self.sink.batch()
+    }
+
+    fn pieces<'o>(&mut self, pieces: &[chunk::Piece<'_>], origin: &dyn Fn(u64) -> Origin<'o>) -> usize {
+        self.flush();
+        self.sink.pieces(pieces, origin)
+    }
+
+    fn units(&mut self, units: &[Unit<'_>]) {
+        self.flush();
+        self.sink.units(units);
+    }
+
+    fn limits(&self) -> &Limits {
+        self.sink.limits()
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.sink.deadline()
+    }
+
+    fn depth(&self) -> u32 {
+        self.sink.depth()
+    }
+
+    fn expand(&mut self, bytes: u64) -> Result<(), String> {
+        self.sink.expand(bytes)
+    }
+
+    fn section(&mut self, label: Option<&str>) {
+        self.flush();
+        self.sink.section(label);
+    }
+
+    fn begin_member(&mut self, name: &str, modified: Option<i64>, kind: FileKind, size: u64) {
+        self.flush();
+        self.sink.begin_member(name, modified, kind, size);
+    }
+
+    fn end_member(&mut self, result: Result<Extracted, ExtractError>) {
+        self.flush();
+        self.sink.end_member(result);
     }
 }
 
@@ -160,6 +288,76 @@ mod tests {
                 ("ola@example.no".to_string(), 1),
                 (String::new(), 2),
                 ("kari".to_string(), 3)
+            ]
+        );
+    }
+
+    /// Records every unit it is handed, with how (`unit` alone, in a batch
+    /// of `units`, or a section mark).
+    #[derive(Default)]
+    struct Log(Vec<String>);
+
+    impl UnitSink for Log {
+        fn unit(&mut self, unit: Unit<'_>) -> usize {
+            let Origin::Json { record, path, line } = unit.origin else {
+                panic!("a JSON origin")
+            };
+            self.0.push(format!(
+                "{} {path} {record:?}:{line} {}..{}",
+                unit.text, unit.from, unit.until
+            ));
+            unit.until - 1
+        }
+
+        fn units(&mut self, units: &[Unit<'_>]) {
+            self.0.push(format!("batch of {}", units.len()));
+            for u in units {
+                self.unit(*u);
+            }
+        }
+
+        fn section(&mut self, label: Option<&str>) {
+            self.0.push(format!("section {label:?}"));
+        }
+    }
+
+    /// Whole JSON values reach the sink in batches, everything else on its
+    /// own, all in the order given; a chunk's resume offset is the sink's.
+    #[test]
+    fn json_values_are_batched_and_the_rest_passes_in_order() {
+        let mut log = Log::default();
+        let mut values = JsonValues::new(&mut log);
+        let json = |path, line| Origin::Json {
+            record: Some(line),
+            path,
+            line,
+        };
+        values.unit(Unit::whole("ola@example.no", json("$.epost", 1)));
+        values.unit(Unit::whole("41234567", json("$.tlf", 1)));
+        values.unit(Unit::whole("kari@example.no", json("$.epost", 2)));
+        // A chunk of a long string: handed on after the batch, with the
+        // sink's resume offset.
+        let chunk = Unit {
+            text: "lang tekst",
+            from: 0,
+            until: 6,
+            origin: json("$.notat", 3),
+        };
+        assert_eq!(values.unit(chunk), 5);
+        values.section(Some("message 2"));
+        values.unit(Unit::whole("per@example.no", json("$.epost", 4)));
+        values.finish();
+        assert_eq!(
+            log.0,
+            [
+                "batch of 3",
+                "ola@example.no $.epost Some(1):1 0..14",
+                "41234567 $.tlf Some(1):1 0..8",
+                "kari@example.no $.epost Some(2):2 0..15",
+                "lang tekst $.notat Some(3):3 0..6",
+                "section Some(\"message 2\")",
+                "batch of 1",
+                "per@example.no $.epost Some(4):4 0..14",
             ]
         );
     }

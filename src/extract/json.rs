@@ -4,6 +4,7 @@
 //! memory or the call stack; long strings go through the chunker.
 
 use super::bytes::Cursor;
+use super::cells::JsonValues;
 use super::chunk::Chunker;
 use super::decode::DecodedReader;
 use super::{ExtractError, Extracted, Origin, Unit, UnitSink};
@@ -97,6 +98,21 @@ impl Parser<'_> {
         let mut pending = [0u8; 4];
         let mut high_surrogate: Option<u32> = None;
         loop {
+            // Plain text up to the next quote, escape or line end, at once.
+            let at = (self.cur.offset(), self.cur.line());
+            let run = self
+                .cur
+                .run_until(b'"', b'\\')
+                .map_err(|e| (format!("read error: {e}"), at.0, at.1))?;
+            if !run.is_empty() && high_surrogate.is_none() {
+                if let Some(k) = kept.as_mut() {
+                    k.extend_from_slice(&run[..run.len().min(4096usize.saturating_sub(k.len()))]);
+                }
+                let (path, record) = (&self.path, self.record);
+                let origin = |line| Origin::Json { record, path, line };
+                self.chunker.push_units(run, &mut *self.sink, origin);
+                continue;
+            }
             let Some(b) = self.bump()? else {
                 return self.err("unterminated string");
             };
@@ -324,18 +340,20 @@ pub fn extract(
     ndjson: bool,
     sink: &mut dyn UnitSink,
 ) -> Result<Extracted, ExtractError> {
+    // Whole values go to the sink in batches (searched by every worker);
+    // the batch is handed over before anything that follows it, such as
+    // the text fallback of a damaged file.
+    let mut values = JsonValues::new(sink);
     let mut p = Parser {
         cur: Cursor::new(reader),
         stack: Vec::new(),
         chunker: Chunker::new(1),
         path: String::new(),
         record: None,
-        sink,
+        sink: &mut values,
         resume: (0, 1),
     };
     let result = p.run(ndjson);
-    let Parser {
-        cur, sink, resume, ..
-    } = p;
-    super::text::conclude(result, cur, resume, "JSON", sink)
+    let Parser { cur, resume, .. } = p;
+    super::text::conclude(result, cur, resume, "JSON", values.finish())
 }
