@@ -1451,25 +1451,29 @@ fn header_name(origin: Origin<'_>) -> Option<&str> {
 /// their names lie. Every value of a batch borrows its column name from
 /// the extractor for the whole batch, so a name at the same address and
 /// of the same length is the same name: each is looked up once a batch
-/// instead of once a value, and values come column after column, so the
-/// next one is nearly always the one expected.
+/// instead of once a value. Values come column after column, so the next
+/// one is nearly always the one expected; otherwise its address is looked
+/// up (two numbers, no text hashed or compared).
 #[derive(Default)]
 struct BatchHeaders {
     /// (address, length, header) of the names met, in the order met.
     seen: Vec<(usize, usize, Header)>,
+    /// Where each (address, length) is in `seen`.
+    at: foldhash::HashMap<(usize, usize), usize>,
     /// Where the next name is expected in `seen`.
     next: usize,
 }
 
 impl BatchHeaders {
-    /// Names remembered at most (past that, the file's own cache is asked).
-    const MAX: usize = 256;
+    /// Names remembered at most (past that, the file's own cache is asked:
+    /// JSON paths with array indices can all differ).
+    const MAX: usize = 4096;
 
     fn get(&mut self, ctx: &mut FileCtx<'_, '_>, name: &str) -> Header {
         let key = (name.as_ptr() as usize, name.len());
         let at = match self.seen.get(self.next) {
             Some(&(p, l, _)) if (p, l) == key => Some(self.next),
-            _ => self.seen.iter().position(|&(p, l, _)| (p, l) == key),
+            _ => self.at.get(&key).copied(),
         };
         if let Some(i) = at {
             self.next = (i + 1) % self.seen.len();
@@ -1477,6 +1481,7 @@ impl BatchHeaders {
         }
         let header = ctx.header(name);
         if self.seen.len() < Self::MAX {
+            self.at.insert(key, self.seen.len());
             self.seen.push((key.0, key.1, header));
             self.next = 0;
         }
