@@ -264,7 +264,8 @@ impl<'d> Recording<'d> {
         }
     }
 
-    /// Cuts parts at `bytes` instead of [`PART_BYTES`] (for tests).
+    /// Cuts parts at `bytes` instead of [`PART_BYTES`].
+    #[cfg(test)]
     pub fn with_part_bytes(mut self, bytes: usize) -> Self {
         self.part_bytes = bytes.max(1);
         self
