@@ -22,7 +22,7 @@
 //! columns per file are classified.
 
 use crate::model::DataType;
-use foldhash::{HashMap, HashMapExt};
+use crate::rotation::Rotation;
 
 /// Values sampled before a column's verdict.
 pub const SAMPLE: u64 = 100;
@@ -141,21 +141,18 @@ impl<R> Column<R> {
 
 /// The columns of one file being classified.
 pub struct ColumnBook<R> {
-    /// The columns in the order first met, with their names.
-    columns: Vec<(String, Column<R>)>,
-    /// Where each name is in `columns`.
-    slots: HashMap<String, usize>,
-    /// The column the next cell is expected in: cells come column after
-    /// column, so comparing one name is nearly always enough.
-    next: usize,
+    /// The columns' names, by slot: cells come column after column, so
+    /// comparing one name is nearly always enough to find a cell's column.
+    names: Rotation<String>,
+    /// The columns, by slot.
+    columns: Vec<Column<R>>,
 }
 
 impl<R> Default for ColumnBook<R> {
     fn default() -> Self {
         ColumnBook {
+            names: Rotation::default(),
             columns: Vec::new(),
-            slots: HashMap::new(),
-            next: 0,
         }
     }
 }
@@ -180,33 +177,26 @@ impl<R: Finding> ColumnBook<R> {
             text,
             header_mask,
         } = cell;
-        let slot = match self.columns.get(self.next) {
-            Some((name, _)) if name == column => self.next,
-            _ => match self.slots.get(column) {
-                Some(&slot) => slot,
-                None if self.columns.len() >= MAX_COLUMNS => {
-                    out.append(rows);
-                    return;
-                }
-                None => {
-                    self.slots.insert(column.to_string(), self.columns.len());
-                    self.columns.push((column.to_string(), Column::new(header_mask)));
-                    self.columns.len() - 1
-                }
-            },
+        let slot = match self.names.find(column) {
+            Some(slot) => slot,
+            None if self.columns.len() >= MAX_COLUMNS => {
+                out.append(rows);
+                return;
+            }
+            None => {
+                self.columns.push(Column::new(header_mask));
+                self.names.insert(column.to_string())
+            }
         };
-        self.next = (slot + 1) % self.columns.len();
-        self.columns[slot].1.cell(text, rows, template, finalize, out);
+        self.columns[slot].cell(text, rows, template, finalize, out);
     }
 
     /// Ends the file: gives a verdict to columns still being sampled,
     /// emits what they held, and returns each column's summary, sorted by
     /// column name.
     pub fn finish(&mut self, finalize: Finalize<'_, R>, out: &mut Vec<R>) -> Vec<(String, Summary)> {
-        self.slots.clear();
-        self.next = 0;
         let mut summaries = Vec::with_capacity(self.columns.len());
-        for (name, mut col) in self.columns.drain(..) {
+        for (name, mut col) in self.names.take().into_iter().zip(self.columns.drain(..)) {
             if col.verdict.is_none() {
                 let verdict = if col.values >= MIN_VALUES {
                     col.judge()

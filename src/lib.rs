@@ -42,6 +42,7 @@ pub mod region;
 pub mod report;
 pub mod retention;
 pub mod review;
+pub mod rotation;
 pub mod scan;
 pub mod sink;
 pub mod state;

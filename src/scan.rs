@@ -16,6 +16,7 @@ use crate::model::{Confidence, DataType, FileKind, Location};
 use crate::profile::Profile;
 use crate::records::RecordTracker;
 use crate::retention::{self, Policy};
+use crate::rotation::Rotation;
 use crate::sink::changes::{self as change_set, ChangeCounts};
 use crate::sink::outbox::Outbox;
 use crate::sink::{
@@ -1006,10 +1007,7 @@ impl<'a> Worker<'a> {
                 _ => {}
             }
         }
-        let ready = self.recording.as_mut().and_then(|recording| {
-            recording.add(&msg);
-            recording.ready()
-        });
+        let ready = self.recording.as_mut().and_then(|recording| recording.add(&msg));
         self.sink.push(msg);
         if let Some(part) = ready {
             self.sink.push(Message::Part(Box::new(part)));
@@ -1076,8 +1074,7 @@ impl<'a> Worker<'a> {
         let (Some(state), Some(mut recording)) = (&self.state, self.recording.take()) else {
             return;
         };
-        recording.end();
-        if let Some(part) = recording.ready() {
+        if let Some(part) = recording.end() {
             self.sink.push(Message::Part(Box::new(part)));
         }
         let findings = recording.findings();
@@ -1451,17 +1448,14 @@ fn header_name(origin: Origin<'_>) -> Option<&str> {
 /// their names lie. Every value of a batch borrows its column name from
 /// the extractor for the whole batch, so a name at the same address and
 /// of the same length is the same name: each is looked up once a batch
-/// instead of once a value. Values come column after column, so the next
-/// one is nearly always the one expected; otherwise its address is looked
-/// up (two numbers, no text hashed or compared).
+/// instead of once a value, and found again by two numbers, no text
+/// hashed or compared.
 #[derive(Default)]
 struct BatchHeaders {
-    /// (address, length, header) of the names met, in the order met.
-    seen: Vec<(usize, usize, Header)>,
-    /// Where each (address, length) is in `seen`.
-    at: foldhash::HashMap<(usize, usize), usize>,
-    /// Where the next name is expected in `seen`.
-    next: usize,
+    /// (address, length) of the names met.
+    names: Rotation<(usize, usize)>,
+    /// Their headers, by slot.
+    headers: Vec<Header>,
 }
 
 impl BatchHeaders {
@@ -1471,19 +1465,13 @@ impl BatchHeaders {
 
     fn get(&mut self, ctx: &mut FileCtx<'_, '_>, name: &str) -> Header {
         let key = (name.as_ptr() as usize, name.len());
-        let at = match self.seen.get(self.next) {
-            Some(&(p, l, _)) if (p, l) == key => Some(self.next),
-            _ => self.at.get(&key).copied(),
-        };
-        if let Some(i) = at {
-            self.next = (i + 1) % self.seen.len();
-            return self.seen[i].2;
+        if let Some(slot) = self.names.find(&key) {
+            return self.headers[slot];
         }
         let header = ctx.header(name);
-        if self.seen.len() < Self::MAX {
-            self.at.insert(key, self.seen.len());
-            self.seen.push((key.0, key.1, header));
-            self.next = 0;
+        if self.names.len() < Self::MAX {
+            self.names.insert(key);
+            self.headers.push(header);
         }
         header
     }
@@ -1503,10 +1491,15 @@ struct Searched {
     ends: Vec<usize>,
 }
 
-/// Searches `units` in up to `groups` groups in parallel; the groups'
-/// results in order.
-fn search_units(detector: &Detector, units: &[Unit<'_>], headers: &[Header], groups: usize) -> Vec<Searched> {
-    groups_by_bytes(units, groups)
+/// Searches the `groups` of `units` in parallel; the groups' results in
+/// order.
+fn search_units(
+    detector: &Detector,
+    units: &[Unit<'_>],
+    headers: &[Header],
+    groups: Vec<std::ops::Range<usize>>,
+) -> Vec<Searched> {
+    groups
         .into_par_iter()
         .map_init(Scratch::default, |scratch, range| {
             let mut searched = Searched {
@@ -1522,21 +1515,23 @@ fn search_units(detector: &Detector, units: &[Unit<'_>], headers: &[Header], gro
         .collect()
 }
 
-/// Splits `units` into at most `n` consecutive groups of about equal text.
-fn groups_by_bytes(units: &[Unit<'_>], n: usize) -> Vec<std::ops::Range<usize>> {
-    let total: usize = units.iter().map(|u| u.text.len()).sum();
-    let share = total.div_ceil(n.max(1)).max(1);
+/// Splits the units in `range` into at most `n` consecutive groups of
+/// about equal text; `ends[i]` is where unit `i`'s text ends, counted from
+/// the start of the batch.
+fn groups_by_bytes(ends: &[usize], range: std::ops::Range<usize>, n: usize) -> Vec<std::ops::Range<usize>> {
+    let end_of = |i: usize| i.checked_sub(1).map_or(0, |i| ends[i]);
+    let share = (end_of(range.end) - end_of(range.start))
+        .div_ceil(n.max(1))
+        .max(1);
     let mut groups = Vec::with_capacity(n);
-    let (mut start, mut bytes) = (0, 0);
-    for (i, unit) in units.iter().enumerate() {
-        bytes += unit.text.len();
-        if bytes >= share {
-            groups.push(start..i + 1);
-            (start, bytes) = (i + 1, 0);
-        }
-    }
-    if start < units.len() {
-        groups.push(start..units.len());
+    let mut start = range.start;
+    while start < range.end {
+        // The group ends with the unit that brings it to its share.
+        let goal = end_of(start) + share;
+        let reached = ends[start..range.end].partition_point(|&e| e < goal);
+        let end = (start + reached + 1).min(range.end);
+        groups.push(start..end);
+        start = end;
     }
     groups
 }
@@ -1607,8 +1602,19 @@ impl UnitSink for FileCtx<'_, '_> {
     /// pool (this thread too, once it is done) searches the next.
     fn units(&mut self, units: &[Unit<'_>]) {
         let threads = self.batch();
-        let bytes: usize = units.iter().map(|u| u.text.len()).sum();
-        if threads < 2 || bytes < PARALLEL_UNITS {
+        // Where each unit's text ends, counted from the batch's start.
+        let ends: Vec<usize> = if threads < 2 {
+            Vec::new()
+        } else {
+            units
+                .iter()
+                .scan(0, |total, u| {
+                    *total += u.text.len();
+                    Some(*total)
+                })
+                .collect()
+        };
+        if ends.last().is_none_or(|&bytes| bytes < PARALLEL_UNITS) {
             for unit in units {
                 self.unit(*unit);
             }
@@ -1621,10 +1627,15 @@ impl UnitSink for FileCtx<'_, '_> {
             .collect();
         let lazy: &LazyDetector<'_> = self.worker.detector;
         let detector = lazy.get();
-        let search = |range: std::ops::Range<usize>| {
-            search_units(detector, &units[range.clone()], &headers[range], threads * 2)
+        let search = |range| {
+            search_units(
+                detector,
+                units,
+                &headers,
+                groups_by_bytes(&ends, range, threads * 2),
+            )
         };
-        let slices = groups_by_bytes(units, SLICES);
+        let slices = groups_by_bytes(&ends, 0..units.len(), SLICES);
         let mut ready = search(slices[0].clone());
         for pair in slices.windows(2) {
             let mut next = Vec::new();
@@ -1907,6 +1918,19 @@ mod tests {
             .iter()
             .map(|m| format!("{m:?}"))
             .collect()
+    }
+
+    /// A batch is split into groups of about equal text, whole units each,
+    /// over all of it or a range of it.
+    #[test]
+    fn groups_split_units_by_their_text() {
+        // Texts of 5, 5, 5, 5 and 10 bytes.
+        let ends = [5, 10, 15, 20, 30];
+        assert_eq!(groups_by_bytes(&ends, 0..5, 3), [0..2, 2..4, 4..5]);
+        assert_eq!(groups_by_bytes(&ends, 2..5, 2), [2..4, 4..5]);
+        assert_eq!(groups_by_bytes(&ends, 0..5, 1), vec![0..5]);
+        assert_eq!(groups_by_bytes(&ends, 0..5, 8), [0..1, 1..2, 2..3, 3..4, 4..5]);
+        assert!(groups_by_bytes(&ends, 3..3, 2).is_empty());
     }
 
     /// What a worker sends for `source` on one thread, having checked it

@@ -150,10 +150,6 @@ impl<'a> Reader<'a> {
         self.take(1).map(|b| b[0])
     }
 
-    fn str_of(&mut self, len: usize) -> Option<String> {
-        std::str::from_utf8(self.take(len)?).ok().map(str::to_string)
-    }
-
     /// A length-prefixed string.
     pub fn text(&mut self) -> Option<String> {
         self.str().map(str::to_string)
@@ -167,10 +163,7 @@ impl<'a> Reader<'a> {
 
     /// An optional string.
     pub fn opt_text(&mut self) -> Option<Option<String>> {
-        match self.size()? {
-            0 => Some(None),
-            len => self.str_of(len - 1).map(Some),
-        }
+        Some(self.opt_str()?.map(str::to_string))
     }
 
     /// An optional string, borrowed from the bytes.

@@ -53,12 +53,12 @@ impl Parser<'_> {
 
     fn peek(&mut self) -> Result<Option<u8>, Fail> {
         let r = self.cur.peek();
-        r.map_err(|e| (format!("read error: {e}"), self.cur.offset(), self.cur.line()))
+        r.map_err(|e| read_fail(&self.cur, e))
     }
 
     fn bump(&mut self) -> Result<Option<u8>, Fail> {
         let r = self.cur.bump();
-        r.map_err(|e| (format!("read error: {e}"), self.cur.offset(), self.cur.line()))
+        r.map_err(|e| read_fail(&self.cur, e))
     }
 
     fn build_path(&mut self, extra_key: Option<&str>) {
@@ -99,18 +99,15 @@ impl Parser<'_> {
         let mut high_surrogate: Option<u32> = None;
         loop {
             // Plain text up to the next quote, escape or line end, at once.
-            let at = (self.cur.offset(), self.cur.line());
-            let run = self
-                .cur
-                .run_until(b'"', b'\\')
-                .map_err(|e| (format!("read error: {e}"), at.0, at.1))?;
+            let run = match self.cur.run_until(b'"', b'\\') {
+                Ok(run) => run,
+                Err(e) => return Err(read_fail(&self.cur, e)),
+            };
             if !run.is_empty() && high_surrogate.is_none() {
                 if let Some(k) = kept.as_mut() {
                     k.extend_from_slice(&run[..run.len().min(4096usize.saturating_sub(k.len()))]);
                 }
-                let (path, record) = (&self.path, self.record);
-                let origin = |line| Origin::Json { record, path, line };
-                self.chunker.push_units(run, &mut *self.sink, origin);
+                push_string(&mut self.chunker, &mut *self.sink, &self.path, self.record, run);
                 continue;
             }
             let Some(b) = self.bump()? else {
@@ -177,9 +174,7 @@ impl Parser<'_> {
     }
 
     fn push_text(&mut self, bytes: &[u8]) {
-        let (path, record) = (&self.path, self.record);
-        let origin = |line| Origin::Json { record, path, line };
-        self.chunker.push_units(bytes, &mut *self.sink, origin);
+        push_string(&mut self.chunker, &mut *self.sink, &self.path, self.record, bytes);
     }
 
     fn flush_text(&mut self) {
@@ -315,6 +310,23 @@ impl Parser<'_> {
             Expect::CommaOrEnd
         }
     }
+}
+
+/// A failed read at the cursor's place.
+fn read_fail(cur: &Cursor, e: std::io::Error) -> Fail {
+    (format!("read error: {e}"), cur.offset(), cur.line())
+}
+
+/// Pushes bytes of a string at `path` into the chunker, which hands each
+/// complete chunk to `sink`.
+fn push_string(
+    chunker: &mut Chunker,
+    sink: &mut dyn UnitSink,
+    path: &str,
+    record: Option<u64>,
+    bytes: &[u8],
+) {
+    chunker.push_units(bytes, sink, |line| Origin::Json { record, path, line });
 }
 
 fn push_seg(path: &mut String, seg: &Seg) {

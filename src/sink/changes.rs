@@ -98,13 +98,6 @@ pub fn key(value_hash: &[u8], path: &str, location: &str, type_label: &str) -> u
     h.digest128()
 }
 
-/// [`key`] of a finding row.
-pub fn row_key(row: &FindingRow) -> u128 {
-    let mut hash = Vec::with_capacity(40);
-    crate::wire::hash(&mut hash, &row.value_hash);
-    key(&hash, &row.path, &row.location, row.type_label)
-}
-
 /// Changes handed on together at most (about 220 KB), as finding messages
 /// hold at most 1,024 rows: a rescan after a tree was renamed sends every
 /// finding twice, and a whole file's changes at once (58,000 findings in
@@ -443,6 +436,13 @@ mod tests {
             value_masked: "o**@x.no".into(),
             value_hash: hash.into(),
         }
+    }
+
+    /// [`key`] of a finding row, as a recording gives it.
+    fn row_key(row: &FindingRow) -> u128 {
+        let mut hash = Vec::with_capacity(40);
+        crate::wire::hash(&mut hash, &row.value_hash);
+        key(&hash, &row.path, &row.location, row.type_label)
     }
 
     /// Hands `rows` on as a recording would.

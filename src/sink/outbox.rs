@@ -29,8 +29,9 @@ impl Outbox {
 
     /// Adds `msg`. The batch goes when it is full, or at once after a
     /// message that can be large (findings, records, changes, a file's
-    /// stored result) or should be stored now (a part of a result), so that the sink's queue holds no more than it did when
-    /// every message was sent on its own.
+    /// stored result) or should be stored now (a part of a result), so
+    /// that the sink's queue holds no more than it did when every message
+    /// was sent on its own.
     pub fn push(&mut self, msg: Message) {
         let large = matches!(
             msg,

@@ -303,18 +303,10 @@ impl StateStore {
     /// file's row holds their number. Otherwise the parts of its previous
     /// result (or of an unfinished one) go.
     pub fn store(&self, file: &Stored, skip_key: &str, scan_id: &str) -> Result<i64> {
-        let recording = match &file.recording {
-            Some(recording::Kept::Parts(parts)) => {
-                Some(std::borrow::Cow::Owned(recording::parts_marker(parts.len())))
-            }
-            whole => {
-                self.drop_parts(&file.path)?;
-                match whole {
-                    Some(recording::Kept::Whole(bytes)) => Some(std::borrow::Cow::Borrowed(bytes.as_slice())),
-                    _ => None,
-                }
-            }
-        };
+        if !matches!(file.recording, Some(recording::Kept::Parts(_))) {
+            self.drop_parts(&file.path)?;
+        }
+        let recording = file.recording.as_ref().map(recording::Kept::row_value);
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO files (path, size, modified, content_hash, skip_key, read_scan, findings, status, error, recording)

@@ -56,8 +56,6 @@ pub struct Recording<'d> {
     part_bytes: usize,
     /// The finished parts, once there is one.
     parts: Option<Parts>,
-    /// The part cut last, until the worker takes it to send on.
-    ready: Option<PartReady>,
     /// The file on disk recorded.
     path: Arc<str>,
     /// A part could not be written: nothing is kept.
@@ -207,6 +205,15 @@ impl<'a> Held<'a> {
 }
 
 impl Kept {
+    /// What the file's `files` row holds: the result in one part, or what
+    /// stands for its parts (stored as they were cut).
+    pub fn row_value(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Kept::Whole(bytes) => std::borrow::Cow::Borrowed(bytes),
+            Kept::Parts(parts) => std::borrow::Cow::Owned(parts_marker(parts.len())),
+        }
+    }
+
     /// The result as a reader sees it.
     pub fn held(&self) -> Held<'_> {
         match self {
@@ -240,7 +247,7 @@ fn unpack(packed: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// What the `files` row of a result in `parts` parts holds.
-pub fn parts_marker(parts: usize) -> Vec<u8> {
+fn parts_marker(parts: usize) -> Vec<u8> {
     let mut out = vec![IN_PARTS];
     wire::varint(&mut out, parts as u64);
     out
@@ -258,7 +265,6 @@ impl<'d> Recording<'d> {
             spill_dir,
             part_bytes: PART_BYTES,
             parts: None,
-            ready: None,
             path,
             failed: false,
         }
@@ -271,10 +277,11 @@ impl<'d> Recording<'d> {
         self
     }
 
-    /// Records a message about to be sent.
-    pub fn add(&mut self, msg: &Message) {
+    /// Records a message about to be sent; the part it completed, if it
+    /// did, for the worker to send to the sink next.
+    pub fn add(&mut self, msg: &Message) -> Option<PartReady> {
         if self.failed {
-            return;
+            return None;
         }
         match msg {
             Message::Findings(rows) => {
@@ -310,14 +317,15 @@ impl<'d> Recording<'d> {
             | Message::Part(_) => {}
         }
         if self.bytes.len() >= self.part_bytes {
-            self.cut();
+            return self.cut();
         }
+        None
     }
 
     /// Writes the part being written out and starts the next in the same
     /// buffer; the next repeats the first path and source it needs (a part
-    /// reads alone). The part is ready for the sink ([`Recording::ready`]).
-    fn cut(&mut self) {
+    /// reads alone). Returns where the part lies, for the sink.
+    fn cut(&mut self) -> Option<PartReady> {
         let written = match &mut self.parts {
             Some(parts) => parts.push(&self.bytes, &self.path),
             None => Parts::new(self.spill_dir).and_then(|mut parts| {
@@ -330,31 +338,24 @@ impl<'d> Recording<'d> {
         self.bytes.push(VERSION);
         self.last_path.clear();
         self.last_source.clear();
-        match written {
-            Ok(ready) => self.ready = Some(ready),
-            Err(_) => {
-                // The disk is full or the folder gone: the file is read
-                // again next time, as if it had no result (the parts the
-                // sink has stored go when it stores the file).
-                self.failed = true;
-                self.parts = None;
-                self.bytes = Vec::new();
-            }
+        if written.is_err() {
+            // The disk is full or the folder gone: the file is read again
+            // next time, as if it had no result (the parts the sink has
+            // stored go when it stores the file).
+            self.failed = true;
+            self.parts = None;
+            self.bytes = Vec::new();
         }
+        written.ok()
     }
 
-    /// The part cut last, for the worker to send to the sink before
-    /// anything else it sends.
-    pub fn ready(&mut self) -> Option<PartReady> {
-        self.ready.take()
-    }
-
-    /// Ends the recording of a result in parts by cutting its last part
-    /// (then [`Recording::ready`]); nothing to do for a result in one part.
-    pub fn end(&mut self) {
+    /// Ends the recording of a result in parts by cutting its last part,
+    /// returned for the sink; nothing to do for a result in one part.
+    pub fn end(&mut self) -> Option<PartReady> {
         if self.parts.is_some() && self.bytes.len() > 1 {
-            self.cut();
+            return self.cut();
         }
+        None
     }
 
     /// Findings recorded.
@@ -649,36 +650,37 @@ pub fn replay_into(held: &Held<'_>, batch: usize, deliver: &mut dyn FnMut(Messag
     Some(())
 }
 
-/// Hands each finding of a result to `f`, one at a time (none when there
-/// is none; those before the damage when it is damaged): what a file held,
-/// to compare with what it holds now, without holding it all.
-pub fn each_finding(held: Option<&Held<'_>>, f: &mut dyn FnMut(&FindingRow)) {
+/// Hands each finding of a result to `f` as it lies in the recording,
+/// one at a time (none when there is none; those before the damage when it
+/// is damaged, or until `f` says `None`).
+fn each_found(held: Option<&Held<'_>>, f: &mut dyn FnMut(&Found<'_, '_>) -> Option<()>) {
     if let Some(held) = held {
         let _ = held.each_part(&mut |part| {
-            decode(part, &mut |piece| {
-                if let Part::Row(found) = piece {
-                    f(&found.row()?);
-                }
-                Some(())
+            decode(part, &mut |piece| match piece {
+                Part::Row(found) => f(&found),
+                _ => Some(()),
             })
         });
     }
+}
+
+/// Hands each finding of a result to `f`, one at a time: what a file held,
+/// to compare with what it holds now, without holding it all.
+pub fn each_finding(held: Option<&Held<'_>>, f: &mut dyn FnMut(&FindingRow)) {
+    each_found(held, &mut |found| {
+        f(&found.row()?);
+        Some(())
+    });
 }
 
 /// Hands each finding of a result to `f` as the key a change report
 /// compares it by ([`crate::sink::changes::key`]), with a way to build the
 /// finding: a comparison builds only the findings that changed.
 pub fn each_keyed(held: Option<&Held<'_>>, f: &mut dyn FnMut(u128, crate::sink::changes::Build<'_>)) {
-    if let Some(held) = held {
-        let _ = held.each_part(&mut |part| {
-            decode(part, &mut |piece| {
-                if let Part::Row(found) = piece {
-                    f(found.key(), &|| found.row());
-                }
-                Some(())
-            })
-        });
-    }
+    each_found(held, &mut |found| {
+        f(found.key(), &|| found.row());
+        Some(())
+    });
 }
 
 fn read_shared(r: &mut Reader<'_>, last: &mut Arc<str>) -> Option<()> {
@@ -803,16 +805,13 @@ mod tests {
             .collect();
         let mut ready = Vec::new();
         for batch in rows.chunks(1000) {
-            recording.add(&Message::Findings(batch.to_vec()));
-            ready.extend(recording.ready());
+            ready.extend(recording.add(&Message::Findings(batch.to_vec())));
         }
-        recording.add(&Message::Records {
+        ready.extend(recording.add(&Message::Records {
             path: Arc::from("crm/kunder.csv"),
             records: Vec::new(),
-        });
-        ready.extend(recording.ready());
-        recording.end();
-        ready.extend(recording.ready());
+        }));
+        ready.extend(recording.end());
         (recording.finish().expect("the parts could be written"), ready)
     }
 
