@@ -337,7 +337,8 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         Arc::clone(&policy),
         store,
         &skip_key,
-    )?;
+    )?
+    .with_forgotten(index.as_ref().and_then(IndexBuilder::forgotten));
     // At most 64 messages wait for the sink: a message holds up to BATCH
     // finding rows (about 450 KB), and on dense trees the sink is the
     // slowest stage, so the queue fills. 256 let it hold up to 118 MB,
@@ -436,22 +437,21 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         drop(sink_tx);
         // Every document is written: the index commits on its own thread
         // (a new one builds its segments while the sink finishes the
-        // outputs), once the scan's total and gone files are known.
-        let (settled_tx, settled_rx) = std::sync::mpsc::channel::<(u64, Vec<String>)>();
+        // outputs), once the scan's total is known and the sink has
+        // forgotten the gone files in it.
+        let (settled_tx, settled_rx) = std::sync::mpsc::channel::<u64>();
         let commit = index.map(|builder| scope.spawn(move || builder.commit_when(|| settled_rx.recv().ok())));
         let walked = walker.join().expect("walker thread does not panic");
         let finished = sink_thread.join().expect("sink thread does not panic");
-        let mut finished = finished.and_then(|finished| {
+        let finished = finished.and_then(|finished| {
             walked.map_err(|e| Error::Profile {
                 path: config.profile.origin.clone(),
                 message: e.to_string(),
             })?;
             Ok(finished)
         });
-        // The gone files go to the index, not a copy: a share of millions
-        // of files moved away lists every one.
-        if let Ok(finished) = &mut finished {
-            let _ = settled_tx.send((findings_of(finished), std::mem::take(&mut finished.removed)));
+        if let Ok(finished) = &finished {
+            let _ = settled_tx.send(findings_of(finished));
         }
         drop(settled_tx);
         let index = commit.map(|c| c.join().expect("index commit does not panic"));

@@ -193,7 +193,7 @@ impl IndexBuilder {
         } else {
             Vec::new()
         };
-        let forgotten = Forgotten::new(previous, fields.file);
+        let forgotten = Forgotten::new(previous, fields.file, out_dir);
         Ok(IndexBuilder {
             kept,
             forgotten,
@@ -223,10 +223,16 @@ impl IndexBuilder {
     /// `source` (it is read again, or gone), at the commit; a failure is
     /// kept for the commit.
     pub fn forget(&self, source: &str) {
-        if let Err(e) = self.forgotten.forget(&self.writer, source) {
+        if let Err(e) = self.forgotten.forget(source) {
             let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
             failure.get_or_insert(Error::Index(e));
         }
+    }
+
+    /// The set of forgotten files when the index is kept, for the sink to
+    /// forget the gone files in as it finds them.
+    pub fn forgotten(&self) -> Option<Forgotten> {
+        self.kept.then(|| self.forgotten.clone())
     }
 
     /// The first write or delete that failed, if any.
@@ -264,17 +270,17 @@ impl IndexBuilder {
     /// previous scan hold some of them). Returns what was recorded, with
     /// the documents the index now holds.
     pub fn commit(self, findings: u64) -> Result<IndexMeta> {
-        self.commit_when(|| Some((findings, Vec::new())))
+        self.commit_when(|| Some(findings))
     }
 
-    /// [`IndexBuilder::commit`] once `settled` gives the scan's findings
-    /// and the files gone since the previous scan, so a scan can call it
-    /// before its outputs are finished. A new index (nothing kept, nothing
-    /// to forget) builds its segments, most of a commit's work, before it
-    /// waits; a kept one first forgets the gone files. When `settled`
+    /// [`IndexBuilder::commit`] once `settled` gives the scan's findings,
+    /// so a scan can call it before its outputs are finished. A new index
+    /// (nothing kept, nothing to forget) builds its segments, most of a
+    /// commit's work, before it waits; a kept one waits first, for every
+    /// gone file to be forgotten (see [`IndexBuilder::forgotten`]). When `settled`
     /// gives `None` (the scan failed) nothing is committed and the
     /// previous index stays as it was.
-    pub fn commit_when(mut self, settled: impl FnOnce() -> Option<(u64, Vec<String>)>) -> Result<IndexMeta> {
+    pub fn commit_when(mut self, settled: impl FnOnce() -> Option<u64>) -> Result<IndexMeta> {
         self.check()?;
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         let failed = || Error::Index("the scan failed: the index was not committed".into());
@@ -282,16 +288,14 @@ impl IndexBuilder {
         // after the commit; the index stays readable throughout.
         self.writer.set_merge_policy(Box::new(BoundedMerges::default()));
         let (findings, mut commit) = if self.kept {
-            let (findings, removed) = settled().ok_or_else(failed)?;
-            for path in &removed {
-                self.forget(path);
-            }
+            let findings = settled().ok_or_else(failed)?;
             self.check()?;
+            self.forgotten.queue(&self.writer).map_err(Error::Index)?;
             (findings, self.writer.prepare_commit().map_err(fail)?)
         } else {
             let commit = self.writer.prepare_commit().map_err(fail)?;
             match settled() {
-                Some((findings, _)) => (findings, commit),
+                Some(findings) => (findings, commit),
                 None => {
                     commit.abort().map_err(fail)?;
                     return Err(failed());
@@ -655,7 +659,7 @@ mod tests {
         let scan = |scan_id: &str, value: &str, total: Option<u64>, keep: bool| {
             let index = builder(out.path(), &hasher, scan_id, keep);
             add_one(&index, &hasher, "crm.csv", value);
-            index.commit_when(|| total.map(|n| (n, Vec::new())))
+            index.commit_when(|| total)
         };
         let hits = |value: &str| {
             let (scan_id, paths) = found(out.path(), &hasher, value);
@@ -708,9 +712,9 @@ mod tests {
         add(&second, "b.csv", "kari.ny@example.no");
         add(&second, "d.csv", "liv.ny@example.no");
         second.forget("d.csv");
-        let meta = second
-            .commit_when(|| Some((4, vec!["c.csv".to_string()])))
-            .unwrap();
+        // c.csv is gone: the sink forgets it.
+        second.forgotten().unwrap().forget("c.csv").unwrap();
+        let meta = second.commit(4).unwrap();
         assert_eq!(meta.documents, 3);
         assert_eq!(found("ola@example.no"), ["a.csv"]);
         assert!(found("kari@example.no").is_empty());
@@ -718,5 +722,45 @@ mod tests {
         assert!(found("per@example.no").is_empty());
         assert!(found("liv@example.no").is_empty());
         assert_eq!(found("liv.ny@example.no"), ["d.csv"]);
+    }
+
+    /// The same when the forgotten files are more than the set keeps in
+    /// memory: the ones that went to disk are forgotten too, and the
+    /// scratch table is gone after the commit.
+    #[test]
+    fn a_kept_index_forgets_files_whose_set_went_to_disk() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let create = |scan_id: &str, keep: bool| builder(out.path(), &hasher, scan_id, keep);
+        let found = |value: &str| found(out.path(), &hasher, value).1;
+        let files: Vec<String> = (0..12).map(|i| format!("f{i:02}.csv")).collect();
+        let value = |i: usize| format!("person{i}@example.no");
+        let first = create("scan-1", false);
+        for (i, file) in files.iter().enumerate() {
+            add_one(&first, &hasher, file, &value(i));
+        }
+        first.commit(12).unwrap();
+
+        let second = create("scan-2", true);
+        let forgotten = second.forgotten().unwrap();
+        forgotten.spill_past(3);
+        // Every other file goes: six forgotten, two batches of three on disk.
+        for file in files.iter().step_by(2) {
+            forgotten.forget(file).unwrap();
+        }
+        assert!(forgotten.scratch_path().exists());
+        let scratch = forgotten.scratch_path();
+        drop(forgotten);
+        let meta = second.commit(6).unwrap();
+        assert_eq!(meta.documents, 6);
+        for (i, file) in files.iter().enumerate() {
+            let kept: Vec<String> = if i % 2 == 1 {
+                vec![file.clone()]
+            } else {
+                Vec::new()
+            };
+            assert_eq!(found(&value(i)), kept, "{file}");
+        }
+        assert!(!scratch.exists());
     }
 }

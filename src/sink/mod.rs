@@ -14,6 +14,7 @@ pub mod violations;
 
 use crate::Result;
 use crate::category::{Category, FileFacts, UNDECLARED};
+use crate::index::forget::Forgotten;
 use crate::model::{Confidence, DataType};
 use crate::records::{RecordBuffer, RecordSummary};
 use crate::region::Region;
@@ -245,6 +246,8 @@ struct StateSink {
     first_seen: HashMap<Arc<str>, (Vec<u64>, Vec<u64>)>,
     read: u64,
     carried: u64,
+    /// Where the gone files are forgotten in a kept subject index.
+    forgotten: Option<Forgotten>,
 }
 
 impl StateSink {
@@ -261,9 +264,6 @@ impl StateSink {
 pub struct Finished {
     /// Totals for `scan.json`.
     pub totals: Totals,
-    /// Files gone since the previous scan: the subject index takes them
-    /// (their documents go).
-    pub removed: Vec<String>,
     /// How many files were gone.
     pub files_removed: u64,
     /// Files read and carried forward.
@@ -560,8 +560,16 @@ impl Sink {
                 first_seen: HashMap::default(),
                 read: 0,
                 carried: 0,
+                forgotten: None,
             },
         })
+    }
+
+    /// Forgets every gone file in `forgotten` (a kept subject index's
+    /// set) as it is found, so no list of them is held.
+    pub fn with_forgotten(mut self, forgotten: Option<Forgotten>) -> Sink {
+        self.state.forgotten = forgotten;
+        self
     }
 
     /// Handles one message.
@@ -944,8 +952,10 @@ impl Sink {
 
     /// Drops the files the state holds that this scan did not see (they
     /// are gone, or can no longer be read): what they held disappeared.
-    fn remove_gone(&mut self) -> Result<Vec<String>> {
-        let mut gone = Vec::new();
+    /// Finds the files of the state this scan did not see, reports what
+    /// they held and drops them; returns how many.
+    fn remove_gone(&mut self) -> Result<u64> {
+        let mut gone = 0;
         // Every file the state held was seen: no need to list them all
         // (a quarter of the tail of a 100,000-file rescan).
         if self.state.known_seen == self.state.store.previous_files() {
@@ -963,7 +973,7 @@ impl Sink {
             for (row, path) in page {
                 if !self.state.seen.contains(row) {
                     self.forget_gone(&path)?;
-                    gone.push(path);
+                    gone += 1;
                 }
             }
         }
@@ -998,7 +1008,10 @@ impl Sink {
         // gathered for noting that are dropped.
         self.state.store.remove(path)?;
         self.state.first_seen.remove(&key);
-        Ok(())
+        match &self.state.forgotten {
+            Some(index) => index.forget(path).map_err(crate::Error::Index),
+            None => Ok(()),
+        }
     }
 
     /// Writes the remaining row groups and renames every table into place;
@@ -1029,8 +1042,7 @@ impl Sink {
         Ok(Finished {
             triage: self.triage.counts(),
             totals: self.totals,
-            files_removed: removed.len() as u64,
-            removed,
+            files_removed: removed,
             read: self.state.read,
             carried: self.state.carried,
             changes,
