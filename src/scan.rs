@@ -2022,6 +2022,76 @@ mod tests {
         assert_eq!(count(&sent_alike(&source), "Email"), 30_000 + 60_000 + 1 + 1);
     }
 
+    /// A sheet's cells go in batches searched by every worker: one
+    /// thread and three send the same, every cell keeps its reference and
+    /// its column's header (the header row's own cells their letters).
+    #[test]
+    fn a_big_sheet_searched_in_parallel_sends_what_one_thread_sends() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let cell = |r: &str, text: &str| format!("<c r=\"{r}\" t=\"inlineStr\"><is><t>{text}</t></is></c>");
+        let mut sheet = String::from(
+            "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+        );
+        sheet += &format!(
+            "<row r=\"1\">{}{}{}{}</row>",
+            cell("A1", "navn"),
+            cell("B1", "epost"),
+            cell("C1", "kundenr"),
+            cell("D1", "ola@example.no")
+        );
+        for i in 2..=30_001u32 {
+            // Every 50th row a fødselsnummer in the note; every 7th row
+            // no customer number (ragged rows).
+            let note = if i % 50 == 0 { "fnr 15108695088" } else { "ok" };
+            let number = if i % 7 == 0 {
+                String::new()
+            } else {
+                cell(&format!("C{i}"), &(10_000_000 + i * 7).to_string())
+            };
+            sheet += &format!(
+                "<row r=\"{i}\">{}{}{number}{}</row>",
+                cell(&format!("A{i}"), "Kari Nordmann"),
+                cell(&format!("B{i}"), &format!("kunde{i}@example.no")),
+                cell(&format!("D{i}"), note)
+            );
+        }
+        sheet += "</sheetData></worksheet>";
+        let path = dir.path().join("kunder.xlsx");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let book = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Kunder" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+        let root = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        for (name, text) in [
+            ("_rels/.rels", root),
+            ("xl/workbook.xml", book),
+            ("xl/_rels/workbook.xml.rels", rels),
+            ("xl/worksheets/sheet1.xml", sheet.as_str()),
+        ] {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        let source = Source {
+            size: std::fs::metadata(&path).unwrap().len(),
+            path,
+            modified: None,
+        };
+        let sent = sent_alike(&source);
+        assert_eq!(count(&sent, "Email"), 30_000 + 1);
+        assert_eq!(count(&sent, "NoFnr"), 600);
+        let at = |cell: &str, column: &str| {
+            let needle =
+                format!("location: \"sheet Kunder!{cell}\", line: None, column_name: Some(\"{column}\")");
+            sent.iter().any(|m| m.contains(&needle))
+        };
+        assert!(at("D1", "D"), "a header cell is named by its letters");
+        assert!(at("B2", "epost"));
+        assert!(at("B30001", "epost"));
+        assert!(at("D30000", "ola@example.no"));
+    }
+
     #[test]
     fn json_keys_keep_their_letters() {
         let dir = tempfile::tempdir().unwrap();

@@ -5,8 +5,9 @@
 //! dates as ISO dates, and numbers as the digits a person typed (see
 //! [`super::numbers`] for identity numbers that lost a leading zero).
 
+use super::cells::Cells;
 use super::numbers::{float_text, integer_text};
-use super::{Blob, ExtractError, Extracted, Origin, Unit, UnitSink, time_gap};
+use super::{Blob, ExtractError, Extracted, Origin, UnitSink, time_gap};
 use calamine::{Data, DataRef, Reader};
 use std::collections::HashMap;
 
@@ -60,13 +61,24 @@ fn data_text(v: &Data) -> Option<String> {
 }
 
 /// Turns the cells of one sheet, in row order, into units; the first
-/// non-empty row becomes the column names.
+/// non-empty row becomes the column names. Cells are batched
+/// ([`Cells`]) and handed over together, so a big sheet is searched by
+/// every worker like a CSV export.
 struct SheetUnits<'s> {
     sheet: &'s str,
     header_row: Option<u32>,
     headers: HashMap<u32, String>,
+    /// The letters of each column met (`AB`), made once a column.
+    letters: HashMap<u32, String>,
+    /// The A1 references of the batched cells, one after another.
+    refs: String,
+    batch: Cells<CellKey>,
     cells: u64,
 }
+
+/// A batched cell: its column, its reference's range in
+/// [`SheetUnits::refs`], and whether it is in the header row.
+type CellKey = (u32, u32, u32, bool);
 
 impl SheetUnits<'_> {
     fn cell(&mut self, row: u32, col: u32, text: &str, sink: &mut dyn UnitSink) {
@@ -75,23 +87,34 @@ impl SheetUnits<'_> {
         }
         self.cells += 1;
         let header_row = *self.header_row.get_or_insert(row);
-        let letters = column_letters(col);
+        let letters = self.letters.entry(col).or_insert_with(|| column_letters(col));
         if row == header_row {
             self.headers.insert(col, text.trim().to_string());
         }
-        let column = match self.headers.get(&col) {
-            Some(h) if row != header_row => h.as_str(),
-            _ => letters.as_str(),
-        };
-        let cell = format!("{letters}{}", row + 1);
-        sink.unit(Unit::whole(
-            text,
-            Origin::SheetCell {
-                sheet: self.sheet,
-                cell: &cell,
-                column,
-            },
-        ));
+        let start = self.refs.len() as u32;
+        self.refs.push_str(letters);
+        self.refs.push_str(itoa::Buffer::new().format(row + 1));
+        self.batch
+            .push(text, (col, start, self.refs.len() as u32, row == header_row));
+        if self.batch.is_full() {
+            self.flush(sink);
+        }
+    }
+
+    /// Hands the batched cells to `sink`, each named by its column's
+    /// header (its letters in the header row, or where a column has none).
+    fn flush(&mut self, sink: &mut dyn UnitSink) {
+        let (sheet, headers, letters, refs) = (self.sheet, &self.headers, &self.letters, &self.refs);
+        self.batch
+            .flush(sink, |(col, start, end, in_header)| Origin::SheetCell {
+                sheet,
+                cell: &refs[start as usize..end as usize],
+                column: match headers.get(&col) {
+                    Some(h) if !in_header => h.as_str(),
+                    _ => letters[&col].as_str(),
+                },
+            });
+        self.refs.clear();
     }
 }
 
@@ -178,11 +201,14 @@ pub fn extract(
 }
 
 impl<'s> SheetUnits<'s> {
-    fn new(sheet: &'s str) -> SheetUnits<'s> {
+    fn new(sheet: &'s str, sink: &dyn UnitSink) -> SheetUnits<'s> {
         SheetUnits {
             sheet,
             header_row: None,
             headers: HashMap::new(),
+            letters: HashMap::new(),
+            refs: String::new(),
+            batch: Cells::for_sink(sink),
             cells: 0,
         }
     }
@@ -196,8 +222,8 @@ fn stream_sheet<'c>(
     sink: &mut dyn UnitSink,
     out: &mut Extracted,
 ) -> bool {
-    let mut units = SheetUnits::new(name);
-    loop {
+    let mut units = SheetUnits::new(name, sink);
+    let whole = loop {
         match next() {
             Ok(Some(cell)) => {
                 let (row, col) = cell.get_position();
@@ -205,13 +231,13 @@ fn stream_sheet<'c>(
                     units.cell(row, col, &text, sink);
                 }
             }
-            Ok(None) => return true,
+            Ok(None) => break true,
             Err(e) => {
                 out.gaps.push(format!(
                     "sheet {name}: unreadable after {} cells: {e}",
                     units.cells
                 ));
-                return true;
+                break true;
             }
         }
         if units.cells.is_multiple_of(CLOCK_EVERY) && sink.expired() {
@@ -219,9 +245,11 @@ fn stream_sheet<'c>(
                 sink.limits(),
                 &format!("sheet {name} after {} cells", units.cells),
             ));
-            return false;
+            break false;
         }
-    }
+    };
+    units.flush(sink);
+    whole
 }
 
 /// Reads formats calamine can only read a whole sheet at a time.
@@ -254,12 +282,13 @@ where
         let Some((top, left)) = range.start() else {
             continue;
         };
-        let mut units = SheetUnits::new(&name);
+        let mut units = SheetUnits::new(&name, sink);
         for (r, c, value) in range.used_cells() {
             if let Some(text) = data_text(value) {
                 units.cell(top + r as u32, left + c as u32, &text, sink);
             }
         }
+        units.flush(sink);
     }
     Ok(())
 }
