@@ -51,4 +51,11 @@ pub mod triage;
 pub mod walk;
 pub mod wire;
 
+/// The document writers the integration tests and benchmarks build
+/// workbooks and PDFs with, for unit tests that need a real file.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../tests/gen_docs.rs"]
+mod gen_docs;
+
 pub use error::{Error, Result};

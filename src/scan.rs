@@ -2027,7 +2027,6 @@ mod tests {
     /// its column's header (the header row's own cells their letters).
     #[test]
     fn a_big_sheet_searched_in_parallel_sends_what_one_thread_sends() {
-        use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let cell = |r: &str, text: &str| format!("<c r=\"{r}\" t=\"inlineStr\"><is><t>{text}</t></is></c>");
         let mut sheet = String::from(
@@ -2058,21 +2057,7 @@ mod tests {
         }
         sheet += "</sheetData></worksheet>";
         let path = dir.path().join("kunder.xlsx");
-        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-        let book = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Kunder" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
-        let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
-        let root = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
-        for (name, text) in [
-            ("_rels/.rels", root),
-            ("xl/workbook.xml", book),
-            ("xl/_rels/workbook.xml.rels", rels),
-            ("xl/worksheets/sheet1.xml", sheet.as_str()),
-        ] {
-            zip.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap();
+        std::fs::write(&path, crate::gen_docs::xlsx(&[("Kunder", sheet.into_bytes())])).unwrap();
         let source = Source {
             size: std::fs::metadata(&path).unwrap().len(),
             path,

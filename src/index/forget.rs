@@ -75,13 +75,8 @@ impl Forgotten {
         if self.lock().is_empty() {
             return Ok(());
         }
-        let query = ForgetQuery {
-            files: Arc::clone(&self.files),
-            previous: Arc::clone(&self.previous),
-            field: self.field,
-        };
         writer
-            .delete_query(Box::new(query))
+            .delete_query(Box::new(ForgetQuery(self.clone())))
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
@@ -157,7 +152,6 @@ impl Scratch {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
         }
-        let _ = std::fs::remove_file(path);
         let conn = Connection::open(path).map_err(|e| fail(&e))?;
         let scratch = Scratch {
             conn,
@@ -197,17 +191,13 @@ impl Drop for Scratch {
 }
 
 /// Matches the documents of the forgotten files in the previous segments;
-/// its own weight (it holds nothing but shared handles).
+/// its own weight (it holds nothing but the set's shared handles).
 #[derive(Clone)]
-struct ForgetQuery {
-    files: Arc<Mutex<FileSet>>,
-    previous: Arc<HashSet<SegmentId>>,
-    field: Field,
-}
+struct ForgetQuery(Forgotten);
 
 impl std::fmt::Debug for ForgetQuery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let on_disk = self.files.lock().is_ok_and(|s| s.disk.is_some());
+        let on_disk = self.0.files.lock().is_ok_and(|s| s.disk.is_some());
         write!(f, "ForgetQuery(on disk: {on_disk})")
     }
 }
@@ -223,14 +213,12 @@ impl ForgetQuery {
     /// terms are read in order and each one's hash looked up in the set.
     fn matching(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
         let mut docs = BitSet::with_max_value(reader.max_doc());
-        if !self.previous.contains(&reader.segment_id()) {
+        if !self.0.previous.contains(&reader.segment_id()) {
             return Ok(docs);
         }
-        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        if files.is_empty() {
-            return Ok(docs);
-        }
-        let inverted = reader.inverted_index(self.field)?;
+        // Queued only once something was forgotten: the set is not empty.
+        let files = self.0.lock();
+        let inverted = reader.inverted_index(self.0.field)?;
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
             // A file term is the path's text; the set holds their hashes.

@@ -951,9 +951,8 @@ impl Sink {
     }
 
     /// Drops the files the state holds that this scan did not see (they
-    /// are gone, or can no longer be read): what they held disappeared.
-    /// Finds the files of the state this scan did not see, reports what
-    /// they held and drops them; returns how many.
+    /// are gone, or can no longer be read): what they held disappeared,
+    /// and a kept subject index forgets them. Returns how many.
     fn remove_gone(&mut self) -> Result<u64> {
         let mut gone = 0;
         // Every file the state held was seen: no need to list them all
