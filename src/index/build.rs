@@ -507,10 +507,10 @@ fn document(
     let text = path.len() + info.source.len() + split_key.as_ref().map_or(0, String::len);
     let mut doc = TantivyDocument::with_capacity(stored.len() + text + 10 * keys + 32);
     for &key in &group.keys {
-        doc.add_u64(f.hash, key);
+        doc.add_bytes(f.hash, &super::key_bytes(key));
     }
     for t in &group.tokens {
-        doc.add_u64(f.token, super::hash_key(t));
+        doc.add_bytes(f.token, &super::key_bytes(super::hash_key(t)));
     }
     doc.add_text(f.path, path);
     doc.add_text(f.file, &*info.source);
@@ -681,6 +681,41 @@ mod tests {
         scan("scan-3", "kari@example.no", Some(1), false).unwrap();
         assert_eq!(hits("kari@example.no"), ("scan-3".to_string(), 1));
         assert_eq!(hits("ola@example.no"), ("scan-3".to_string(), 0));
+    }
+
+    /// Two hashes that share their index term (their first 40 bits) are
+    /// both read back by a search for either, and only the one searched
+    /// is found: a collision costs a document read, never a wrong hit.
+    #[test]
+    fn hashes_sharing_a_term_are_told_apart_by_the_whole_hash() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let index = builder(out.path(), &hasher, "scan-1", false);
+        let searched = hasher.hash("ola@example.no");
+        // The same first ten hex digits (40 bits), then another value.
+        let other: String = searched[..10].chars().chain("0".repeat(54).chars()).collect();
+        assert_ne!(other, searched);
+        let mut batcher = index.batcher();
+        for (file, hash) in [("a.csv", &searched), ("b.csv", &other)] {
+            let path: Arc<str> = Arc::from(file);
+            let mut finding = row(&hasher, &path, 1, DataType::Email, "unused");
+            finding.value_hash = hash.clone();
+            batcher.add(&finding);
+            batcher.file_done(&path);
+        }
+        drop(batcher);
+        index.commit(2).unwrap();
+
+        let opened = SubjectIndex::open(out.path()).unwrap();
+        let f = opened.fields();
+        let term = crate::index::hash_term(f.hash, &searched);
+        assert_eq!(term, crate::index::hash_term(f.hash, &other));
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        assert_eq!(opened.matching(&query).unwrap().len(), 2);
+        assert_eq!(
+            found(out.path(), &hasher, "ola@example.no"),
+            ("scan-1".to_string(), vec!["a.csv".to_string()])
+        );
     }
 
     /// A kept index drops the previous documents of the files read again

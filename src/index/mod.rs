@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::Query;
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+    BytesOptions, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
@@ -183,14 +183,11 @@ pub struct Fields {
     pub doc: Field,
 }
 
-/// The indexed key of a keyed hash (hex): its first 64 bits as an
-/// integer. The stored documents keep whole hashes and lookups compare
-/// them, so the key only has to make collisions rare, not impossible (a
-/// collision costs one extra document read, never a wrong hit). Eight-byte
-/// terms keep the term dictionary small: with 24-hex-digit text terms its
-/// build (tantivy's FST node registry, at indexing and again at merges)
-/// was a sixth of a dense scan. Anything that is not a hex hash (never
-/// produced by [`crate::keyed_hash`]) is keyed by its xxh3 instead.
+/// The first 64 bits of a keyed hash (hex), as an integer: what a
+/// document's hashes are told apart by while a scan groups them, and the
+/// source of their index terms ([`key_bytes`]). Anything that is not a hex
+/// hash (never produced by [`crate::keyed_hash`]) is keyed by its xxh3
+/// instead.
 pub fn hash_key(hash: &str) -> u64 {
     let mut key = [0u8; 8];
     let Some(digits) = hash.as_bytes().get(..16) else {
@@ -205,9 +202,28 @@ pub fn hash_key(hash: &str) -> u64 {
     }
 }
 
+/// Bytes of a hash key ([`hash_key`]) that make its index term. The stored
+/// documents keep whole hashes and lookups compare them, so a term only
+/// has to make collisions rare, not impossible: a collision costs one
+/// extra document read, never a wrong hit. With 40 bits, an index of ten
+/// million distinct values puts another value under a searched term about
+/// once in 100,000 lookups. Short terms keep the term dictionary cheap to
+/// build: with 24-hex-digit text terms tantivy's FST node registry was a
+/// sixth of a dense scan; with 64-bit integer terms it was still about a
+/// third of the indexing thread (each random byte past the shared prefix
+/// is a node to build and look up).
+pub const KEY_BYTES: usize = 5;
+
+/// The index term's bytes of hash key `key` (its first [`KEY_BYTES`]).
+pub fn key_bytes(key: u64) -> [u8; KEY_BYTES] {
+    let mut bytes = [0u8; KEY_BYTES];
+    bytes.copy_from_slice(&key.to_be_bytes()[..KEY_BYTES]);
+    bytes
+}
+
 /// The index term of a keyed hash (hex) in `field` (`hash` or `token`).
 pub fn hash_term(field: Field, hash: &str) -> tantivy::Term {
-    tantivy::Term::from_field_u64(field, hash_key(hash))
+    tantivy::Term::from_field_bytes(field, &key_bytes(hash_key(hash)))
 }
 
 /// The index schema and its fields.
@@ -219,13 +235,13 @@ pub fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::Basic)
             .set_fieldnorms(false),
     );
-    let key = NumericOptions::default().set_indexed();
+    let key = BytesOptions::default().set_indexed();
     let mut b = Schema::builder();
     let fields = Fields {
-        // The names say the terms are 64-bit keys ([`hash_key`]); an
+        // The names say the terms are 40-bit keys ([`KEY_BYTES`]); an
         // index with other terms has another schema and is rebuilt.
-        hash: b.add_u64_field("hash64", key.clone()),
-        token: b.add_u64_field("token64", key),
+        hash: b.add_bytes_field("hash40", key.clone()),
+        token: b.add_bytes_field("token40", key),
         path: b.add_text_field("path", exact.clone()),
         file: b.add_text_field("file", exact.clone()),
         rec: b.add_text_field("rec", exact),
