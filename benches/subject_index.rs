@@ -14,15 +14,21 @@ use datakart::index::build::IndexBuilder;
 use datakart::index::subject::{self, Lookup};
 use datakart::index::{LinkPolicy, SubjectIndex};
 use datakart::keyed_hash::Hasher;
-use datakart::keyed_hash::KeySource;
 use datakart::model::{Confidence, DataType};
-use datakart::profile::Profile;
-use datakart::scan::{self, NoProgress, ScanConfig};
 use datakart::sink::FindingRow;
 use std::cell::OnceCell;
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
+
+#[path = "whole_scan.rs"]
+mod whole_scan;
+
+/// The allocator the `datakart` binary uses (with mimalloc's own defaults
+/// here: the binary also shortens its purge delay, see `src/cli/memory.rs`),
+/// so the index's share is measured as users meet it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Findings in the large index.
 const LARGE: u64 = 10_000_000;
@@ -131,47 +137,6 @@ fn dir_size(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-/// Copies `from` into `to`, recursively.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// One whole scan of `root` into `out`, with or without the index.
-fn scan(root: &Path, out: &Path, hasher: &Hasher, subject_index: bool) -> u64 {
-    let config = ScanConfig {
-        roots: vec![root.to_path_buf()],
-        out_dir: out.to_path_buf(),
-        threads: 2,
-        reveal_values: false,
-        profile: Profile::embedded_default(),
-        hasher: hasher.clone(),
-        key_source: KeySource::Environment,
-        as_of: None,
-        subject_index,
-        full: true,
-        verify: false,
-    };
-    scan::run(&config, &NoProgress).expect("scan runs").findings.total
-}
-
-/// A tree of 50 copies of `sample-data/`.
-fn scan_tree() -> tempfile::TempDir {
-    let tree = tempfile::tempdir().unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    for i in 0..50 {
-        copy_tree(&sample, &tree.path().join(format!("copy{i}")));
-    }
-    tree
-}
-
 /// The 10-million-finding index, built on first use (and kept).
 fn large_index(hasher: &Hasher) -> SubjectIndex {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-subject-index");
@@ -212,15 +177,15 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for (name, index) in [("without the index", false), ("with the index", true)] {
         group.bench_function(name, |b| {
-            let root = tree.get_or_init(scan_tree);
+            let root = tree.get_or_init(whole_scan::sample_copies);
             b.iter_custom(|iters| {
                 let mut timed = std::time::Duration::ZERO;
                 for _ in 0..iters {
                     let other = tempfile::tempdir().unwrap();
-                    black_box(scan(root.path(), other.path(), &hasher, !index));
+                    black_box(whole_scan::run(root.path(), other.path(), &hasher, !index));
                     let out = tempfile::tempdir().unwrap();
                     let started = std::time::Instant::now();
-                    black_box(scan(root.path(), out.path(), &hasher, index));
+                    black_box(whole_scan::run(root.path(), out.path(), &hasher, index));
                     timed += started.elapsed();
                 }
                 timed
