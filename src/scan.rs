@@ -1847,13 +1847,14 @@ mod tests {
         pool.install(|| process(source, &extract::Limits::default()))
     }
 
-    /// Writes `text` to `name` in `dir` and returns it as a walked source.
-    fn written(dir: &Path, name: &str, text: &str) -> Source {
+    /// Writes `content` to `name` in `dir` and returns it as a walked
+    /// source.
+    fn written(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> Source {
         let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
+        std::fs::write(&path, &content).unwrap();
         Source {
             path,
-            size: text.len() as u64,
+            size: content.as_ref().len() as u64,
             modified: None,
         }
     }
@@ -2056,13 +2057,8 @@ mod tests {
             );
         }
         sheet += "</sheetData></worksheet>";
-        let path = dir.path().join("kunder.xlsx");
-        std::fs::write(&path, crate::gen_docs::xlsx(&[("Kunder", sheet.into_bytes())])).unwrap();
-        let source = Source {
-            size: std::fs::metadata(&path).unwrap().len(),
-            path,
-            modified: None,
-        };
+        let workbook = crate::gen_docs::xlsx(&[("Kunder", sheet.into_bytes())]);
+        let source = written(dir.path(), "kunder.xlsx", workbook);
         let sent = sent_alike(&source);
         assert_eq!(count(&sent, "Email"), 30_000 + 1);
         assert_eq!(count(&sent, "NoFnr"), 600);
@@ -2098,7 +2094,7 @@ mod tests {
     #[test]
     fn a_spent_time_budget_makes_the_file_partial() {
         let dir = tempfile::tempdir().unwrap();
-        let source = written(dir.path(), "slow.txt", &"ola@example.no\n".repeat(100_000));
+        let source = written(dir.path(), "slow.txt", "ola@example.no\n".repeat(100_000));
         let limits = extract::Limits {
             max_file_seconds: 0,
             ..extract::Limits::default()
