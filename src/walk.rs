@@ -141,7 +141,9 @@ fn visit(
     if file_type.is_dir() {
         return;
     }
-    if entry.depth() > 0 {
+    // Without globs there is nothing to match (making the relative path
+    // of every file was 1-2% of an unchanged rescan).
+    if entry.depth() > 0 && !(include.is_empty() && exclude.is_empty()) {
         let rel = relative(root, &path);
         if exclude.is_match(rel.as_ref()) || (!include.is_empty() && !include.is_match(rel.as_ref())) {
             on_event(WalkEvent::Excluded);
@@ -162,16 +164,93 @@ fn visit(
         });
         return;
     }
-    match entry.metadata() {
-        Ok(meta) => on_event(WalkEvent::File(Source {
-            path,
-            size: meta.len(),
-            modified: meta.modified().ok(),
-        })),
-        Err(err) => on_event(WalkEvent::Failed {
-            path,
-            reason: describe_ignore_error(&err),
-        }),
+    let stat = match folder_stat::stat(&path, entry.depth(), entry.path_is_symlink()) {
+        Some(result) => result.map_err(|e| describe_io(&e)),
+        None => entry
+            .metadata()
+            .map(|meta| (meta.len(), meta.modified().ok()))
+            .map_err(|e| describe_ignore_error(&e)),
+    };
+    match stat {
+        Ok((size, modified)) => on_event(WalkEvent::File(Source { path, size, modified })),
+        Err(reason) => on_event(WalkEvent::Failed { path, reason }),
+    }
+}
+
+/// Stats a listed file relative to an open handle on its folder, so the
+/// kernel resolves one name instead of every component of the path. On an
+/// unchanged rescan of 100,000 files the walk is a third of the CPU, and
+/// resolving whole paths (`path_lookupat`, `__d_lookup_rcu`) was about a
+/// third of that. Each walker thread keeps the handle of the last folder
+/// it stat'ed in: the walker hands out a folder's files together.
+#[cfg(unix)]
+mod folder_stat {
+    use std::cell::RefCell;
+    use std::ffi::CString;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::{Path, PathBuf};
+    use std::time::{Duration, SystemTime};
+
+    thread_local! {
+        static FOLDER: RefCell<Option<(PathBuf, std::fs::File)>> = const { RefCell::new(None) };
+    }
+
+    /// Size and modified time of `path` (of its target when `follow`: a
+    /// symbolic link the walk follows). `None` when it cannot be stat'ed
+    /// this way (a root given as a file, a folder that cannot be opened):
+    /// the caller stats the whole path.
+    pub fn stat(
+        path: &Path,
+        depth: usize,
+        follow: bool,
+    ) -> Option<std::io::Result<(u64, Option<SystemTime>)>> {
+        let (dir, name) = (path.parent()?, path.file_name()?);
+        if depth == 0 || dir.as_os_str().is_empty() {
+            return None;
+        }
+        let name = CString::new(name.as_bytes()).ok()?;
+        FOLDER.with_borrow_mut(|folder| {
+            if folder.as_ref().is_none_or(|(open, _)| open != dir) {
+                *folder = Some((dir.to_path_buf(), std::fs::File::open(dir).ok()?));
+            }
+            let (_, handle) = folder.as_ref()?;
+            let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+            // SAFETY: `st` is a plain struct fstatat fills in; `name` is a
+            // NUL-terminated string and the handle an open folder.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            if unsafe { libc::fstatat(handle.as_raw_fd(), name.as_ptr(), &mut st, flags) } != 0 {
+                return Some(Err(std::io::Error::last_os_error()));
+            }
+            Some(Ok((
+                st.st_size as u64,
+                modified(st.st_mtime as i64, st.st_mtime_nsec as u32),
+            )))
+        })
+    }
+
+    /// A stat time (seconds and nanoseconds since the epoch) as a
+    /// `SystemTime`, as `Metadata::modified` reads it.
+    fn modified(secs: i64, nanos: u32) -> Option<SystemTime> {
+        let since = Duration::new(secs.unsigned_abs(), 0);
+        let whole = if secs >= 0 {
+            SystemTime::UNIX_EPOCH.checked_add(since)
+        } else {
+            SystemTime::UNIX_EPOCH.checked_sub(since)
+        };
+        whole?.checked_add(Duration::from_nanos(u64::from(nanos)))
+    }
+}
+
+#[cfg(not(unix))]
+mod folder_stat {
+    /// Elsewhere the walker stats the whole path.
+    pub fn stat(
+        _: &std::path::Path,
+        _: usize,
+        _: bool,
+    ) -> Option<std::io::Result<(u64, Option<std::time::SystemTime>)>> {
+        None
     }
 }
 
@@ -270,6 +349,40 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "x").unwrap();
         let (files, _) = events(dir.path(), &[]);
         assert_eq!(files, [".gitignore", ".hidden.txt", "a.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_stat_in_its_folder_matches_its_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "twelve bytes").unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::new(1_234_567_890, 123_456_789);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+
+        let (size, modified) = folder_stat::stat(&file, 1, false).unwrap().unwrap();
+        assert_eq!((size, modified), (12, Some(old)));
+        // A followed link is its target; not followed, the link itself.
+        assert_eq!(
+            folder_stat::stat(&link, 1, true).unwrap().unwrap(),
+            (12, Some(old))
+        );
+        let own = std::fs::symlink_metadata(&link).unwrap();
+        assert_eq!(
+            folder_stat::stat(&link, 1, false).unwrap().unwrap(),
+            (own.len(), own.modified().ok())
+        );
+        let gone = folder_stat::stat(&dir.path().join("gone.txt"), 1, false).unwrap();
+        assert_eq!(gone.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+        // A root given as a file is stat'ed by its whole path instead.
+        assert!(folder_stat::stat(&file, 0, false).is_none());
     }
 
     #[test]

@@ -7,7 +7,8 @@
 use super::table::{Cell, Kind, TableWriter, columns};
 use crate::Result;
 use crate::model::DataType;
-use std::collections::{BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// What one file adds to its folder.

@@ -25,8 +25,9 @@ use crate::state::seen::SeenRows;
 use crate::triage::{self, Decision, Triage};
 use changes::{Change, ChangeCounts, Changes};
 use folders::{FileShare, Folders};
+use foldhash::HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use table::{Cell, Columns, Kind, TableWriter, columns};
@@ -549,7 +550,7 @@ impl Sink {
             findings: TableWriter::create(out_dir, "findings", findings_columns(reveal))?,
             data_map: TableWriter::create(out_dir, "data_map", data_map_columns())?,
             errors: TableWriter::create(out_dir, "scan_errors", error_columns())?,
-            pending: HashMap::new(),
+            pending: HashMap::default(),
             totals,
             changes: Changes::create(out_dir, scan_id, state.has_previous_scan())?,
             state: StateSink {
