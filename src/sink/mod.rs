@@ -577,8 +577,15 @@ impl Sink {
     pub fn handle(&mut self, msg: Message) -> Result<()> {
         match msg {
             Message::Findings(rows) => {
-                for row in rows {
-                    self.finding(row)?;
+                // A message's rows are mostly of one file: its counts are
+                // looked up once a run of rows, not once a row.
+                let mut rows = rows.into_iter().peekable();
+                while let Some(path) = rows.peek().map(|row| row.path.clone()) {
+                    let mut counts = self.pending.remove(&path).unwrap_or_default();
+                    while let Some(row) = rows.next_if(|row| row.path == path) {
+                        self.finding(&row, &mut counts)?;
+                    }
+                    self.pending.insert(path, counts);
                 }
                 Ok(())
             }
@@ -641,15 +648,14 @@ impl Sink {
         )
     }
 
-    fn finding(&mut self, row: FindingRow) -> Result<()> {
+    fn finding(&mut self, row: &FindingRow, counts: &mut FileCounts) -> Result<()> {
         let id = triage::finding_id(&row.path, &row.location, row.type_label, &row.value_hash);
         let decision = self.triage.judge(id, &row.path, row.type_label, &row.value_hash);
         if let Some((_, Decision::FalsePositive)) = decision {
             return Ok(());
         }
         let (file_type, size, modified) = (row.file_type, row.file_size, row.file_modified);
-        let counts = self.pending.entry(row.path.clone()).or_default();
-        counts.file.add(&row);
+        counts.file.add(row);
         if let Some(blocked) = &self.policy.blocked
             && matches!(row.ty, DataType::Email | DataType::Phone)
             && blocked.contains(&row.value_hash)
@@ -662,10 +668,10 @@ impl Sink {
         }
         if let Some(col) = &row.column_name {
             match counts.columns.get_mut(col) {
-                Some(c) => c.add(&row),
+                Some(c) => c.add(row),
                 None => {
                     let mut c = Counts::default();
-                    c.add(&row);
+                    c.add(row);
                     counts.columns.insert(col.clone(), c);
                 }
             }
@@ -679,28 +685,32 @@ impl Sink {
             .findings_by_confidence
             .entry(row.confidence)
             .or_default() += 1;
-        let mut cells = vec![
+        let id_text = triage::IdText::new(id);
+        // An array, not a vector: one allocation less a finding.
+        let cells = [
             Cell::from(self.scan_id.as_str()),
-            Cell::from(triage::format_id(id)),
+            Cell::from(id_text.as_str()),
             Cell::from(&*row.path),
             Cell::from(file_type),
-            Cell::from(row.location),
+            Cell::from(&row.location),
             Cell::from(row.line),
-            Cell::from(row.column_name),
+            Cell::from(row.column_name.as_deref()),
             Cell::from(row.type_label),
             Cell::from((!row.subtype.is_empty()).then_some(row.subtype)),
-            Cell::from(row.detail),
+            Cell::from(&row.detail),
             Cell::from(row.reason),
             Cell::from(row.confidence.as_str()),
-            Cell::from(row.value_masked),
-            Cell::from(row.value_hash),
+            Cell::from(&row.value_masked),
+            Cell::from(&row.value_hash),
             Cell::from(decision.map(|(_, d)| d.as_str())),
             Cell::from(decision.map(|(id, _)| id as u64)),
             Cell::from(size),
             modified.map_or(Cell::Null, Cell::Time),
         ];
         if self.reveal {
-            cells.push(Cell::from(row.value));
+            let mut revealed = Vec::from(cells);
+            revealed.push(Cell::from(row.value.as_deref()));
+            return self.findings.push(&revealed);
         }
         self.findings.push(&cells)
     }
