@@ -28,6 +28,7 @@ pub mod blocklist;
 pub mod category;
 pub mod columns;
 pub mod detect;
+pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod history;

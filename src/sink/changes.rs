@@ -85,17 +85,13 @@ pub type Build<'a> = &'a dyn Fn() -> Option<FindingRow>;
 /// hash (as [`crate::wire::hash`] writes it), the path, the location and
 /// the type label.
 pub fn key(value_hash: &[u8], path: &str, location: &str, type_label: &str) -> u128 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for part in [
+    let parts = [
         value_hash,
         path.as_bytes(),
         location.as_bytes(),
         type_label.as_bytes(),
-    ] {
-        h.update(part);
-        h.update(&[0x1f]);
-    }
-    h.digest128()
+    ];
+    crate::digest::xxh3_128(&parts, 0x1f)
 }
 
 /// Changes handed on together at most (about 220 KB), as finding messages
