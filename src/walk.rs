@@ -179,10 +179,11 @@ fn visit(
 
 /// Stats a listed file relative to an open handle on its folder, so the
 /// kernel resolves one name instead of every component of the path. On an
-/// unchanged rescan of 100,000 files the walk is a third of the CPU, and
-/// resolving whole paths (`path_lookupat`, `__d_lookup_rcu`) was about a
-/// third of that. Each walker thread keeps the handle of the last folder
-/// it stat'ed in: the walker hands out a folder's files together.
+/// unchanged rescan of 100,000 files the walk is a third of the CPU, most
+/// of it `statx` in the kernel; resolving whole paths was a part of that
+/// this removes (the rescan's CPU went from 0.80 to 0.75 s). Each walker
+/// thread keeps the handle of the last folder it stat'ed in: the walker
+/// hands out a folder's files together.
 #[cfg(unix)]
 mod folder_stat {
     use std::cell::RefCell;
