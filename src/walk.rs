@@ -386,6 +386,40 @@ mod tests {
         assert!(folder_stat::stat(&file, 0, false).is_none());
     }
 
+    /// A followed link is walked as its target's size; not followed, it
+    /// is skipped with its reason.
+    #[cfg(unix)]
+    #[test]
+    fn followed_links_have_their_targets_size() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("in")).unwrap();
+        std::fs::write(dir.path().join("target.txt"), "fourteen bytes").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("target.txt"), dir.path().join("in/link.txt")).unwrap();
+        for follow in [true, false] {
+            let seen = Mutex::new(Vec::new());
+            let options = WalkOptions {
+                include: vec![],
+                exclude: vec![],
+                follow_symlinks: follow,
+                threads: 2,
+            };
+            walk(&[dir.path().join("in")], &options, &|e| {
+                seen.lock().unwrap().push(match e {
+                    WalkEvent::File(s) => format!("file {}", s.size),
+                    WalkEvent::Skipped { reason, .. } => format!("skipped: {reason}"),
+                    other => format!("{other:?}"),
+                })
+            })
+            .unwrap();
+            let expected = if follow {
+                "file 14"
+            } else {
+                "skipped: symbolic link not followed"
+            };
+            assert_eq!(seen.into_inner().unwrap(), [expected]);
+        }
+    }
+
     #[test]
     fn excluded_directories_are_not_descended() {
         let dir = tempfile::tempdir().unwrap();
