@@ -152,11 +152,8 @@ pub struct IdText([u8; 16]);
 impl IdText {
     /// The digits of `id`.
     pub fn new(id: u64) -> IdText {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut text = [0u8; 16];
-        for (i, d) in text.iter_mut().enumerate() {
-            *d = DIGITS[(id >> (60 - 4 * i)) as usize & 0xf];
-        }
+        crate::wire::hex_into(&id.to_be_bytes(), &mut text);
         IdText(text)
     }
 

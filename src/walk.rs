@@ -206,10 +206,12 @@ mod folder_stat {
         depth: usize,
         follow: bool,
     ) -> Option<std::io::Result<(u64, Option<SystemTime>)>> {
-        let (dir, name) = (path.parent()?, path.file_name()?);
-        if depth == 0 || dir.as_os_str().is_empty() {
+        // Below the root a path is the root joined with names: it has a
+        // folder.
+        if depth == 0 {
             return None;
         }
+        let (dir, name) = (path.parent()?, path.file_name()?);
         let name = CString::new(name.as_bytes()).ok()?;
         FOLDER.with_borrow_mut(|folder| {
             if folder.as_ref().is_none_or(|(open, _)| open != dir) {

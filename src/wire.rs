@@ -86,13 +86,19 @@ fn lower_hex(digits: &[u8], out: &mut [u8]) -> bool {
 /// per-character iterator `hex::encode` goes through: hashes are encoded
 /// once or more per finding.
 pub fn hex_string(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut digits = vec![0; bytes.len() * 2];
-    for (pair, &b) in digits.chunks_exact_mut(2).zip(bytes) {
+    hex_into(bytes, &mut digits);
+    String::from_utf8(digits).expect("hex digits are ASCII")
+}
+
+/// Writes `bytes` as lower-case hex into `out` (two digits a byte, as far
+/// as `out` reaches), for callers that keep the digits on the stack.
+pub fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
         pair[0] = DIGITS[usize::from(b >> 4)];
         pair[1] = DIGITS[usize::from(b & 0x0f)];
     }
-    String::from_utf8(digits).expect("hex digits are ASCII")
 }
 
 /// Decodes the lower-case hex `digits` into `out` (half their length);
