@@ -42,6 +42,15 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 pub const STATE_DIR: &str = "state";
 /// The database file in it.
 pub const STATE_FILE: &str = "state.sqlite";
+/// The page size of a new state database: SQLite's largest, 64 KiB. A
+/// scan writes its whole state in one transaction and SQLite copies every
+/// page of its write-ahead log into the database at commit, one read and
+/// one write call a page, while nothing else runs: with 4 KiB pages that
+/// was 20,400 pages and 0.29 s at the end of a scan of a million findings
+/// (0.14 s now). Results are blobs of a few KiB to 16 MiB, which larger
+/// pages also hold in fewer overflow pages (an unchanged rescan of
+/// 100,000 files: 7% less CPU).
+pub const PAGE_SIZE: u32 = 65_536;
 /// The version of what extraction and detection yield. Raise it with any
 /// change that can alter a file's findings, records or file record, so
 /// every file is read again by the next scan.
@@ -262,7 +271,14 @@ impl StateStore {
                 .map_err(|e| db_error(dir, e))?;
         }
         let conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;")
+        // The page size only takes on a new database (one made by an older
+        // version keeps its own); it must come before the write-ahead log.
+        conn.execute_batch(&format!("PRAGMA page_size={PAGE_SIZE}"))
+            .and_then(|_| {
+                conn.execute_batch(
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+                )
+            })
             .and_then(|_| conn.execute_batch(SCHEMA))
             .and_then(|_| conn.execute_batch(crate::triage::SCHEMA))
             .map_err(|e| db_error(&path, e))?;
@@ -532,5 +548,70 @@ impl recording::PartSource for StateReader {
 impl recording::PartSource for StateStore {
     fn part(&self, path: &str, seq: u32, f: &mut dyn FnMut(&[u8]) -> Option<()>) -> Option<()> {
         read_part(&self.conn, path, seq, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page size and journal a database was made with.
+    fn layout(out_dir: &Path) -> (u32, String) {
+        let conn = Connection::open(state_path(out_dir)).unwrap();
+        let page: u32 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        (page, journal)
+    }
+
+    #[test]
+    fn a_new_state_has_large_pages_and_an_older_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new");
+        StateStore::open(&new).unwrap();
+        assert_eq!(layout(&new), (PAGE_SIZE, "wal".to_string()));
+
+        let old = dir.path().join("old");
+        std::fs::create_dir_all(old.join(STATE_DIR)).unwrap();
+        Connection::open(state_path(&old))
+            .unwrap()
+            .execute_batch("PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE t (x)")
+            .unwrap();
+        let store = StateStore::open(&old).unwrap();
+        store
+            .store(
+                &Stored {
+                    path: "a.txt".into(),
+                    size: Some(1),
+                    modified: Some(2),
+                    content_hash: None,
+                    findings: 0,
+                    status: "scanned",
+                    error: None,
+                    recording: None,
+                },
+                "key",
+                "scan",
+            )
+            .unwrap();
+        store
+            .commit(&ScanRow {
+                scan_id: "scan".into(),
+                started_at: "s".into(),
+                finished_at: "f".into(),
+                mode: "full",
+                files_read: 1,
+                files_carried: 0,
+                files_removed: 0,
+                findings: 0,
+            })
+            .unwrap();
+        assert_eq!(layout(&old), (4096, "wal".to_string()));
+        let (conn, _) = open_existing(&old, false).unwrap();
+        let paths: i64 = conn
+            .query_row("SELECT count(*) FROM files WHERE path = 'a.txt'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(paths, 1);
     }
 }
