@@ -31,6 +31,7 @@ pub mod first_seen;
 pub mod recording;
 pub mod seen;
 
+use crate::atomic::Writeback;
 use crate::profile::Profile;
 use crate::{Error, Result};
 use first_seen::FirstSeen;
@@ -255,6 +256,44 @@ pub struct StateStore {
     /// Whether `recording_parts` may hold rows (so a file's old parts
     /// are looked for when it is stored again or removed).
     parts: std::cell::Cell<bool>,
+    /// The write-ahead log the scan's transaction grows, sent to disk as it
+    /// grows so the commit's sync waits for little (see [`WalWriteback`]).
+    wal: std::cell::RefCell<WalWriteback>,
+}
+
+/// The state's write-ahead log, watched every [`WalWriteback::EVERY`]
+/// rows: once it has grown by [`Writeback::STEP`], the kernel is asked to
+/// start writing it to disk. A scan of a million findings writes 85 MB of
+/// log, which the commit then synced in about 50 ms while nothing else
+/// ran.
+#[derive(Debug, Default)]
+struct WalWriteback {
+    file: Option<std::fs::File>,
+    rows: u32,
+    writeback: Writeback,
+}
+
+impl WalWriteback {
+    /// Rows stored between two looks at the log's length.
+    const EVERY: u32 = 64;
+
+    /// Notes one row stored in the database at `db`.
+    fn row(&mut self, db: &Path) {
+        self.rows += 1;
+        if !self.rows.is_multiple_of(Self::EVERY) {
+            return;
+        }
+        if self.file.is_none() {
+            let mut wal = db.as_os_str().to_owned();
+            wal.push("-wal");
+            self.file = std::fs::File::open(wal).ok();
+        }
+        if let Some(file) = &self.file
+            && let Ok(meta) = file.metadata()
+        {
+            self.writeback.written(file, meta.len());
+        }
+    }
 }
 
 impl StateStore {
@@ -301,6 +340,7 @@ impl StateStore {
             previous_scans,
             previous_files,
             parts: std::cell::Cell::new(parts),
+            wal: Default::default(),
         })
     }
 
@@ -319,6 +359,7 @@ impl StateStore {
     /// file's row holds their number. Otherwise the parts of its previous
     /// result (or of an unfinished one) go.
     pub fn store(&self, file: &Stored, skip_key: &str, scan_id: &str) -> Result<i64> {
+        self.wal.borrow_mut().row(&self.path);
         if !matches!(file.recording, Some(recording::Kept::Parts(_))) {
             self.drop_parts(&file.path)?;
         }
@@ -367,6 +408,7 @@ impl StateStore {
             self.drop_parts(&part.path)?;
         }
         self.parts.set(true);
+        self.wal.borrow_mut().row(&self.path);
         let bytes = part.read().map_err(|e| {
             Error::State(format!(
                 "a part of the result of {} could not be read back: {e}",
@@ -561,6 +603,29 @@ mod tests {
         let page: u32 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
         let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         (page, journal)
+    }
+
+    #[test]
+    fn the_log_is_sent_to_disk_once_it_has_grown_by_a_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join(STATE_FILE);
+        let wal = dir.path().join(format!("{STATE_FILE}-wal"));
+        let mut watch = WalWriteback::default();
+        // No log yet: looked for, nothing asked.
+        (0..WalWriteback::EVERY).for_each(|_| watch.row(&db));
+        assert_eq!(watch.writeback.requests, 0);
+        std::fs::File::create(&wal)
+            .unwrap()
+            .set_len(Writeback::STEP + 1)
+            .unwrap();
+        // Looked at only every EVERY rows.
+        (1..WalWriteback::EVERY).for_each(|_| watch.row(&db));
+        assert_eq!(watch.writeback.requests, 0);
+        watch.row(&db);
+        assert_eq!(watch.writeback.requests, 1);
+        // Not asked again until it has grown by another step.
+        (0..WalWriteback::EVERY).for_each(|_| watch.row(&db));
+        assert_eq!(watch.writeback.requests, 1);
     }
 
     #[test]
