@@ -69,7 +69,7 @@ fn build(out: &Path, findings: u64, hasher: &Hasher) -> u64 {
         "NO",
         LinkPolicy::default(),
         2,
-        false,
+        None,
     )
     .expect("index opens");
     let mut b = index.batcher();

@@ -127,6 +127,15 @@ pub struct IndexBuilder {
     failure: Mutex<Option<Error>>,
 }
 
+/// The scan whose commit `index` holds (`None` if none completed or its
+/// record cannot be read).
+fn committed_by(index: &tantivy::Index) -> Option<String> {
+    let payload = index.load_metas().ok()?.payload?;
+    serde_json::from_str::<IndexMeta>(&payload)
+        .ok()
+        .map(|meta| meta.scan_id)
+}
+
 /// Creates `dir` with mode 0700, or tightens an existing one to 0700.
 fn private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -141,10 +150,14 @@ fn private_dir(dir: &Path) -> std::io::Result<()> {
 impl IndexBuilder {
     /// Opens (or creates) `OUT/index` for a new scan. The previous
     /// documents stay readable until [`IndexBuilder::commit`] replaces them
-    /// in one step. With `keep`, the previous documents stay unless a file
-    /// is read again or gone ([`IndexBuilder::forget`]); otherwise, or when
-    /// the index was written by another datakart version or is missing,
-    /// the scan writes every document ([`IndexBuilder::kept`] says which).
+    /// in one step. With `keep`, the scan the state store last completed,
+    /// the previous documents stay unless a file is read again or gone
+    /// ([`IndexBuilder::forget`]), but only if that same scan committed
+    /// them: the state and the index commit side by side, and a scan killed
+    /// between the two commits leaves one a scan ahead of the other.
+    /// Otherwise, or when the index was written by another datakart version
+    /// or is missing, the scan writes every document ([`IndexBuilder::kept`]
+    /// says which).
     pub fn create(
         out_dir: &Path,
         scan_id: &str,
@@ -152,15 +165,18 @@ impl IndexBuilder {
         phone_country: &str,
         links: LinkPolicy,
         threads: usize,
-        keep: bool,
+        keep: Option<&str>,
     ) -> Result<IndexBuilder> {
         let dir = index_dir(out_dir);
         let fail = |e: &dyn std::fmt::Display| Error::Index(format!("{}: {e}", dir.display()));
         private_dir(&dir).map_err(|e| fail(&e))?;
         let (schema, fields) = schema();
-        let mut kept = keep;
+        let mut kept = keep.is_some();
         let index = match directory::open_index(&dir) {
-            Ok(index) if index.schema() == schema => index,
+            Ok(index) if index.schema() == schema => {
+                kept = kept && committed_by(&index).as_deref() == keep;
+                index
+            }
             _ => {
                 kept = false;
                 std::fs::remove_dir_all(&dir).map_err(|e| fail(&e))?;
@@ -554,7 +570,7 @@ mod tests {
     }
 
     /// A builder for scan `scan_id` of the index in `out` (two threads).
-    fn builder(out: &Path, hasher: &Hasher, scan_id: &str, keep: bool) -> IndexBuilder {
+    fn builder(out: &Path, hasher: &Hasher, scan_id: &str, keep: Option<&str>) -> IndexBuilder {
         IndexBuilder::create(
             out,
             scan_id,
@@ -601,7 +617,7 @@ mod tests {
             "NO",
             LinkPolicy::default(),
             1,
-            false,
+            None,
         )
         .unwrap();
         let path: Arc<str> = Arc::from("big.csv");
@@ -656,7 +672,7 @@ mod tests {
     fn a_commit_whose_scan_failed_leaves_the_previous_index() {
         let out = tempfile::tempdir().unwrap();
         let hasher = Hasher::new(&[7; 32]);
-        let scan = |scan_id: &str, value: &str, total: Option<u64>, keep: bool| {
+        let scan = |scan_id: &str, value: &str, total: Option<u64>, keep: Option<&str>| {
             let index = builder(out.path(), &hasher, scan_id, keep);
             add_one(&index, &hasher, "crm.csv", value);
             index.commit_when(|| total)
@@ -666,19 +682,19 @@ mod tests {
             (scan_id, paths.len())
         };
         assert_eq!(
-            scan("scan-1", "ola@example.no", Some(1), false).unwrap().findings,
+            scan("scan-1", "ola@example.no", Some(1), None).unwrap().findings,
             1
         );
         // Written anew (segments built before the wait) or kept (the
         // wait first): neither commits.
-        for keep in [false, true] {
+        for keep in [None, Some("scan-1")] {
             let failed = scan("scan-2", "kari@example.no", None, keep).unwrap_err();
             assert!(failed.to_string().contains("not committed"), "{failed}");
             assert_eq!(hits("ola@example.no"), ("scan-1".to_string(), 1));
             assert_eq!(hits("kari@example.no"), ("scan-1".to_string(), 0));
         }
         // The next scan commits over it.
-        scan("scan-3", "kari@example.no", Some(1), false).unwrap();
+        scan("scan-3", "kari@example.no", Some(1), None).unwrap();
         assert_eq!(hits("kari@example.no"), ("scan-3".to_string(), 1));
         assert_eq!(hits("ola@example.no"), ("scan-3".to_string(), 0));
     }
@@ -690,7 +706,7 @@ mod tests {
     fn hashes_sharing_a_term_are_told_apart_by_the_whole_hash() {
         let out = tempfile::tempdir().unwrap();
         let hasher = Hasher::new(&[7; 32]);
-        let index = builder(out.path(), &hasher, "scan-1", false);
+        let index = builder(out.path(), &hasher, "scan-1", None);
         let searched = hasher.hash("ola@example.no");
         // The same first ten hex digits (40 bits), then another value.
         let other: String = searched[..10].chars().chain("0".repeat(54).chars()).collect();
@@ -725,10 +741,10 @@ mod tests {
     fn a_kept_index_forgets_files_read_again_or_gone_and_keeps_the_rest() {
         let out = tempfile::tempdir().unwrap();
         let hasher = Hasher::new(&[7; 32]);
-        let create = |scan_id: &str, keep: bool| builder(out.path(), &hasher, scan_id, keep);
+        let create = |scan_id: &str, keep: Option<&str>| builder(out.path(), &hasher, scan_id, keep);
         let add = |index: &IndexBuilder, file: &str, value: &str| add_one(index, &hasher, file, value);
         let found = |value: &str| found(out.path(), &hasher, value).1;
-        let first = create("scan-1", false);
+        let first = create("scan-1", None);
         for (file, value) in [
             ("a.csv", "ola@example.no"),
             ("b.csv", "kari@example.no"),
@@ -739,7 +755,10 @@ mod tests {
         }
         first.commit(4).unwrap();
 
-        let second = create("scan-2", true);
+        // The state completed a scan the index never committed: nothing
+        // is kept, and nothing is written by this builder.
+        assert!(!create("scan-x", Some("scan-0")).kept());
+        let second = create("scan-2", Some("scan-1"));
         assert!(second.kept());
         // b.csv is read again: forgotten, then written anew; d.csv's new
         // document is written before it is forgotten (workers race).
@@ -766,17 +785,17 @@ mod tests {
     fn a_kept_index_forgets_files_whose_set_went_to_disk() {
         let out = tempfile::tempdir().unwrap();
         let hasher = Hasher::new(&[7; 32]);
-        let create = |scan_id: &str, keep: bool| builder(out.path(), &hasher, scan_id, keep);
+        let create = |scan_id: &str, keep: Option<&str>| builder(out.path(), &hasher, scan_id, keep);
         let found = |value: &str| found(out.path(), &hasher, value).1;
         let files: Vec<String> = (0..12).map(|i| format!("f{i:02}.csv")).collect();
         let value = |i: usize| format!("person{i}@example.no");
-        let first = create("scan-1", false);
+        let first = create("scan-1", None);
         for (i, file) in files.iter().enumerate() {
             add_one(&first, &hasher, file, &value(i));
         }
         first.commit(12).unwrap();
 
-        let second = create("scan-2", true);
+        let second = create("scan-2", Some("scan-1"));
         let forgotten = second.forgotten().unwrap();
         forgotten.spill_past(3);
         // Every other file goes: six forgotten, two batches of three on disk.

@@ -260,8 +260,8 @@ impl StateSink {
     }
 }
 
-/// What a finished sink hands back: its totals, and what the scan must
-/// still commit after the subject index.
+/// What a finished sink hands back (with the state store, its
+/// transaction still open, for the scan to commit).
 pub struct Finished {
     /// Totals for `scan.json`.
     pub totals: Totals,
@@ -275,8 +275,6 @@ pub struct Finished {
     pub changes: ChangeCounts,
     /// What the triage decisions covered.
     pub triage: triage::TriageCounts,
-    /// The state store, its transaction still open.
-    pub state: StateStore,
 }
 
 /// Totals for `scan.json` and the summary table.
@@ -1025,8 +1023,9 @@ impl Sink {
     }
 
     /// Writes the remaining row groups and renames every table into place;
-    /// forgets gone files in the state store (not committed yet).
-    pub fn finish(mut self) -> Result<Finished> {
+    /// forgets gone files in the state store, which it hands back with its
+    /// transaction open.
+    pub fn finish(mut self) -> Result<(Finished, StateStore)> {
         let removed = self.remove_gone()?;
         self.totals.retention.violations = self.violations.rows();
         // The two big tables are finished on threads of their own: most
@@ -1049,15 +1048,15 @@ impl Sink {
             };
             joined(findings).and(joined(data_map)).and(rest)
         })?;
-        Ok(Finished {
+        let finished = Finished {
             triage: self.triage.counts(),
             totals: self.totals,
             files_removed: removed,
             read: self.state.read,
             carried: self.state.carried,
             changes,
-            state: self.state.store,
-        })
+        };
+        Ok((finished, self.state.store))
     }
 }
 

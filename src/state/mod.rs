@@ -251,7 +251,8 @@ pub fn open_existing(out_dir: &Path, write: bool) -> Result<(Connection, PathBuf
 pub struct StateStore {
     conn: Connection,
     path: PathBuf,
-    previous_scans: u64,
+    /// The last scan that completed into this state, if any.
+    last_scan: Option<String>,
     previous_files: u64,
     /// Whether `recording_parts` may hold rows (so a file's old parts
     /// are looked for when it is stored again or removed).
@@ -321,9 +322,13 @@ impl StateStore {
             .and_then(|_| conn.execute_batch(SCHEMA))
             .and_then(|_| conn.execute_batch(crate::triage::SCHEMA))
             .map_err(|e| db_error(&path, e))?;
-        let previous_scans = conn
-            .query_row("SELECT count(*) FROM scans", [], |r| r.get::<_, i64>(0))
-            .map_err(|e| db_error(&path, e))? as u64;
+        // Scans are only ever added, so the last row is the last scan.
+        let last_scan = conn
+            .query_row("SELECT scan_id FROM scans ORDER BY rowid DESC LIMIT 1", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()
+            .map_err(|e| db_error(&path, e))?;
         let previous_files = conn
             .query_row("SELECT count(*) FROM files", [], |r| r.get::<_, i64>(0))
             .map_err(|e| db_error(&path, e))? as u64;
@@ -337,7 +342,7 @@ impl StateStore {
         Ok(StateStore {
             conn,
             path,
-            previous_scans,
+            last_scan,
             previous_files,
             parts: std::cell::Cell::new(parts),
             wal: Default::default(),
@@ -346,7 +351,13 @@ impl StateStore {
 
     /// Whether an earlier scan completed into this state.
     pub fn has_previous_scan(&self) -> bool {
-        self.previous_scans > 0
+        self.last_scan.is_some()
+    }
+
+    /// The last scan that completed into this state: the index may keep
+    /// its documents only if it was committed by the same scan.
+    pub fn last_scan(&self) -> Option<&str> {
+        self.last_scan.as_deref()
     }
 
     /// How many files the state held when the scan began.

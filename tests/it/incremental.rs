@@ -306,6 +306,49 @@ fn a_scan_killed_at_any_point_and_run_again_gives_the_uninterrupted_outputs() {
     assert_same(out.path(), fresh.path());
 }
 
+/// The state and the index commit side by side at the end of a scan, so
+/// a kill can leave either one a scan ahead of the other. Made here by
+/// putting back the folder of one of them as it was before the last scan:
+/// the next scan writes the index whole and gives the uninterrupted
+/// outputs. (Were the stale index kept, the CRM's new e-mail would not be
+/// found and the HR files would be found under their old folder.)
+#[test]
+fn a_state_and_an_index_a_scan_apart_give_the_uninterrupted_outputs() {
+    let t = Tree::new();
+    let root = t.path().join("share");
+    copy_tree(&sample(), &root);
+    let out = tempfile::tempdir().unwrap();
+    scan(&[&root], out.path(), &[]);
+    let before = tempfile::tempdir().unwrap();
+    for folder in ["index", "state"] {
+        copy_tree(&out.path().join(folder), &before.path().join(folder));
+    }
+    change(&root);
+    let fresh = tempfile::tempdir().unwrap();
+    scan(&[&root], fresh.path(), &[]);
+    let changed = tempfile::tempdir().unwrap();
+    copy_tree(out.path(), changed.path());
+    let o = run(&[], changed.path(), &root);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    for (behind, read_again) in [("index", 0), ("state", 2 + files_in(&root.join("personal")))] {
+        let out = tempfile::tempdir().unwrap();
+        copy_tree(changed.path(), out.path());
+        std::fs::remove_dir_all(out.path().join(behind)).unwrap();
+        copy_tree(&before.path().join(behind), &out.path().join(behind));
+        let o = run(&[], out.path(), &root);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let s = summary(out.path());
+        assert_eq!(s["incremental"]["files_read"], read_again, "{behind} behind: {s}");
+        assert_eq!(
+            s["index"]["documents"],
+            summary(fresh.path())["index"]["documents"],
+            "{behind} behind"
+        );
+        assert_same(out.path(), fresh.path());
+    }
+}
+
 #[test]
 fn a_locked_folder_exits_3_and_a_stale_lock_is_taken_over() {
     use std::os::fd::AsRawFd;
