@@ -467,7 +467,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                 scan_id: scan_id.clone(),
                 started_at: started_at.clone(),
                 finished_at: finished_at.clone(),
-                mode: mode(finished.changes.compared && !config.full),
+                mode: mode_of(config, &finished),
                 files_read: finished.read,
                 files_carried: finished.carried,
                 files_removed: finished.files_removed,
@@ -626,6 +626,12 @@ fn mode(carry: bool) -> &'static str {
     if carry { "incremental" } else { "full" }
 }
 
+/// The mode of a finished scan: incremental when it compared with a
+/// previous scan and was not told to read everything.
+fn mode_of(config: &ScanConfig, finished: &Finished) -> &'static str {
+    mode(finished.changes.compared && !config.full)
+}
+
 /// The process's peak resident memory so far, as the kernel counts it for
 /// this program (`VmHWM`; Linux only). `getrusage` would not do: its peak
 /// carries over the memory of whatever process started this one, up to
@@ -727,7 +733,7 @@ fn summarise(
         },
         retention: t.retention.clone(),
         incremental: IncrementalCounts {
-            mode: mode(finished.changes.compared && !config.full),
+            mode: mode_of(config, finished),
             files_read: finished.read,
             files_carried: finished.carried,
             files_removed: finished.files_removed,
