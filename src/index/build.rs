@@ -127,15 +127,6 @@ pub struct IndexBuilder {
     failure: Mutex<Option<Error>>,
 }
 
-/// The scan whose commit `index` holds (`None` if none completed or its
-/// record cannot be read).
-fn committed_by(index: &tantivy::Index) -> Option<String> {
-    let payload = index.load_metas().ok()?.payload?;
-    serde_json::from_str::<IndexMeta>(&payload)
-        .ok()
-        .map(|meta| meta.scan_id)
-}
-
 /// Creates `dir` with mode 0700, or tightens an existing one to 0700.
 fn private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -174,7 +165,10 @@ impl IndexBuilder {
         let mut kept = keep.is_some();
         let index = match directory::open_index(&dir) {
             Ok(index) if index.schema() == schema => {
-                kept = kept && committed_by(&index).as_deref() == keep;
+                // The scan that committed it (none if none completed or
+                // its record cannot be read).
+                let committed_by = super::committed_meta(&index).ok().map(|meta| meta.scan_id);
+                kept = kept && committed_by.as_deref() == keep;
                 index
             }
             _ => {

@@ -330,6 +330,17 @@ fn index_error(dir: &Path, e: impl std::fmt::Display) -> Error {
     Error::Index(format!("{}: {e}", dir.display()))
 }
 
+/// What the scan whose commit `index` holds recorded (its commit payload),
+/// or why it cannot be read.
+pub(crate) fn committed_meta(index: &tantivy::Index) -> std::result::Result<IndexMeta, String> {
+    let payload = index
+        .load_metas()
+        .map_err(|e| e.to_string())?
+        .payload
+        .ok_or_else(|| "no scan has completed into this index".to_string())?;
+    serde_json::from_str(&payload).map_err(|e| e.to_string())
+}
+
 impl SubjectIndex {
     /// Opens `OUT/index`. Fails with a clear message when there is no
     /// index (no scan yet) or it was built by another version.
@@ -350,12 +361,7 @@ impl SubjectIndex {
                 dir.display()
             )));
         }
-        let payload = index
-            .load_metas()
-            .map_err(|e| index_error(&dir, e))?
-            .payload
-            .ok_or_else(|| index_error(&dir, "no scan has completed into this index"))?;
-        let meta: IndexMeta = serde_json::from_str(&payload).map_err(|e| index_error(&dir, e))?;
+        let meta = committed_meta(&index).map_err(|e| index_error(&dir, e))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -1028,9 +1028,9 @@ impl Sink {
     pub fn finish(mut self) -> Result<(Finished, StateStore)> {
         let removed = self.remove_gone()?;
         self.totals.retention.violations = self.violations.rows();
-        // The two big tables are finished on threads of their own: most
-        // of a commit is waiting for the disk to take the file (a
-        // 100,000-file data map is 15 MB of CSV), and the waits overlap.
+        // The two big tables are finished on threads of their own, so
+        // their waits overlap: each waits for its Parquet thread to encode
+        // the last row group, then for the disk to take both its files.
         let (findings, data_map) = (self.findings, self.data_map);
         let (folders, violations, errors, changes) =
             (self.folders, self.violations, self.errors, self.changes);
