@@ -8,6 +8,7 @@
 
 use super::codec::{self, ItemRef, Items};
 use super::directory;
+use super::feed::Feed;
 use super::forget::Forgotten;
 use super::merging::BoundedMerges;
 use super::{Fields, IndexMeta, LinkPolicy, identifying, index_dir, record_key, schema};
@@ -110,7 +111,7 @@ struct FileGroups {
 }
 
 /// The index of one scan being built: the tantivy writer every worker
-/// adds documents to (it is shared; tantivy's own threads do the
+/// adds documents to (through a [`Feed`]; tantivy's own threads do the
 /// indexing) and what the commit records. Findings reach it through one
 /// [`Batcher`] per worker; see the module documentation.
 pub struct IndexBuilder {
@@ -118,13 +119,16 @@ pub struct IndexBuilder {
     kept: bool,
     /// The files whose kept documents go at the commit.
     forgotten: Forgotten,
-    writer: IndexWriter,
+    /// Shared with the feed's thread until [`IndexBuilder::commit_when`]
+    /// closes the feed.
+    writer: Arc<IndexWriter>,
+    feed: Feed,
     fields: Fields,
     meta: IndexMeta,
     findings: AtomicU64,
     documents: AtomicU64,
     /// The first write that failed; the commit reports it.
-    failure: Mutex<Option<Error>>,
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 /// Creates `dir` with mode 0700, or tightens an existing one to 0700.
@@ -204,10 +208,14 @@ impl IndexBuilder {
             Vec::new()
         };
         let forgotten = Forgotten::new(previous, fields.file, out_dir);
+        let writer = Arc::new(writer);
+        let failure = Arc::new(Mutex::new(None));
+        let feed = Feed::start(Arc::clone(&writer), Arc::clone(&failure)).map_err(|e| fail(&e))?;
         Ok(IndexBuilder {
             kept,
             forgotten,
             writer,
+            feed,
             fields,
             meta: IndexMeta {
                 scan_id: scan_id.to_string(),
@@ -219,7 +227,7 @@ impl IndexBuilder {
             },
             findings: AtomicU64::new(0),
             documents: AtomicU64::new(0),
-            failure: Mutex::new(None),
+            failure,
         })
     }
 
@@ -234,8 +242,7 @@ impl IndexBuilder {
     /// kept for the commit.
     pub fn forget(&self, source: &str) {
         if let Err(e) = self.forgotten.forget(source) {
-            let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
-            failure.get_or_insert(Error::Index(e));
+            self.failed(e);
         }
     }
 
@@ -245,10 +252,16 @@ impl IndexBuilder {
         self.kept.then(|| self.forgotten.clone())
     }
 
+    /// Keeps `error` for the commit unless an earlier one was kept.
+    fn failed(&self, error: String) {
+        let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+        failure.get_or_insert(error);
+    }
+
     /// The first write or delete that failed, if any.
     fn check(&self) -> Result<()> {
         match self.failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            Some(e) => Err(e),
+            Some(e) => Err(Error::Index(e)),
             None => Ok(()),
         }
     }
@@ -268,9 +281,8 @@ impl IndexBuilder {
     /// whether it is written in parts); a failure is kept for the commit.
     fn write(&self, path: &str, info: &FileInfo, group: Group, record: Option<(&str, bool)>) {
         let doc = document(&self.fields, &self.meta.scan_id, path, info, group, record);
-        if let Err(e) = self.writer.add_document(doc) {
-            let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
-            failure.get_or_insert(Error::Index(e.to_string()));
+        if let Err(e) = self.feed.add(doc) {
+            self.failed(e);
         }
     }
 
@@ -291,19 +303,23 @@ impl IndexBuilder {
     /// gives `None` (the scan failed) nothing is committed and the
     /// previous index stays as it was.
     pub fn commit_when(mut self, settled: impl FnOnce() -> Option<u64>) -> Result<IndexMeta> {
+        self.feed.close();
         self.check()?;
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         let failed = || Error::Index("the scan failed: the index was not committed".into());
         // The scan's segments are merged once it is done with its memory,
         // after the commit; the index stays readable throughout.
         self.writer.set_merge_policy(Box::new(BoundedMerges::default()));
+        let alone = "the closed feed let go of the writer";
         let (findings, mut commit) = if self.kept {
             let findings = settled().ok_or_else(failed)?;
             self.check()?;
-            self.forgotten.queue(&self.writer).map_err(Error::Index)?;
-            (findings, self.writer.prepare_commit().map_err(fail)?)
+            let writer = Arc::get_mut(&mut self.writer).expect(alone);
+            self.forgotten.queue(writer).map_err(Error::Index)?;
+            (findings, writer.prepare_commit().map_err(fail)?)
         } else {
-            let commit = self.writer.prepare_commit().map_err(fail)?;
+            let writer = Arc::get_mut(&mut self.writer).expect(alone);
+            let commit = writer.prepare_commit().map_err(fail)?;
             match settled() {
                 Some(findings) => (findings, commit),
                 None => {
@@ -319,7 +335,8 @@ impl IndexBuilder {
         commit.commit().map_err(fail)?;
         let committed = Instant::now();
         let index = self.writer.index().clone();
-        self.writer.wait_merging_threads().map_err(fail)?;
+        let writer = Arc::try_unwrap(self.writer).unwrap_or_else(|_| unreachable!("{alone}"));
+        writer.wait_merging_threads().map_err(fail)?;
         let searcher = index.reader().map(|r| r.searcher());
         self.meta.documents = searcher
             .as_ref()

@@ -31,6 +31,7 @@
 pub mod build;
 pub mod codec;
 pub mod directory;
+pub mod feed;
 pub mod forget;
 pub mod impact;
 pub mod merging;
