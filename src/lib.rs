@@ -16,8 +16,10 @@
 //! 4. [`sink`] owns every output file. One writer thread receives findings
 //!    and file outcomes over a channel and writes Parquet and CSV atomically.
 //!
-//! [`scan`] wires the stages together on a rayon pool; it is the only module
-//! that creates threads. Raw values never leave the worker that found them:
+//! [`scan`] wires the stages together on a rayon pool whose workers run a
+//! few nice steps below the later stages ([`priority`]); besides it, only
+//! the sink's Parquet writers and the index's feed start threads of their
+//! own. Raw values never leave the worker that found them:
 //! the sink receives the keyed hash ([`keyed_hash`]) and the masked form,
 //! and the plain value only when the user asked for `--reveal-values`.
 
@@ -37,6 +39,7 @@ pub mod keyed_hash;
 pub mod lock;
 pub mod log;
 pub mod model;
+pub mod priority;
 pub mod profile;
 pub mod records;
 pub mod region;

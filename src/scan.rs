@@ -301,6 +301,9 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("datakart-worker-{i}"))
+        // Later stages first: the queues stay short and no core idles
+        // while one of them catches up (see `priority`).
+        .start_handler(|_| crate::priority::run_behind_later_stages())
         .build()
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
     let policy = Arc::new(policy_for(config)?);
