@@ -128,7 +128,7 @@ pub struct IndexBuilder {
     findings: AtomicU64,
     documents: AtomicU64,
     /// The first write that failed; the commit reports it.
-    failure: Arc<Mutex<Option<String>>>,
+    failure: Mutex<Option<String>>,
 }
 
 /// Creates `dir` with mode 0700, or tightens an existing one to 0700.
@@ -166,20 +166,21 @@ impl IndexBuilder {
         let fail = |e: &dyn std::fmt::Display| Error::Index(format!("{}: {e}", dir.display()));
         private_dir(&dir).map_err(|e| fail(&e))?;
         let (schema, fields) = schema();
-        let mut kept = keep.is_some();
-        let index = match directory::open_index(&dir) {
+        let (index, kept) = match directory::open_index(&dir) {
             Ok(index) if index.schema() == schema => {
-                // The scan that committed it (none if none completed or
+                // Kept only if `keep` committed it (not if no scan did or
                 // its record cannot be read).
                 let committed_by = super::committed_meta(&index).ok().map(|meta| meta.scan_id);
-                kept = kept && committed_by.as_deref() == keep;
-                index
+                let kept = keep.is_some() && committed_by.as_deref() == keep;
+                (index, kept)
             }
             _ => {
-                kept = false;
                 std::fs::remove_dir_all(&dir).map_err(|e| fail(&e))?;
                 private_dir(&dir).map_err(|e| fail(&e))?;
-                directory::create_index(&dir, schema).map_err(|e| fail(&e))?
+                (
+                    directory::create_index(&dir, schema).map_err(|e| fail(&e))?,
+                    false,
+                )
             }
         };
         // One indexing thread for every two workers: on two cores a second
@@ -209,8 +210,7 @@ impl IndexBuilder {
         };
         let forgotten = Forgotten::new(previous, fields.file, out_dir);
         let writer = Arc::new(writer);
-        let failure = Arc::new(Mutex::new(None));
-        let feed = Feed::start(Arc::clone(&writer), Arc::clone(&failure)).map_err(|e| fail(&e))?;
+        let feed = Feed::start(Arc::clone(&writer)).map_err(|e| fail(&e))?;
         Ok(IndexBuilder {
             kept,
             forgotten,
@@ -227,7 +227,7 @@ impl IndexBuilder {
             },
             findings: AtomicU64::new(0),
             documents: AtomicU64::new(0),
-            failure,
+            failure: Mutex::new(None),
         })
     }
 
@@ -303,7 +303,9 @@ impl IndexBuilder {
     /// gives `None` (the scan failed) nothing is committed and the
     /// previous index stays as it was.
     pub fn commit_when(mut self, settled: impl FnOnce() -> Option<u64>) -> Result<IndexMeta> {
-        self.feed.close();
+        if let Err(e) = self.feed.close() {
+            self.failed(e);
+        }
         self.check()?;
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         let failed = || Error::Index("the scan failed: the index was not committed".into());

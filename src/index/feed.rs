@@ -9,9 +9,8 @@
 //! more, which a thread of its own empties into tantivy, and go on
 //! reading and detecting while a segment is written.
 
-use crossbeam_channel::{Sender, bounded};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use crate::handoff::Handoff;
+use std::sync::Arc;
 use tantivy::{IndexWriter, TantivyDocument};
 
 /// Documents the feed holds beyond tantivy's own queue (a document is a
@@ -27,55 +26,42 @@ pub const QUEUED: usize = 16 * 1024;
 /// Dropping it (or [`Feed::close`]) adds what is queued and ends the
 /// thread.
 pub struct Feed {
-    queue: Option<Sender<TantivyDocument>>,
-    thread: Option<JoinHandle<()>>,
+    /// The thread's result: the first error tantivy gave, if any.
+    stage: Handoff<TantivyDocument, Result<(), String>>,
 }
 
 impl Feed {
-    /// Starts the thread adding documents to `writer`; the first error
-    /// tantivy gives goes to `failure`.
-    pub fn start(writer: Arc<IndexWriter>, failure: Arc<Mutex<Option<String>>>) -> std::io::Result<Feed> {
-        let (queue, documents) = bounded::<TantivyDocument>(QUEUED);
-        let thread = std::thread::Builder::new()
-            .name("datakart-index-feed".into())
-            .spawn(move || {
-                for doc in documents {
-                    if let Err(e) = writer.add_document(doc) {
-                        let mut failure = failure.lock().unwrap_or_else(|e| e.into_inner());
-                        failure.get_or_insert(e.to_string());
-                    }
+    /// Starts the thread adding documents to `writer`.
+    pub fn start(writer: Arc<IndexWriter>) -> std::io::Result<Feed> {
+        let stage = Handoff::spawn("datakart-index-feed", QUEUED, move |documents| {
+            let mut failure = Ok(());
+            for doc in documents {
+                if let Err(e) = writer.add_document(doc) {
+                    failure = failure.and(Err(e.to_string()));
                 }
-            })?;
-        Ok(Feed {
-            queue: Some(queue),
-            thread: Some(thread),
-        })
+            }
+            failure
+        })?;
+        Ok(Feed { stage })
     }
 
     /// Queues `doc`, waiting while the queue is full. Fails only when the
     /// feed was closed or its thread ended.
     pub fn add(&self, doc: TantivyDocument) -> Result<(), String> {
-        let queue = self.queue.as_ref().ok_or("the index feed is closed")?;
-        queue
+        self.stage
             .send(doc)
-            .map_err(|_| "the index feed's thread ended".to_string())
+            .map_err(|_| "the index feed is closed or its thread ended".to_string())
     }
 
     /// Adds every queued document and ends the thread: afterwards the
-    /// writer holds every document added, and is shared with nobody.
-    pub fn close(&mut self) {
-        drop(self.queue.take());
-        if let Some(thread) = self.thread.take() {
-            // A panic in tantivy's add_document surfaces as a closed
-            // queue on the next add, or as missing documents: keep going.
-            let _ = thread.join();
+    /// writer holds every document added, and is shared with nobody. The
+    /// first error tantivy gave, if any (a panic in tantivy shows as
+    /// documents missing, as it did when workers added them directly).
+    pub fn close(&mut self) -> Result<(), String> {
+        match self.stage.finish() {
+            Some(Ok(result)) => result,
+            Some(Err(_)) | None => Ok(()),
         }
-    }
-}
-
-impl Drop for Feed {
-    fn drop(&mut self) {
-        self.close();
     }
 }
 
@@ -96,14 +82,13 @@ mod tests {
     #[test]
     fn every_document_added_is_in_the_writer_once_the_feed_is_closed() {
         let (index, field, mut writer) = writer();
-        let failure = Arc::new(Mutex::new(None));
-        let mut feed = Feed::start(Arc::clone(&writer), Arc::clone(&failure)).unwrap();
+        let mut feed = Feed::start(Arc::clone(&writer)).unwrap();
         // More than the queue holds, so adding waits for the thread.
         let n = QUEUED + 1000;
         for i in 0..n {
             feed.add(doc!(field => format!("v{i}"))).unwrap();
         }
-        feed.close();
+        assert_eq!(feed.close(), Ok(()));
         assert!(
             feed.add(doc!(field => "late")).is_err(),
             "a closed feed takes nothing"
@@ -114,14 +99,13 @@ mod tests {
         assert_eq!(searcher.num_docs(), n as u64);
         let last = Term::from_field_text(field, &format!("v{}", n - 1));
         assert_eq!(searcher.doc_freq(&last).unwrap(), 1);
-        assert!(failure.lock().unwrap().is_none());
     }
 
     #[test]
     fn a_feed_dropped_unclosed_still_adds_what_it_queued() {
         let (index, field, mut writer) = writer();
         {
-            let feed = Feed::start(Arc::clone(&writer), Arc::new(Mutex::new(None))).unwrap();
+            let feed = Feed::start(Arc::clone(&writer)).unwrap();
             feed.add(doc!(field => "a")).unwrap();
             feed.add(doc!(field => "b")).unwrap();
         }

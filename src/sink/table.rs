@@ -4,6 +4,7 @@
 //! files are atomic: they appear only on [`TableWriter::commit`].
 
 use crate::atomic::AtomicFile;
+use crate::handoff::Handoff;
 use crate::{Error, Result};
 use polars::polars_utils::compression::ZstdLevel;
 use polars::prelude::{
@@ -230,10 +231,8 @@ fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
 /// The file is renamed into place only after [`ToParquet::End`]: a table
 /// dropped unfinished (a failed scan) leaves no Parquet file.
 struct ParquetOut {
-    /// The way to the thread (gone once it is told to end).
-    groups: Option<std::sync::mpsc::SyncSender<ToParquet>>,
-    /// The thread, until it is joined.
-    thread: Option<std::thread::JoinHandle<Result<()>>>,
+    /// The thread, and the result of its commit.
+    stage: Handoff<ToParquet, Result<()>>,
     /// The Parquet file, for errors.
     path: PathBuf,
 }
@@ -259,34 +258,30 @@ impl ParquetOut {
             .with_compression(compression())
             .batched(&schema)
             .map_err(|e| write_err(path, e))?;
-        let (groups, received) = std::sync::mpsc::sync_channel::<ToParquet>(0);
         let (columns, target) = (columns.to_vec(), path.to_path_buf());
-        let thread = std::thread::Builder::new()
-            .name("datakart-parquet".into())
-            .spawn(move || -> Result<()> {
-                loop {
-                    match received.recv() {
-                        Ok(ToParquet::Group(buffers, height)) => {
-                            let df =
-                                group_frame(&columns, buffers, height).map_err(|e| write_err(&target, e))?;
-                            writer.write_batch(&df).map_err(|e| write_err(&target, e))?;
-                        }
-                        Ok(ToParquet::End) => break,
-                        // Dropped unfinished: the temporary file goes.
-                        Err(_) => return Ok(()),
+        let stage = Handoff::spawn("datakart-parquet", 0, move |received| -> Result<()> {
+            for message in received {
+                match message {
+                    ToParquet::Group(buffers, height) => {
+                        let df = group_frame(&columns, buffers, height).map_err(|e| write_err(&target, e))?;
+                        writer.write_batch(&df).map_err(|e| write_err(&target, e))?;
+                    }
+                    ToParquet::End => {
+                        writer.finish().map_err(|e| write_err(&target, e))?;
+                        drop(writer);
+                        let file = Arc::try_unwrap(file.0)
+                            .ok()
+                            .expect("the Parquet writer, the file's only other holder, is dropped");
+                        return file.into_inner().unwrap_or_else(|e| e.into_inner()).commit();
                     }
                 }
-                writer.finish().map_err(|e| write_err(&target, e))?;
-                drop(writer);
-                let file = Arc::try_unwrap(file.0)
-                    .ok()
-                    .expect("the Parquet writer, the file's only other holder, is dropped");
-                file.into_inner().unwrap_or_else(|e| e.into_inner()).commit()
-            })
-            .map_err(|e| write_err(path, e))?;
+            }
+            // Dropped unfinished: the temporary file goes.
+            Ok(())
+        })
+        .map_err(|e| write_err(path, e))?;
         Ok(ParquetOut {
-            groups: Some(groups),
-            thread: Some(thread),
+            stage,
             path: path.to_path_buf(),
         })
     }
@@ -304,10 +299,10 @@ impl ParquetOut {
     }
 
     fn hand(&mut self, message: ToParquet) -> Result<()> {
-        match self.groups.as_ref().map(|g| g.send(message)) {
-            Some(Ok(())) => Ok(()),
+        match self.stage.send(message) {
+            Ok(()) => Ok(()),
             // The thread stopped on an error: that error is the answer.
-            _ => self
+            Err(_) => self
                 .join()
                 .and(Err(write_err(&self.path, "the Parquet writer stopped"))),
         }
@@ -315,18 +310,10 @@ impl ParquetOut {
 
     /// Waits for the thread; its result.
     fn join(&mut self) -> Result<()> {
-        self.groups = None;
-        match self.thread.take() {
-            Some(thread) => thread.join().expect("the Parquet thread does not panic"),
+        match self.stage.finish() {
+            Some(result) => result.expect("the Parquet thread does not panic"),
             None => Err(write_err(&self.path, "the Parquet writer stopped")),
         }
-    }
-}
-
-impl Drop for ParquetOut {
-    /// A table dropped unfinished: the thread deletes the temporary file.
-    fn drop(&mut self) {
-        let _ = self.join();
     }
 }
 
