@@ -19,9 +19,10 @@
 //! [`scan`] wires the stages together on a rayon pool whose workers run a
 //! few nice steps below the later stages ([`priority`]); besides it, only
 //! the sink's Parquet writers and the index's feed start threads of their
-//! own, each through a [`handoff::Handoff`]. Raw values never leave the worker that found them:
-//! the sink receives the keyed hash ([`keyed_hash`]) and the masked form,
-//! and the plain value only when the user asked for `--reveal-values`.
+//! own, each through a [`handoff::Handoff`]. Raw values never leave the
+//! worker that found them: the sink receives the keyed hash
+//! ([`keyed_hash`]) and the masked form, and the plain value only when the
+//! user asked for `--reveal-values`.
 
 #![warn(missing_docs)]
 

@@ -111,17 +111,16 @@ struct FileGroups {
 }
 
 /// The index of one scan being built: the tantivy writer every worker
-/// adds documents to (through a [`Feed`]; tantivy's own threads do the
-/// indexing) and what the commit records. Findings reach it through one
+/// adds documents to (through a [`Feed`], which holds it; tantivy's own
+/// threads do the indexing) and what the commit records. Findings reach it through one
 /// [`Batcher`] per worker; see the module documentation.
 pub struct IndexBuilder {
     /// Whether the previous scan's documents were kept.
     kept: bool,
     /// The files whose kept documents go at the commit.
     forgotten: Forgotten,
-    /// Shared with the feed's thread until [`IndexBuilder::commit_when`]
-    /// closes the feed.
-    writer: Arc<IndexWriter>,
+    /// The feed's thread holds the writer until
+    /// [`IndexBuilder::commit_when`] closes the feed.
     feed: Feed,
     fields: Fields,
     meta: IndexMeta,
@@ -209,12 +208,10 @@ impl IndexBuilder {
             Vec::new()
         };
         let forgotten = Forgotten::new(previous, fields.file, out_dir);
-        let writer = Arc::new(writer);
-        let feed = Feed::start(Arc::clone(&writer)).map_err(|e| fail(&e))?;
+        let feed = Feed::start(writer).map_err(|e| fail(&e))?;
         Ok(IndexBuilder {
             kept,
             forgotten,
-            writer,
             feed,
             fields,
             meta: IndexMeta {
@@ -303,24 +300,21 @@ impl IndexBuilder {
     /// gives `None` (the scan failed) nothing is committed and the
     /// previous index stays as it was.
     pub fn commit_when(mut self, settled: impl FnOnce() -> Option<u64>) -> Result<IndexMeta> {
-        if let Err(e) = self.feed.close() {
-            self.failed(e);
-        }
+        let closed = self.feed.close();
+        // An earlier failed write or delete is the first error.
         self.check()?;
+        let mut writer = closed.map_err(Error::Index)?;
         let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
         let failed = || Error::Index("the scan failed: the index was not committed".into());
         // The scan's segments are merged once it is done with its memory,
         // after the commit; the index stays readable throughout.
-        self.writer.set_merge_policy(Box::new(BoundedMerges::default()));
-        let alone = "the closed feed let go of the writer";
+        writer.set_merge_policy(Box::new(BoundedMerges::default()));
         let (findings, mut commit) = if self.kept {
             let findings = settled().ok_or_else(failed)?;
             self.check()?;
-            let writer = Arc::get_mut(&mut self.writer).expect(alone);
-            self.forgotten.queue(writer).map_err(Error::Index)?;
+            self.forgotten.queue(&writer).map_err(Error::Index)?;
             (findings, writer.prepare_commit().map_err(fail)?)
         } else {
-            let writer = Arc::get_mut(&mut self.writer).expect(alone);
             let commit = writer.prepare_commit().map_err(fail)?;
             match settled() {
                 Some(findings) => (findings, commit),
@@ -336,8 +330,7 @@ impl IndexBuilder {
         commit.set_payload(&payload);
         commit.commit().map_err(fail)?;
         let committed = Instant::now();
-        let index = self.writer.index().clone();
-        let writer = Arc::try_unwrap(self.writer).unwrap_or_else(|_| unreachable!("{alone}"));
+        let index = writer.index().clone();
         writer.wait_merging_threads().map_err(fail)?;
         let searcher = index.reader().map(|r| r.searcher());
         self.meta.documents = searcher

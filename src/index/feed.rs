@@ -10,7 +10,6 @@
 //! reading and detecting while a segment is written.
 
 use crate::handoff::Handoff;
-use std::sync::Arc;
 use tantivy::{IndexWriter, TantivyDocument};
 
 /// Documents the feed holds beyond tantivy's own queue (a document is a
@@ -22,17 +21,17 @@ use tantivy::{IndexWriter, TantivyDocument};
 /// 300 MB bound (272–282 MB with 16,384).
 pub const QUEUED: usize = 16 * 1024;
 
-/// A queue of documents and the thread adding them to a shared writer.
-/// Dropping it (or [`Feed::close`]) adds what is queued and ends the
-/// thread.
+/// A queue of documents and the thread adding them to the writer it owns
+/// until [`Feed::close`] hands it back. Dropping the feed unclosed waits
+/// for the thread and drops the writer with what it was given.
 pub struct Feed {
-    /// The thread's result: the first error tantivy gave, if any.
-    stage: Handoff<TantivyDocument, Result<(), String>>,
+    /// The thread's result: the writer, and the first error tantivy gave.
+    stage: Handoff<TantivyDocument, (IndexWriter, Result<(), String>)>,
 }
 
 impl Feed {
     /// Starts the thread adding documents to `writer`.
-    pub fn start(writer: Arc<IndexWriter>) -> std::io::Result<Feed> {
+    pub fn start(writer: IndexWriter) -> std::io::Result<Feed> {
         let stage = Handoff::spawn("datakart-index-feed", QUEUED, move |documents| {
             let mut failure = Ok(());
             for doc in documents {
@@ -40,7 +39,7 @@ impl Feed {
                     failure = failure.and(Err(e.to_string()));
                 }
             }
-            failure
+            (writer, failure)
         })?;
         Ok(Feed { stage })
     }
@@ -53,14 +52,16 @@ impl Feed {
             .map_err(|_| "the index feed is closed or its thread ended".to_string())
     }
 
-    /// Adds every queued document and ends the thread: afterwards the
-    /// writer holds every document added, and is shared with nobody. The
-    /// first error tantivy gave, if any (a panic in tantivy shows as
-    /// documents missing, as it did when workers added them directly).
-    pub fn close(&mut self) -> Result<(), String> {
+    /// Adds every queued document, ends the thread and hands back the
+    /// writer, which then holds every document added. Fails with the
+    /// first error tantivy gave, when the thread panicked (the writer went
+    /// with it), or when the feed was closed before.
+    pub fn close(&mut self) -> Result<IndexWriter, String> {
         match self.stage.finish() {
-            Some(Ok(result)) => result,
-            Some(Err(_)) | None => Ok(()),
+            Some(Ok((writer, Ok(())))) => Ok(writer),
+            Some(Ok((_, Err(e)))) => Err(e),
+            Some(Err(_)) => Err("the index feed's thread panicked".to_string()),
+            None => Err("the index feed was closed before".to_string()),
         }
     }
 }
@@ -71,46 +72,33 @@ mod tests {
     use tantivy::schema::{STORED, STRING, Schema};
     use tantivy::{Index, Term, doc};
 
-    fn writer() -> (Index, tantivy::schema::Field, Arc<IndexWriter>) {
+    fn writer() -> (Index, tantivy::schema::Field, IndexWriter) {
         let mut b = Schema::builder();
         let field = b.add_text_field("v", STRING | STORED);
         let index = Index::create_in_ram(b.build());
         let writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        (index, field, Arc::new(writer))
+        (index, field, writer)
     }
 
     #[test]
-    fn every_document_added_is_in_the_writer_once_the_feed_is_closed() {
-        let (index, field, mut writer) = writer();
-        let mut feed = Feed::start(Arc::clone(&writer)).unwrap();
+    fn every_document_added_is_in_the_writer_the_closed_feed_hands_back() {
+        let (index, field, writer) = writer();
+        let mut feed = Feed::start(writer).unwrap();
         // More than the queue holds, so adding waits for the thread.
         let n = QUEUED + 1000;
         for i in 0..n {
             feed.add(doc!(field => format!("v{i}"))).unwrap();
         }
-        assert_eq!(feed.close(), Ok(()));
+        let mut writer = feed.close().expect("the writer comes back");
         assert!(
             feed.add(doc!(field => "late")).is_err(),
             "a closed feed takes nothing"
         );
-        let writer = Arc::get_mut(&mut writer).expect("the thread let go of the writer");
+        assert!(feed.close().is_err(), "the writer comes back once");
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.num_docs(), n as u64);
         let last = Term::from_field_text(field, &format!("v{}", n - 1));
         assert_eq!(searcher.doc_freq(&last).unwrap(), 1);
-    }
-
-    #[test]
-    fn a_feed_dropped_unclosed_still_adds_what_it_queued() {
-        let (index, field, mut writer) = writer();
-        {
-            let feed = Feed::start(Arc::clone(&writer)).unwrap();
-            feed.add(doc!(field => "a")).unwrap();
-            feed.add(doc!(field => "b")).unwrap();
-        }
-        let writer = Arc::get_mut(&mut writer).expect("the thread let go of the writer");
-        writer.commit().unwrap();
-        assert_eq!(index.reader().unwrap().searcher().num_docs(), 2);
     }
 }
