@@ -31,7 +31,9 @@ impl<T: Send + 'static, R: Send + 'static> Handoff<T, R> {
             thread: Some(thread),
         })
     }
+}
 
+impl<T, R> Handoff<T, R> {
     /// Queues `item`, waiting while the queue is full. Hands it back when
     /// the stage is finished or its thread has ended.
     pub fn send(&self, item: T) -> Result<(), T> {
@@ -52,10 +54,7 @@ impl<T: Send + 'static, R: Send + 'static> Handoff<T, R> {
 impl<T, R> Drop for Handoff<T, R> {
     /// Closes the queue and waits for the thread; its result is dropped.
     fn drop(&mut self) {
-        drop(self.queue.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let _ = self.finish();
     }
 }
 

@@ -112,8 +112,8 @@ struct FileGroups {
 
 /// The index of one scan being built: the tantivy writer every worker
 /// adds documents to (through a [`Feed`], which holds it; tantivy's own
-/// threads do the indexing) and what the commit records. Findings reach it through one
-/// [`Batcher`] per worker; see the module documentation.
+/// threads do the indexing) and what the commit records. Findings reach
+/// it through one [`Batcher`] per worker; see the module documentation.
 pub struct IndexBuilder {
     /// Whether the previous scan's documents were kept.
     kept: bool,
