@@ -6,7 +6,7 @@
 //! can be reproduced later.
 
 use crate::blocklist::Blocked;
-use crate::category::{Category, FileFacts, PathMatcher};
+use crate::category::{Category, ClaimMemo, FileFacts, PathMatcher};
 use crate::region::Regions;
 use chrono::NaiveDate;
 
@@ -66,8 +66,8 @@ impl Policy {
     }
 
     /// The position of the first category that claims `file`.
-    pub fn category_of(&self, file: &FileFacts<'_>, scratch: &mut Vec<usize>) -> Option<usize> {
-        self.paths.first_claim(&self.categories, file, scratch)
+    pub fn category_of(&self, file: &FileFacts<'_>, memo: &mut ClaimMemo) -> Option<usize> {
+        self.paths.first_claim(&self.categories, file, memo)
     }
 
     /// The id of a date column by its header (any case), if a category

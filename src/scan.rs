@@ -350,7 +350,9 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
     // Messages travel in batches (see `Outbox`), each holding at most one
     // large message, so 64 batches bound the queue as 64 messages did.
     let (sink_tx, sink_rx) = bounded::<Vec<Message>>(64);
-    let (source_tx, source_rx) = bounded::<Source>(4 * 1024);
+    // Files travel to the workers in batches (see `SourceBatch`): 64
+    // batches hold at most 4,096 files, as the queue of single files did.
+    let (source_tx, source_rx) = bounded::<Vec<Source>>(64);
     let walk_options = WalkOptions {
         include: config.profile.include.clone(),
         exclude: config.profile.exclude.clone(),
@@ -388,25 +390,31 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
         let walk_sink = sink_tx.clone();
         let walker = scope.spawn(move || {
             let (files, bytes) = (AtomicU64::new(0), AtomicU64::new(0));
-            let on_event = |event: WalkEvent| match event {
-                WalkEvent::File(source) => {
-                    files.fetch_add(1, Ordering::Relaxed);
-                    bytes.fetch_add(source.size, Ordering::Relaxed);
-                    let _ = source_tx.send(source);
-                }
-                WalkEvent::Excluded => {
-                    let _ = walk_sink.send(vec![Message::Excluded]);
-                }
-                WalkEvent::Skipped { path, reason } => {
-                    files.fetch_add(1, Ordering::Relaxed);
-                    let _ = walk_sink.send(vec![Message::Done(walk_record(&path, Status::Skipped(reason)))]);
-                }
-                WalkEvent::Failed { path, reason } => {
-                    files.fetch_add(1, Ordering::Relaxed);
-                    let _ = walk_sink.send(vec![Message::Done(walk_record(&path, Status::Failed(reason)))]);
-                }
+            let new_visitor = || -> walk::Visitor<'_> {
+                let mut batch = SourceBatch::new(&source_tx);
+                let (files, bytes, walk_sink) = (&files, &bytes, &walk_sink);
+                Box::new(move |event| match event {
+                    WalkEvent::File(source) => {
+                        files.fetch_add(1, Ordering::Relaxed);
+                        bytes.fetch_add(source.size, Ordering::Relaxed);
+                        batch.push(source);
+                    }
+                    WalkEvent::Excluded => {
+                        let _ = walk_sink.send(vec![Message::Excluded]);
+                    }
+                    WalkEvent::Skipped { path, reason } => {
+                        files.fetch_add(1, Ordering::Relaxed);
+                        let _ =
+                            walk_sink.send(vec![Message::Done(walk_record(&path, Status::Skipped(reason)))]);
+                    }
+                    WalkEvent::Failed { path, reason } => {
+                        files.fetch_add(1, Ordering::Relaxed);
+                        let _ =
+                            walk_sink.send(vec![Message::Done(walk_record(&path, Status::Failed(reason)))]);
+                    }
+                })
             };
-            let result = walk::walk(&config.roots, &walk_options, &on_event);
+            let result = walk::walk(&config.roots, &walk_options, &new_visitor);
             observer.walk_done(files.load(Ordering::Relaxed), bytes.load(Ordering::Relaxed));
             result
         });
@@ -432,9 +440,11 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                         compare,
                     })
                 },
-                |worker, source| {
-                    let (bytes, findings) = worker.process(&source);
-                    observer.file_done(bytes, findings);
+                |worker, batch| {
+                    for source in batch {
+                        let (bytes, findings) = worker.process(&source);
+                        observer.file_done(bytes, findings);
+                    }
                 },
             );
         });
@@ -540,6 +550,58 @@ fn policy_for(config: &ScanConfig) -> Result<Policy> {
         blocked,
         as_of,
     ))
+}
+
+/// One walker thread's files on their way to the workers, handed on
+/// [`SourceBatch::FILES`] at a time, or sooner once they reach
+/// [`SourceBatch::BYTES`], and the rest when the thread is done (on drop).
+/// One file at a time, a worker waiting on the queue was woken for each:
+/// an unchanged rescan of 100,000 files made 36,000 futex calls and 24,000
+/// yields. The byte bound keeps big files from waiting on each other in
+/// one worker while another is idle.
+struct SourceBatch<'a> {
+    files: Vec<Source>,
+    bytes: u64,
+    to: &'a Sender<Vec<Source>>,
+}
+
+impl<'a> SourceBatch<'a> {
+    /// Most files in a batch.
+    const FILES: usize = 64;
+    /// A batch holding this many bytes of files goes at once.
+    const BYTES: u64 = 1 << 20;
+
+    fn new(to: &'a Sender<Vec<Source>>) -> SourceBatch<'a> {
+        SourceBatch {
+            files: Vec::with_capacity(Self::FILES),
+            bytes: 0,
+            to,
+        }
+    }
+
+    /// Adds `source`; hands the batch on when it is full.
+    fn push(&mut self, source: Source) {
+        self.bytes += source.size;
+        self.files.push(source);
+        if self.files.len() >= Self::FILES || self.bytes >= Self::BYTES {
+            self.hand_on();
+        }
+    }
+
+    fn hand_on(&mut self) {
+        let files = std::mem::replace(&mut self.files, Vec::with_capacity(Self::FILES));
+        self.bytes = 0;
+        // The workers stopped only when the scan is failing anyway.
+        let _ = self.to.send(files);
+    }
+}
+
+impl Drop for SourceBatch<'_> {
+    fn drop(&mut self) {
+        if !self.files.is_empty() {
+            self.hand_on();
+        }
+    }
 }
 
 /// The detector, built when a worker first reads a file: a rescan that
@@ -1035,7 +1097,7 @@ impl<'a> Worker<'a> {
     /// What the previous scan kept about `path`.
     fn prior(&self, path: &str) -> Option<Prior> {
         let state = self.state.as_ref()?;
-        state.reader.as_ref()?.prior(path).ok().flatten()
+        state.reader.as_ref()?.prior(path, state.skip_key).ok().flatten()
     }
 
     /// Replays the recorded result of a file unchanged since the previous
@@ -1050,10 +1112,10 @@ impl<'a> Worker<'a> {
     ) -> Option<u64> {
         let state = self.state.as_ref()?;
         let unchanged = state.carry
-            && prior.skip_key == state.skip_key
+            && prior.same_skip_key
             && prior.size == Some(source.size)
             && prior.modified == source.modified.and_then(micros)
-            && (!state.verify || content_hash.as_ref().map(|h| &h[..]) == prior.content_hash.as_deref());
+            && (!state.verify || content_hash == prior.content_hash);
         if !unchanged {
             return None;
         }
@@ -1885,6 +1947,34 @@ mod tests {
                 _ => None,
             })
             .flatten()
+    }
+
+    #[test]
+    fn files_go_to_the_workers_in_batches_and_the_rest_when_the_walk_ends() {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let file = |name: &str, size: u64| Source {
+            path: PathBuf::from(name),
+            size,
+            modified: None,
+        };
+        let mut batch = SourceBatch::new(&tx);
+        for i in 0..SourceBatch::FILES + 3 {
+            batch.push(file(&format!("small{i}"), 100));
+        }
+        // A big file goes at once, with the three small ones before it.
+        batch.push(file("big", SourceBatch::BYTES));
+        batch.push(file("last", 1));
+        let sizes = |rx: &crossbeam_channel::Receiver<Vec<Source>>| -> Vec<usize> {
+            rx.try_iter().map(|b| b.len()).collect()
+        };
+        assert_eq!(sizes(&rx), [SourceBatch::FILES, 4]);
+        drop(batch);
+        let rest: Vec<Vec<Source>> = rx.try_iter().collect();
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0][0].path, PathBuf::from("last"));
+        // Nothing left over: nothing sent on drop.
+        drop(SourceBatch::new(&tx));
+        assert!(rx.try_iter().next().is_none());
     }
 
     #[test]

@@ -64,18 +64,24 @@ fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
     b.build()
 }
 
-/// Walks every root in turn, each in parallel, calling `on_event` from the
-/// walker's threads for every entry below it. Globs match the path
+/// What is given one walker thread's events, in the order it meets them.
+pub type Visitor<'a> = Box<dyn FnMut(WalkEvent) + Send + 'a>;
+
+/// Walks every root in turn, each in parallel. Each walker thread asks
+/// `new_visitor` for a [`Visitor`] of its own, gives it every entry it
+/// meets and drops it when the root is walked, so a visitor can gather
+/// events and hand them on together (handing files one by one to the
+/// scan's workers woke one of them per file). Globs match the path
 /// relative to its root, with `/` separators.
-pub fn walk(
+pub fn walk<'a>(
     roots: &[PathBuf],
     options: &WalkOptions,
-    on_event: &(dyn Fn(WalkEvent) + Sync),
+    new_visitor: &(dyn Fn() -> Visitor<'a> + Sync),
 ) -> Result<(), globset::Error> {
     let include = globset(&options.include)?;
     let exclude = globset(&options.exclude)?;
     for root in roots {
-        walk_root(root, options, &include, &exclude, on_event);
+        walk_root(root, options, &include, &exclude, new_visitor);
     }
     Ok(())
 }
@@ -85,12 +91,12 @@ fn relative<'a>(root: &Path, path: &'a Path) -> std::borrow::Cow<'a, str> {
 }
 
 /// Walks one root; returns how many folders were excluded.
-fn walk_root(
+fn walk_root<'a>(
     root: &Path,
     options: &WalkOptions,
     include: &GlobSet,
     exclude: &GlobSet,
-    on_event: &(dyn Fn(WalkEvent) + Sync),
+    new_visitor: &(dyn Fn() -> Visitor<'a> + Sync),
 ) -> u64 {
     let root_buf = root.to_path_buf();
     let excluded = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -116,9 +122,10 @@ fn walk_root(
         .build_parallel();
     walker.run(|| {
         let root = &root_buf;
+        let mut on_event = new_visitor();
         Box::new(move |result| {
             match result {
-                Ok(entry) => visit(root, entry, include, exclude, on_event),
+                Ok(entry) => visit(root, entry, include, exclude, &mut on_event),
                 Err(err) => on_event(walk_error(err)),
             }
             WalkState::Continue
@@ -132,7 +139,7 @@ fn visit(
     entry: ignore::DirEntry,
     include: &GlobSet,
     exclude: &GlobSet,
-    on_event: &(dyn Fn(WalkEvent) + Sync),
+    on_event: &mut dyn FnMut(WalkEvent),
 ) {
     let path = entry.path().to_path_buf();
     let Some(file_type) = entry.file_type() else {
@@ -333,10 +340,12 @@ mod tests {
             follow_symlinks: false,
             threads: 2,
         };
-        walk(&[root.to_path_buf()], &options, &|e| match e {
-            WalkEvent::File(s) => files.lock().unwrap().push(relative(root, &s.path).into_owned()),
-            WalkEvent::Excluded => *excluded.lock().unwrap() += 1,
-            _ => {}
+        walk(&[root.to_path_buf()], &options, &|| {
+            Box::new(|e| match e {
+                WalkEvent::File(s) => files.lock().unwrap().push(relative(root, &s.path).into_owned()),
+                WalkEvent::Excluded => *excluded.lock().unwrap() += 1,
+                _ => {}
+            })
         })
         .unwrap();
         let mut f = files.into_inner().unwrap();
@@ -405,11 +414,13 @@ mod tests {
                 follow_symlinks: follow,
                 threads: 2,
             };
-            walk(&[dir.path().join("in")], &options, &|e| {
-                seen.lock().unwrap().push(match e {
-                    WalkEvent::File(s) => format!("file {}", s.size),
-                    WalkEvent::Skipped { reason, .. } => format!("skipped: {reason}"),
-                    other => format!("{other:?}"),
+            walk(&[dir.path().join("in")], &options, &|| {
+                Box::new(|e| {
+                    seen.lock().unwrap().push(match e {
+                        WalkEvent::File(s) => format!("file {}", s.size),
+                        WalkEvent::Skipped { reason, .. } => format!("skipped: {reason}"),
+                        other => format!("{other:?}"),
+                    })
                 })
             })
             .unwrap();

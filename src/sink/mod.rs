@@ -13,7 +13,7 @@ pub mod table;
 pub mod violations;
 
 use crate::Result;
-use crate::category::{Category, FileFacts, UNDECLARED};
+use crate::category::{Category, ClaimMemo, FileFacts, UNDECLARED};
 use crate::index::forget::Forgotten;
 use crate::model::{Confidence, DataType};
 use crate::records::{RecordBuffer, RecordSummary};
@@ -428,8 +428,8 @@ pub struct Sink {
     folders: Folders,
     out_dir: std::path::PathBuf,
     triage: Triage,
-    /// Reused by category matching.
-    glob_scratch: Vec<usize>,
+    /// Kept by category matching from file to file.
+    claim_memo: ClaimMemo,
 }
 
 fn findings_columns(reveal: bool) -> Columns {
@@ -538,7 +538,7 @@ impl Sink {
         };
         Ok(Sink {
             triage: Triage::new(state.triage_rules()?)?,
-            glob_scratch: Vec::new(),
+            claim_memo: ClaimMemo::default(),
             violations: Violations::create(out_dir, scan_id)?,
             folders: Folders::default(),
             policy,
@@ -844,7 +844,7 @@ impl Sink {
             types,
             columns: &column_names,
         };
-        let position = policy.category_of(&facts, &mut self.glob_scratch);
+        let position = policy.category_of(&facts, &mut self.claim_memo);
         let category = position.map(|i| &policy.categories[i]);
         let date_ids: &[u16] = position.map_or(&[], |i| &policy.category_dates[i]);
         let records = std::mem::take(&mut counts.records);
