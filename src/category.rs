@@ -351,13 +351,13 @@ impl Globs {
         }
     }
 
-    /// Adds the categories of the globs matching `path` to `into`.
-    fn categories(&self, path: &str, hits: &mut Vec<usize>, into: &mut Vec<usize>) {
-        if self.set.is_empty() {
-            return;
+    /// The categories of the globs matching `path` (`hits` is reused).
+    fn categories<'s>(&'s self, path: &str, hits: &'s mut Vec<usize>) -> impl Iterator<Item = usize> + 's {
+        hits.clear();
+        if !self.set.is_empty() {
+            self.set.matches_into(path, hits);
         }
-        self.set.matches_into(path, hits);
-        into.extend(hits.iter().map(|&g| self.owner[g]));
+        hits.iter().map(|&g| self.owner[g])
     }
 }
 
@@ -376,9 +376,9 @@ fn folder_glob(glob: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct ClaimMemo {
     hits: Vec<usize>,
-    claimed: Vec<usize>,
+    /// Whether each category's path globs accept the file.
     accepted: Vec<bool>,
-    /// Folders (each with a `/` at the end) and their categories.
+    /// Folders and the categories their `/**` globs accept.
     folders: Vec<(String, Vec<usize>)>,
     /// The slot of `folders` to be taken next once it is full.
     next: usize,
@@ -412,29 +412,31 @@ impl PathMatcher {
         file: &FileFacts<'_>,
         memo: &mut ClaimMemo,
     ) -> Option<usize> {
-        memo.claimed.clear();
+        memo.accepted.clear();
+        memo.accepted.resize(categories.len(), false);
         if let Some((outer, _)) = file.path.split_once('!') {
             self.claim(outer, memo);
         }
         self.claim(file.path, memo);
-        let ClaimMemo {
-            claimed, accepted, ..
-        } = memo;
-        accepted.clear();
-        accepted.resize(categories.len(), false);
-        for &c in claimed.iter() {
-            accepted[c] = true;
-        }
+        let accepted = &memo.accepted;
         categories
             .iter()
             .enumerate()
             .position(|(i, c)| c.claims_where(file, || c.paths.is_none() || accepted[i]))
     }
 
-    /// Adds the categories whose path globs match `path` to
-    /// `memo.claimed`.
+    /// Marks the categories whose path globs match `path` in
+    /// `memo.accepted`.
     fn claim(&self, path: &str, memo: &mut ClaimMemo) {
-        self.files.categories(path, &mut memo.hits, &mut memo.claimed);
+        let ClaimMemo {
+            hits,
+            accepted,
+            folders,
+            next,
+        } = memo;
+        for c in self.files.categories(path, hits) {
+            accepted[c] = true;
+        }
         if self.folders.set.is_empty() {
             return;
         }
@@ -442,31 +444,25 @@ impl PathMatcher {
         let Some((folder, _)) = path.rsplit_once(['/', std::path::MAIN_SEPARATOR]) else {
             return;
         };
-        let known = memo
-            .folders
-            .iter()
-            .position(|(f, _)| f.len() == folder.len() + 1 && f.starts_with(folder));
-        let slot = match known {
+        let slot = match folders.iter().position(|(f, _)| f == folder) {
             Some(slot) => slot,
             None => {
-                let mut key = String::with_capacity(folder.len() + 1);
-                key.push_str(folder);
-                key.push('/');
-                let mut categories = Vec::new();
-                self.folders.categories(&key, &mut memo.hits, &mut categories);
-                let entry = (key, categories);
-                if memo.folders.len() < ClaimMemo::FOLDERS {
-                    memo.folders.push(entry);
-                    memo.folders.len() - 1
+                let categories = self.folders.categories(&format!("{folder}/"), hits).collect();
+                let entry = (folder.to_string(), categories);
+                if folders.len() < ClaimMemo::FOLDERS {
+                    folders.push(entry);
+                    folders.len() - 1
                 } else {
-                    let slot = memo.next;
-                    memo.next = (slot + 1) % ClaimMemo::FOLDERS;
-                    memo.folders[slot] = entry;
+                    let slot = *next;
+                    *next = (slot + 1) % ClaimMemo::FOLDERS;
+                    folders[slot] = entry;
                     slot
                 }
             }
         };
-        memo.claimed.extend_from_slice(&memo.folders[slot].1);
+        for &c in &folders[slot].1 {
+            accepted[c] = true;
+        }
     }
 }
 

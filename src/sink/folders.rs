@@ -55,41 +55,6 @@ struct Folder {
 #[derive(Default)]
 pub struct Folders {
     folders: HashMap<String, Folder>,
-    last: LastFolder,
-}
-
-/// [`folder_of`] the last path asked, kept for the next: files of a
-/// folder arrive together, and taking each path apart with
-/// [`Path::parent`] was 2% of an unchanged rescan.
-#[derive(Default)]
-struct LastFolder {
-    /// The text before the last `/` of the path's outer file.
-    head: String,
-    /// Its folder.
-    folder: String,
-}
-
-impl LastFolder {
-    /// [`folder_of`] `path`.
-    fn folder<'a>(&'a mut self, path: &'a str) -> &'a str {
-        let Some(head) = head_of(path) else {
-            return folder_of(path);
-        };
-        if head != self.head {
-            self.head = head.to_string();
-            self.folder = folder_of(path).to_string();
-        }
-        &self.folder
-    }
-}
-
-/// The text before the last `/` of the outer file of `path`, when the
-/// name after it is a plain name (not empty, `.` or `..`): [`folder_of`]
-/// then depends on that text alone.
-fn head_of(path: &str) -> Option<&str> {
-    let outer = path.split('!').next().unwrap_or(path);
-    let (head, name) = outer.rsplit_once('/')?;
-    (!matches!(name, "" | "." | "..")).then_some(head)
 }
 
 /// The folder a displayed path is counted in.
@@ -105,14 +70,13 @@ pub fn folder_of(path: &str) -> &str {
 impl Folders {
     /// Counts one file in its folder.
     pub fn add(&mut self, f: FileShare<'_>) {
-        let Folders { folders, last } = self;
-        let name = last.folder(f.path);
         // Looked up before it is inserted: every file of a folder but the
         // first finds it without allocating its name.
-        if !folders.contains_key(name) {
-            folders.insert(name.to_string(), Folder::default());
+        let name = folder_of(f.path);
+        if !self.folders.contains_key(name) {
+            self.folders.insert(name.to_string(), Folder::default());
         }
-        let folder = folders.get_mut(name).expect("inserted above");
+        let folder = self.folders.get_mut(name).expect("inserted above");
         folder.files += 1;
         if f.personal == 0 {
             return;
@@ -208,32 +172,5 @@ mod tests {
         assert_eq!(folder_of("share/crm/kunder.csv"), "share/crm");
         assert_eq!(folder_of("share/arkiv.zip!2019/kunder.csv"), "share");
         assert_eq!(folder_of("kunder.csv"), ".");
-    }
-
-    #[test]
-    fn the_kept_folder_is_the_folder_of_every_path() {
-        let mut last = LastFolder::default();
-        let paths = [
-            "share/crm/a.csv",
-            "share/crm/b.csv",
-            "share/crm",
-            "share//crm/c.csv",
-            "share/./crm/d.csv",
-            "share/crm/./e.csv",
-            "share/crm/.",
-            "share/crm/..",
-            "share/crm/",
-            "share/crm/arkiv.zip!2019/f.csv",
-            "share/crm/arkiv.zip!g.csv",
-            "/h.txt",
-            "/h.txt",
-            "i.txt",
-            "./j.txt",
-            "",
-        ];
-        // Twice, so each path also follows one of its own folder.
-        for path in paths.iter().chain(&paths) {
-            assert_eq!(last.folder(path), folder_of(path), "{path:?}");
-        }
     }
 }

@@ -164,21 +164,6 @@ pub fn rfc3339(micros: i64) -> String {
 /// hand (every data-map row has a timestamp, and chrono's formatter
 /// interprets its pattern each time); others go through chrono.
 pub fn push_rfc3339(out: &mut String, micros: i64) {
-    match civil_rfc3339(micros) {
-        Some(text) => out.push_str(std::str::from_utf8(&text).expect("ASCII digits and separators")),
-        None => {
-            if let Some(t) = chrono::DateTime::from_timestamp_micros(micros) {
-                use std::fmt::Write;
-                let _ = write!(out, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"));
-            }
-        }
-    }
-}
-
-/// `micros` as `YYYY-MM-DDTHH:MM:SSZ` when its year is 0–9999. Digits are
-/// taken with constant divisors, and the text built in place: a data-map
-/// row's timestamp cost 380 instructions pushed a character at a time.
-fn civil_rfc3339(micros: i64) -> Option<[u8; 20]> {
     let secs = micros.div_euclid(1_000_000);
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -192,32 +177,29 @@ fn civil_rfc3339(micros: i64) -> Option<[u8; 20]> {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     if !(0..=9999).contains(&year) {
-        return None;
+        if let Some(t) = chrono::DateTime::from_timestamp_micros(micros) {
+            use std::fmt::Write;
+            let _ = write!(out, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"));
+        }
+        return;
     }
-    let digit = |v: i64| b'0' + (v % 10) as u8;
-    let (hour, minute, second) = (rest / 3600, rest / 60 % 60, rest % 60);
-    Some([
-        digit(year / 1000),
-        digit(year / 100),
-        digit(year / 10),
-        digit(year),
-        b'-',
-        digit(month / 10),
-        digit(month),
-        b'-',
-        digit(day / 10),
-        digit(day),
-        b'T',
-        digit(hour / 10),
-        digit(hour),
-        b':',
-        digit(minute / 10),
-        digit(minute),
-        b':',
-        digit(second / 10),
-        digit(second),
-        b'Z',
-    ])
+    let digits = |out: &mut String, v: i64, width: u32| {
+        for i in (0..width).rev() {
+            out.push(char::from(b'0' + (v / 10i64.pow(i) % 10) as u8));
+        }
+    };
+    digits(out, year, 4);
+    out.push('-');
+    digits(out, month, 2);
+    out.push('-');
+    digits(out, day, 2);
+    out.push('T');
+    digits(out, rest / 3600, 2);
+    out.push(':');
+    digits(out, rest / 60 % 60, 2);
+    out.push(':');
+    digits(out, rest % 60, 2);
+    out.push('Z');
 }
 
 /// Appends `field` to `out` as one CSV field (RFC 4180, as the csv crate

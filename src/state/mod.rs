@@ -169,8 +169,8 @@ pub struct Prior {
     /// Content hash when read.
     pub content_hash: Option<[u8; 16]>,
     /// Whether it was read under the skip key the lookup gave (compared
-    /// in SQL: the key is the same long text in every row, and fetching
-    /// it was an allocation and a copy per file of a rescan).
+    /// where SQLite holds it: the key is the same long text in every row,
+    /// and copying it out was an allocation per file of a rescan).
     pub same_skip_key: bool,
     /// Its result, or what stands for its parts (see
     /// [`recording::Held::of`]); `None` when none could be kept.
@@ -562,17 +562,17 @@ impl StateReader {
     pub fn prior(&self, path: &str, skip_key: &str) -> Result<Option<Prior>> {
         self.conn
             .prepare_cached(
-                "SELECT rowid, size, modified, content_hash, skip_key = ?2, recording, findings FROM files WHERE path = ?1",
+                "SELECT rowid, size, modified, content_hash, skip_key, recording, findings FROM files WHERE path = ?1",
             )
             .and_then(|mut s| {
-                s.query_row([path, skip_key], |r| {
+                s.query_row([path], |r| {
                     Ok(Prior {
                         row: r.get(0)?,
                         size: r.get::<_, Option<i64>>(1)?.map(|v| v as u64),
                         modified: r.get(2)?,
                         // A hash of another length (none is written) is none.
                         content_hash: r.get(3).ok().flatten(),
-                        same_skip_key: r.get(4)?,
+                        same_skip_key: r.get_ref(4)?.as_str()? == skip_key,
                         recording: r.get(5)?,
                         findings: r.get::<_, i64>(6)? as u64,
                     })
