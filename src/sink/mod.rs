@@ -30,7 +30,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
-use table::{Cell, Columns, Kind, TableWriter, columns};
+use table::{Cell, Columns, Kind, TableWriter, TextPages, columns};
 use violations::{Violation, ViolationKind, Violations};
 
 /// One finding as it is written. Carries the masked value and keyed hash;
@@ -545,7 +545,13 @@ impl Sink {
             out_dir: out_dir.to_path_buf(),
             scan_id: scan_id.to_string(),
             reveal,
-            findings: TableWriter::create(out_dir, "findings", findings_columns(reveal))?,
+            // A file's path, type and confidence repeat on each finding.
+            findings: TableWriter::create_with(
+                out_dir,
+                "findings",
+                findings_columns(reveal),
+                TextPages::Dictionary,
+            )?,
             data_map: TableWriter::create(out_dir, "data_map", data_map_columns())?,
             errors: TableWriter::create(out_dir, "scan_errors", error_columns())?,
             pending: HashMap::default(),

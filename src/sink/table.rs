@@ -6,14 +6,18 @@
 use crate::atomic::AtomicFile;
 use crate::handoff::Handoff;
 use crate::{Error, Result};
-use polars::polars_utils::compression::ZstdLevel;
 use polars::prelude::{
     ChunkedBuilder, Float64Type, Int64Type, IntoSeries, PlSmallStr, PrimitiveChunkedBuilder,
     StringChunkedBuilder, UInt64Type,
 };
 use polars::prelude::{
-    Column, DataFrame, DataType as PlType, Field, IntoColumn, ParquetCompression, ParquetWriter, Schema,
-    Series, TimeUnit, TimeZone,
+    Column, CompatLevel, DataFrame, DataType as PlType, Field, IntoColumn, PolarsError, PolarsResult, Schema,
+    SchemaExt, Series, TimeUnit, TimeZone,
+};
+use polars_parquet::parquet::error::ParquetError;
+use polars_parquet::write::{
+    CompressionOptions, Compressor, DynIter, DynStreamingIterator, Encoding, FallibleStreamingIterator,
+    FileWriter, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns, get_dtype_encoding,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -25,11 +29,55 @@ use std::sync::{Arc, Mutex};
 /// that leaves room for everything else under a scan's 300 MB bound.
 pub const ROW_GROUP: usize = 16_384;
 
-/// Parquet pages are compressed with zstd at level 1. polars' default,
-/// level 3, was the sink thread's largest single cost on a dense scan
-/// (4.7% of all CPU; level 1: 1.8%, and files no larger).
-fn compression() -> ParquetCompression {
-    ParquetCompression::Zstd(ZstdLevel::try_new(1).ok())
+/// How a column's pages are written: as polars writes them (format
+/// version 1, min, max and null count statistics, 1 MiB pages) but with
+/// zstd at level 1, and without the minimum and maximum of text columns.
+/// polars' default level, 3, was the sink thread's largest single cost on
+/// a dense scan (4.7% of all CPU; level 1: 1.8%, and files no larger). The
+/// rows of a table are in the order files were read, so a row group's
+/// lowest and highest path or value say nothing a reader could skip row
+/// groups by, and comparing every text to find them was a fifth of the
+/// Parquet thread's instructions on a rescan.
+fn write_options(kind: Kind) -> WriteOptions {
+    let text = kind == Kind::Str;
+    WriteOptions {
+        statistics: StatisticsOptions {
+            min_value: !text,
+            max_value: !text,
+            ..StatisticsOptions::default()
+        },
+        version: Version::V1,
+        compression: CompressionOptions::Zstd(ZstdLevel::try_new(1).ok()),
+        data_page_size: None,
+    }
+}
+
+/// How the text columns of a table are encoded in Parquet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPages {
+    /// Plainly, for tables of a row per file or folder, whose texts are
+    /// short or differ from row to row. polars tries a dictionary for
+    /// every text column of every row group, hashing each value to
+    /// estimate the distinct ones and again to build it: about 40% of the
+    /// Parquet thread's instructions on a rescan of 100,000 unchanged
+    /// files, while zstd finds the same repeats in plain pages (the data
+    /// map's file was no larger).
+    Plain,
+    /// With a dictionary where polars finds one pays, for tables whose
+    /// rows repeat long texts: each finding repeats its file's path. The
+    /// findings of a million-finding scan took 2.8% more CPU and 6.7% more
+    /// space when plain.
+    Dictionary,
+}
+
+/// How a column's pages are encoded: numbers and times as polars writes
+/// them (a dictionary when it pays: most counts of a data-map row are 0,
+/// and a column of them is a few bytes), text as `text` says.
+fn encoding(kind: Kind, text: TextPages) -> Vec<Encoding> {
+    match (kind, text) {
+        (Kind::Str, TextPages::Plain) => vec![Encoding::Plain],
+        _ => get_dtype_encoding(&pl_type(kind).to_arrow(CompatLevel::newest())),
+    }
 }
 
 /// The type of a column.
@@ -247,27 +295,36 @@ enum ToParquet {
 
 impl ParquetOut {
     /// Starts `path` and its writing thread.
-    fn create(path: &Path, columns: &[(String, Kind)]) -> Result<ParquetOut> {
+    fn create(path: &Path, columns: &[(String, Kind)], text: TextPages) -> Result<ParquetOut> {
         let file = SharedFile(Arc::new(Mutex::new(AtomicFile::create(path)?)));
         let schema = Schema::from_iter(
             columns
                 .iter()
                 .map(|(n, k)| Field::new(n.as_str().into(), pl_type(*k))),
         );
-        let mut writer = ParquetWriter::new(file.clone())
-            .with_compression(compression())
-            .batched(&schema)
-            .map_err(|e| write_err(path, e))?;
+        // The file's own options matter only for its footer: each column
+        // is written with its own (`write_options`, `encoding`).
+        let mut writer = FileWriter::try_new(
+            file.clone(),
+            schema.to_arrow(CompatLevel::newest()),
+            write_options(Kind::U64),
+        )
+        .map_err(|e| write_err(path, e))?;
+        let plans: Vec<Plan> = columns
+            .iter()
+            .map(|(_, k)| (write_options(*k), encoding(*k, text)))
+            .collect();
         let (columns, target) = (columns.to_vec(), path.to_path_buf());
         let stage = Handoff::spawn("datakart-parquet", 0, move |received| -> Result<()> {
             for message in received {
                 match message {
                     ToParquet::Group(buffers, height) => {
                         let df = group_frame(&columns, buffers, height).map_err(|e| write_err(&target, e))?;
-                        writer.write_batch(&df).map_err(|e| write_err(&target, e))?;
+                        write_group(&mut writer, &df, &plans).map_err(|e| write_err(&target, e))?;
                     }
                     ToParquet::End => {
-                        writer.finish().map_err(|e| write_err(&target, e))?;
+                        // The footer, with the Arrow schema as polars writes it.
+                        writer.end(None).map_err(|e| write_err(&target, e))?;
                         drop(writer);
                         let file = Arc::try_unwrap(file.0)
                             .ok()
@@ -318,17 +375,36 @@ impl ParquetOut {
 }
 
 /// A row group's buffers as a frame of named, typed columns.
-fn group_frame(
-    columns: &[(String, Kind)],
-    buffers: Vec<Buffer>,
-    height: usize,
-) -> polars::prelude::PolarsResult<DataFrame> {
+fn group_frame(columns: &[(String, Kind)], buffers: Vec<Buffer>, height: usize) -> PolarsResult<DataFrame> {
     let cols = columns
         .iter()
         .zip(buffers)
         .map(|((name, kind), buf)| Ok(buf.finish(name.as_str().into(), *kind)?.into_column()))
-        .collect::<polars::prelude::PolarsResult<Vec<Column>>>()?;
+        .collect::<PolarsResult<Vec<Column>>>()?;
     DataFrame::new(height, cols)
+}
+
+/// How one column is written: its options and encoding.
+type Plan = (WriteOptions, Vec<Encoding>);
+
+/// Encodes, compresses and writes `df` as one row group, as polars' own
+/// writer does but with each column written by its [`Plan`].
+fn write_group(writer: &mut FileWriter<SharedFile>, df: &DataFrame, plans: &[Plan]) -> PolarsResult<()> {
+    let fields = writer.parquet_schema().fields().to_vec();
+    for batch in df.iter_chunks(CompatLevel::newest(), false) {
+        let rows = batch.len() as u64;
+        let mut columns = Vec::with_capacity(fields.len());
+        for ((array, field), (options, encoding)) in batch.into_arrays().into_iter().zip(&fields).zip(plans) {
+            for pages in array_to_columns(array, field.clone(), *options, encoding)? {
+                let pages = pages.map(|page| page.map_err(|e| ParquetError::OutOfSpec(e.to_string())));
+                let compressed = Compressor::new(DynIter::new(pages), options.compression, Vec::new())
+                    .map_err(|e| PolarsError::ComputeError(e.to_string().into()));
+                columns.push(Ok(DynStreamingIterator::new(compressed)));
+            }
+        }
+        writer.write(rows, DynIter::new(columns.into_iter()))?;
+    }
+    Ok(())
 }
 
 /// The Parquet writer's way into its atomic file; the thread holds a
@@ -424,23 +500,44 @@ impl CsvOut {
 }
 
 impl TableWriter {
-    /// Starts `<dir>/<stem>.csv` and `<dir>/<stem>.parquet`.
+    /// Starts `<dir>/<stem>.csv` and `<dir>/<stem>.parquet`, its text
+    /// written plainly ([`TextPages::Plain`]).
     pub fn create(dir: &Path, stem: &str, columns: Vec<(String, Kind)>) -> Result<TableWriter> {
-        let csv_path = dir.join(format!("{stem}.csv"));
-        let parquet_path = dir.join(format!("{stem}.parquet"));
-        TableWriter::create_files(Some(csv_path), Some(parquet_path), columns)
+        TableWriter::create_with(dir, stem, columns, TextPages::Plain)
     }
 
-    /// Starts a table written to the given CSV and/or Parquet file.
+    /// [`TableWriter::create`] with its text columns encoded as `text` says.
+    pub fn create_with(
+        dir: &Path,
+        stem: &str,
+        columns: Vec<(String, Kind)>,
+        text: TextPages,
+    ) -> Result<TableWriter> {
+        let csv_path = dir.join(format!("{stem}.csv"));
+        let parquet_path = dir.join(format!("{stem}.parquet"));
+        TableWriter::open(Some(csv_path), Some(parquet_path), columns, text)
+    }
+
+    /// Starts a table written to the given CSV and/or Parquet file, its
+    /// text written plainly.
     pub fn create_files(
         csv_path: Option<PathBuf>,
         parquet_path: Option<PathBuf>,
         columns: Vec<(String, Kind)>,
     ) -> Result<TableWriter> {
+        TableWriter::open(csv_path, parquet_path, columns, TextPages::Plain)
+    }
+
+    fn open(
+        csv_path: Option<PathBuf>,
+        parquet_path: Option<PathBuf>,
+        columns: Vec<(String, Kind)>,
+        text: TextPages,
+    ) -> Result<TableWriter> {
         let csv = csv_path.map(|path| CsvOut::create(&path, &columns)).transpose()?;
         let parquet = parquet_path
             .as_deref()
-            .map(|path| ParquetOut::create(path, &columns))
+            .map(|path| ParquetOut::create(path, &columns, text))
             .transpose()?;
         let buffers = columns.iter().map(|(_, k)| Buffer::new(*k, 0)).collect();
         Ok(TableWriter {
@@ -598,6 +695,72 @@ mod tests {
         let csv = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
         assert_eq!(csv.lines().count(), rows + 1);
         assert_eq!(csv.lines().nth(2), Some(",1,1970-01-01T00:00:01Z"));
+    }
+
+    #[test]
+    fn text_is_written_plainly_without_bounds_and_numbers_as_polars_does() {
+        use polars::prelude::{ParquetReader, SerReader};
+        use polars_parquet::parquet::statistics::Statistics;
+        let dir = tempfile::tempdir().unwrap();
+        let cols = columns(&[
+            ("path", Kind::Str),
+            ("n", Kind::U64),
+            ("at", Kind::Time),
+            ("share", Kind::F64),
+        ]);
+        for (stem, text) in [("plain", TextPages::Plain), ("dict", TextPages::Dictionary)] {
+            let mut t = TableWriter::create_with(dir.path(), stem, cols.clone(), text).unwrap();
+            for i in 0..1000u64 {
+                let path = format!("/share/hr/file-{}.csv", i % 7);
+                let share = if i == 3 {
+                    Cell::Null
+                } else {
+                    Cell::F64(i as f64 / 4.0)
+                };
+                t.push(&[
+                    Cell::from(path),
+                    Cell::U64(i % 3),
+                    Cell::Time(1_700_000_000_000_000),
+                    share,
+                ])
+                .unwrap();
+            }
+            t.commit().unwrap();
+            let path = dir.path().join(format!("{stem}.parquet"));
+
+            // Read back whole and typed, as a reader of the outputs sees it.
+            let df = ParquetReader::new(std::fs::File::open(&path).unwrap())
+                .finish()
+                .unwrap();
+            let types: Vec<String> = df.dtypes().iter().map(|t| t.to_string()).collect();
+            assert_eq!(types, ["str", "u64", "datetime[μs, UTC]", "f64"]);
+            assert_eq!(
+                df.column("path").unwrap().str().unwrap().get(8),
+                Some("/share/hr/file-1.csv")
+            );
+            assert_eq!(df.column("n").unwrap().u64().unwrap().get(5), Some(2));
+            let share = df.column("share").unwrap().f64().unwrap();
+            assert_eq!((share.get(3), share.get(10)), (None, Some(2.5)));
+
+            // Text: plain pages unless asked for a dictionary, null counts
+            // but no bounds; numbers: a dictionary page and bounds.
+            let metadata =
+                polars_parquet::read::read_metadata(&mut std::fs::File::open(&path).unwrap()).unwrap();
+            let chunks = metadata.row_groups[0].parquet_columns();
+            let dictionary = chunks[0].dictionary_page_offset().is_some();
+            assert_eq!(dictionary, text == TextPages::Dictionary, "{stem}");
+            assert!(chunks[1].dictionary_page_offset().is_some());
+            match chunks[0].statistics(&metadata.footer_buf).unwrap().unwrap() {
+                Statistics::Binary(s) => {
+                    assert_eq!((s.min_value, s.max_value, s.null_count), (None, None, Some(0)))
+                }
+                other => panic!("{other:?}"),
+            }
+            match chunks[1].statistics(&metadata.footer_buf).unwrap().unwrap() {
+                Statistics::Int64(s) => assert_eq!((s.min_value, s.max_value), (Some(0), Some(2))),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]
