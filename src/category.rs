@@ -202,11 +202,13 @@ impl Category {
     /// (the caller adds the category and its position).
     pub fn resolve(syntax: &CategorySyntax) -> Result<Category, CategoryError> {
         // File shares are case-insensitive, and so are column headers.
+        // globset ignores the case of ASCII letters only, so the globs are
+        // lower-cased here and the text they match by [`folded`].
         let compile = |key: &'static str, list: &[String], is_path: bool| {
             list.iter()
                 .enumerate()
                 .map(|(i, glob)| {
-                    globset::GlobBuilder::new(glob)
+                    globset::GlobBuilder::new(&glob.to_lowercase())
                         .literal_separator(is_path)
                         .case_insensitive(true)
                         .build()
@@ -293,8 +295,8 @@ impl Category {
             self.paths
                 .as_ref()
                 .is_none_or(|set| match file.path.split_once('!') {
-                    Some((outer, _)) => set.is_match(outer) || set.is_match(file.path),
-                    None => set.is_match(file.path),
+                    Some((outer, _)) => set.is_match(&*folded(outer)) || set.is_match(&*folded(file.path)),
+                    None => set.is_match(&*folded(file.path)),
                 })
         };
         self.claims_where(file, paths)
@@ -310,7 +312,19 @@ impl Category {
             && self
                 .columns
                 .as_ref()
-                .is_none_or(|set| file.columns.iter().any(|c| set.is_match(c)))
+                .is_none_or(|set| file.columns.iter().any(|c| set.is_match(&*folded(c))))
+    }
+}
+
+/// `text` as category globs match it: lower-cased when it holds letters
+/// past ASCII. globset ignores the case of ASCII letters only, and Nordic
+/// shares and headers are often in capitals (`LØNN`, `FØDSELSNUMMER`);
+/// the globs are lower-cased when they are compiled.
+fn folded(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.to_lowercase())
     }
 }
 
@@ -485,6 +499,7 @@ impl PathMatcher {
     /// Marks the categories whose path globs match `path` in
     /// `memo.accepted`.
     fn claim(&self, path: &str, memo: &mut ClaimMemo) {
+        let path = &*folded(path);
         let ClaimMemo {
             hits,
             accepted,
@@ -673,6 +688,36 @@ mod tests {
             c.claims(&file("share/REGNSKAP/bilag.pdf", "pdf", 0, &[])),
             "case-insensitive"
         );
+    }
+
+    #[test]
+    fn nordic_letters_match_in_either_case() {
+        // globset alone ignores the case of ASCII letters only.
+        let c = Category::resolve(&syntax(&["**/henkilöstö/**", "**/LØNN*"], LegalBasis::Contract)).unwrap();
+        let matcher = PathMatcher::new(std::slice::from_ref(&c));
+        let mut memo = ClaimMemo::default();
+        for (path, claimed) in [
+            ("share/HENKILÖSTÖ/a.txt", true),
+            ("share/Henkilöstö/a.txt", true),
+            ("share/lønn-2024.xlsx", true),
+            ("share/LØNN.csv", true),
+            ("share/LØNN/a.csv", false),
+            ("share/LONN/a.csv", false),
+            ("share/HENKILOSTO/a.txt", false),
+        ] {
+            let f = file(path, "text", 0, &[]);
+            assert_eq!(c.claims(&f), claimed, "{path}");
+            assert_eq!(
+                matcher.first_claim(std::slice::from_ref(&c), &f, &mut memo),
+                claimed.then_some(0),
+                "{path}"
+            );
+        }
+        let mut s = syntax(&[], LegalBasis::Contract);
+        s.columns = vec!["*fødselsnummer*".into()];
+        let c = Category::resolve(&s).unwrap();
+        assert!(c.claims(&file("a.csv", "csv", 0, &["KUNDE_FØDSELSNUMMER"])));
+        assert!(!c.claims(&file("a.csv", "csv", 0, &["KUNDE_FODSELSNUMMER"])));
     }
 
     #[test]
