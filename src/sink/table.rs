@@ -302,8 +302,9 @@ impl ParquetOut {
                 .iter()
                 .map(|(n, k)| Field::new(n.as_str().into(), pl_type(*k))),
         );
-        // The file's own options matter only for its footer: each column
-        // is written with its own (`write_options`, `encoding`).
+        // The file's own options only decide what its footer holds (an
+        // index of the pages' statistics): each column is written with its
+        // own (`write_options`, `encoding`).
         let mut writer = FileWriter::try_new(
             file.clone(),
             schema.to_arrow(CompatLevel::newest()),
