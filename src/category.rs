@@ -352,24 +352,23 @@ pub struct PathMatcher {
 /// ignoring ASCII case, which costs a few instructions to compare.
 #[derive(Debug, Clone, Default)]
 struct Endings {
-    /// Each ending, lower-case, and its category.
+    /// Each ending and its category (compared ignoring ASCII case, as
+    /// globset does).
     endings: Vec<(String, usize)>,
 }
 
 impl Endings {
-    fn build(globs: Vec<(&globset::Glob, usize)>) -> Endings {
-        let endings = globs
-            .iter()
-            .map(|(g, c)| {
-                (
-                    ending_glob(g.glob())
-                        .expect("only ending globs")
-                        .to_ascii_lowercase(),
-                    *c,
-                )
-            })
-            .collect();
-        Endings { endings }
+    /// Takes the ending globs out of `globs`; hands back the others.
+    fn split(globs: Vec<(&globset::Glob, usize)>) -> (Endings, Vec<(&globset::Glob, usize)>) {
+        let mut endings = Vec::new();
+        let mut others = Vec::new();
+        for (glob, category) in globs {
+            match ending_glob(glob.glob()) {
+                Some(ending) => endings.push((ending.to_string(), category)),
+                None => others.push((glob, category)),
+            }
+        }
+        (Endings { endings }, others)
     }
 
     /// Marks the categories whose ending globs accept `path` in `accepted`.
@@ -464,12 +463,10 @@ impl PathMatcher {
             .enumerate()
             .flat_map(|(i, c)| c.path_globs.iter().map(move |g| (g, i)))
             .partition(|(g, _)| folder_glob(g.glob()));
-        let (endings, files): (Vec<_>, Vec<_>) = rest
-            .into_iter()
-            .partition(|(g, _)| ending_glob(g.glob()).is_some());
+        let (endings, files) = Endings::split(rest);
         PathMatcher {
             folders: Globs::build(folders),
-            endings: Endings::build(endings),
+            endings,
             files: Globs::build(files),
         }
     }
@@ -771,7 +768,8 @@ mod tests {
                 .case_insensitive(true)
                 .build()
                 .unwrap();
-            let endings = Endings::build(vec![(&compiled, 0)]);
+            let (endings, others) = Endings::split(vec![(&compiled, 0)]);
+            assert!(others.is_empty(), "{glob}");
             let reference = compiled.compile_matcher();
             for path in paths {
                 let mut accepted = [false];

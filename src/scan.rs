@@ -393,25 +393,23 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
             let new_visitor = || -> walk::Visitor<'_> {
                 let mut batch = SourceBatch::new(&source_tx);
                 let (files, bytes, walk_sink) = (&files, &bytes, &walk_sink);
-                Box::new(move |event| match event {
-                    WalkEvent::File(source) => {
-                        files.fetch_add(1, Ordering::Relaxed);
-                        bytes.fetch_add(source.size, Ordering::Relaxed);
-                        batch.push(source);
-                    }
-                    WalkEvent::Excluded => {
-                        let _ = walk_sink.send(vec![Message::Excluded]);
-                    }
-                    WalkEvent::Skipped { path, reason } => {
-                        files.fetch_add(1, Ordering::Relaxed);
-                        let _ =
-                            walk_sink.send(vec![Message::Done(walk_record(&path, Status::Skipped(reason)))]);
-                    }
-                    WalkEvent::Failed { path, reason } => {
-                        files.fetch_add(1, Ordering::Relaxed);
-                        let _ =
-                            walk_sink.send(vec![Message::Done(walk_record(&path, Status::Failed(reason)))]);
-                    }
+                Box::new(move |event| {
+                    let (path, status) = match event {
+                        WalkEvent::File(source) => {
+                            files.fetch_add(1, Ordering::Relaxed);
+                            bytes.fetch_add(source.size, Ordering::Relaxed);
+                            return batch.push(source);
+                        }
+                        WalkEvent::Excluded => {
+                            let _ = walk_sink.send(vec![Message::Excluded]);
+                            return;
+                        }
+                        WalkEvent::Skipped { path, reason } => (path, Status::Skipped(reason)),
+                        WalkEvent::Failed { path, reason } => (path, Status::Failed(reason)),
+                    };
+                    // A file the walk could not hand on: its record now.
+                    files.fetch_add(1, Ordering::Relaxed);
+                    let _ = walk_sink.send(vec![Message::Done(walk_record(&path, status))]);
                 })
             };
             let result = walk::walk(&config.roots, &walk_options, &new_visitor);
