@@ -36,7 +36,18 @@ pub fn opt_u64(out: &mut Vec<u8>, v: Option<u64>) {
 
 /// Appends an optional signed number (zigzag), as [`opt_u64`].
 pub fn opt_i64(out: &mut Vec<u8>, v: Option<i64>) {
-    opt_u64(out, v.map(|v| ((v << 1) ^ (v >> 63)) as u64));
+    opt_u64(out, v.map(zigzag));
+}
+
+/// A signed number as an unsigned one small in magnitude either way
+/// (zigzag: 0, -1, 1, -2 … become 0, 1, 2, 3 …), for varints.
+pub fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+/// The signed number [`zigzag`] made `v` from.
+pub fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
 /// Appends a hash: lower-case hex is stored as its raw bytes (the length
@@ -68,6 +79,11 @@ const NIBBLES: [u8; 256] = {
     }
     t
 };
+
+/// The value of lower-case hex digit `d`, or 0xff when it is not one.
+pub fn nibble(d: u8) -> u8 {
+    NIBBLES[usize::from(d)]
+}
 
 /// Decodes lower-case hex digits (two per byte of `out`) without a branch
 /// per digit: hashes are stored once or more per finding. False when a
@@ -210,7 +226,7 @@ impl<'a> Reader<'a> {
 
     /// An optional signed number.
     pub fn opt_i64(&mut self) -> Option<Option<i64>> {
-        Some(self.opt_u64()?.map(|v| ((v >> 1) as i64) ^ -((v & 1) as i64)))
+        Some(self.opt_u64()?.map(unzigzag))
     }
 
     /// A hash written by [`hash`].

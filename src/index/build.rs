@@ -534,12 +534,14 @@ fn document(
     for t in &group.tokens {
         doc.add_bytes(f.token, &super::key_bytes(super::hash_key(t)));
     }
-    doc.add_text(f.path, path);
+    if path != &*info.source {
+        doc.add_text(f.path, path);
+    }
     doc.add_text(f.file, &*info.source);
     if let Some(key) = split_key {
         doc.add_text(f.rec, key);
     }
-    doc.add_bytes(f.doc, &stored);
+    doc.add_text(f.doc, stored);
     doc
 }
 

@@ -1,25 +1,214 @@
-//! The stored form of a document: one compact binary value holding all
-//! that a search reads back (tantivy stores one field instead of a dozen,
-//! which halves the store's work and size). Items are encoded straight
-//! from a finding's fields while a scan groups them, with no intermediate
+//! The stored form of a document: one compact value holding all that a
+//! search reads back (tantivy stores one field instead of a dozen, which
+//! halves the store's work and size). Items are encoded straight from a
+//! finding's fields while a scan groups them, with no intermediate
 //! strings.
 //!
+//! The value is text, not bytes: tantivy's store copies a text value in
+//! one piece but a bytes value one byte at a time (a fifth of what the
+//! index added to a scan). So numbers are written in ASCII ([`number`])
+//! and hashes as their hex digits, and the whole stays valid UTF-8.
+//!
 //! Layout: a version byte; the value hashes and the name token hashes
-//! (each list a varint count, then each hash's raw bytes, length-prefixed;
-//! they are hex everywhere else); path, source (empty: the path), record
-//! label (0 for none, else length + 1, then a split flag byte), file type,
-//! modified time (0 for none, else zigzag + 1), size (0 for none, else
-//! size + 1), scan id; then the items to the end. Per item: the hash index
-//! (varint), type, subtype and location (length-prefixed UTF-8), line (0
-//! for none, else line + 1), column (0 for none, else length + 1, then
-//! the bytes), masked value, confidence (one byte), and the name token
-//! indices (a varint count, then varints).
+//! (each list a count, then each hash as text); path, source (empty: the
+//! path), record label (0 for none, else length + 1, then a split flag
+//! byte), file type, modified time (0 for none, else zigzag + 1), size (0
+//! for none, else size + 1), scan id; then the items to the end. Per item:
+//! the hash index, type, subtype and location, line (0 for none, else
+//! line + 1), column (0 for none, else length + 1, then the text), masked
+//! value, confidence (one byte), and the name token indices (a count, then
+//! each index). Text is length-prefixed UTF-8.
 
 use super::{Item, StoredDoc};
-use crate::wire::{self, Reader, text, varint};
+use crate::wire::{self, Reader};
 
-/// The layout's version; a document with another is reported as damaged.
-const VERSION: u8 = 2;
+/// The layout's version. It is in the stored field's name too
+/// ([`super::schema`]), so an index of another layout is rebuilt by a
+/// scan and refused by a search rather than read as damaged documents.
+pub const VERSION: u8 = 3;
+
+/// Appends `v` in groups of 6 bits, lowest first, each one ASCII byte with
+/// bit 6 set on all but the last: a variable-length number that keeps the
+/// value valid UTF-8 (LEB128's bytes from 0x80 up would not be).
+fn number(out: &mut String, mut v: u64) {
+    while v >= 0x40 {
+        out.push(char::from((v & 0x3f) as u8 | 0x40));
+        v >>= 6;
+    }
+    out.push(char::from(v as u8));
+}
+
+/// Appends a length-prefixed string.
+fn text(out: &mut String, s: &str) {
+    number(out, s.len() as u64);
+    out.push_str(s);
+}
+
+/// Appends an optional string: 0, or its length + 1 and its text.
+fn opt_text(out: &mut String, s: Option<&str>) {
+    match s {
+        None => number(out, 0),
+        Some(s) => {
+            number(out, s.len() as u64 + 1);
+            out.push_str(s);
+        }
+    }
+}
+
+/// Appends an optional number: 0, or the number + 1.
+fn opt_u64(out: &mut String, v: Option<u64>) {
+    number(out, v.map_or(0, |v| v.saturating_add(1)));
+}
+
+/// Hex digits packed into one group (4 bits each, 28 bits).
+const GROUP_DIGITS: usize = 7;
+/// The longest hash packed: 64-digit keyed hashes fit, with room.
+const MAX_PACKED_DIGITS: usize = 10 * GROUP_DIGITS;
+
+/// Appends a hash. Lower-case hex (every keyed hash) is packed 7 bits to
+/// a byte, 37 bytes for a 64-digit hash: in hex a document's hashes were
+/// half its size, stored and compressed for every document. The tag is
+/// the digit count shifted left with the low bit set; anything else is
+/// stored as its text (the tag: its length shifted left), so every string
+/// reads back exactly.
+fn hash(out: &mut String, h: &str) {
+    match pack(h.as_bytes()) {
+        Some((packed, len)) => {
+            number(out, ((h.len() as u64) << 1) | 1);
+            out.push_str(std::str::from_utf8(&packed[..len]).expect("7-bit bytes are ASCII"));
+        }
+        None => {
+            number(out, (h.len() as u64) << 1);
+            out.push_str(h);
+        }
+    }
+}
+
+/// `digits` packed in groups of [`GROUP_DIGITS`], each group's bits
+/// written 7 to a byte, high first, and how many bytes that took; `None`
+/// when they are not all lower-case hex or too many.
+fn pack(digits: &[u8]) -> Option<([u8; 40], usize)> {
+    if digits.len() > MAX_PACKED_DIGITS {
+        return None;
+    }
+    let (mut packed, mut len, mut bad) = ([0u8; 40], 0, 0);
+    let mut value = |group: &[u8]| {
+        group.iter().fold(0u32, |v, &d| {
+            let n = wire::nibble(d);
+            bad |= n;
+            (v << 4) | u32::from(n & 0x0f)
+        })
+    };
+    let mut groups = digits.chunks_exact(GROUP_DIGITS);
+    for group in &mut groups {
+        let v = value(group);
+        for (i, shift) in [21, 14, 7, 0].into_iter().enumerate() {
+            packed[len + i] = (v >> shift) as u8 & 0x7f;
+        }
+        len += 4;
+    }
+    // The last group, shorter, needs fewer bytes.
+    let rest = groups.remainder();
+    let v = value(rest);
+    for i in (0..packed_len(rest.len())).rev() {
+        packed[len] = (v >> (7 * i)) as u8 & 0x7f;
+        len += 1;
+    }
+    (bad & 0xf0 == 0).then_some((packed, len))
+}
+
+/// Bytes that hold `digits` hex digits of one group, 7 bits each.
+fn packed_len(digits: usize) -> usize {
+    (4 * digits).div_ceil(7)
+}
+
+/// Reads what the functions above wrote, from a [`Reader`] over the
+/// value's bytes.
+struct Text<'a>(Reader<'a>);
+
+impl Text<'_> {
+    /// A number written by [`number`].
+    fn number(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(6) {
+            let b = self.0.byte().filter(|b| b.is_ascii())?;
+            v |= u64::from(b & 0x3f) << shift;
+            if b & 0x40 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// A number that must fit a `usize` (a length, count or index).
+    fn size(&mut self) -> Option<usize> {
+        usize::try_from(self.number()?).ok()
+    }
+
+    /// `len` bytes of text.
+    fn str(&mut self, len: usize) -> Option<String> {
+        std::str::from_utf8(self.0.take(len)?).ok().map(str::to_string)
+    }
+
+    /// A length-prefixed string.
+    fn text(&mut self) -> Option<String> {
+        let len = self.size()?;
+        self.str(len)
+    }
+
+    /// An optional string.
+    fn opt_text(&mut self) -> Option<Option<String>> {
+        match self.size()? {
+            0 => Some(None),
+            len => self.str(len - 1).map(Some),
+        }
+    }
+
+    /// An optional number.
+    fn opt_u64(&mut self) -> Option<Option<u64>> {
+        Some(self.number()?.checked_sub(1))
+    }
+
+    /// A hash written by [`hash`].
+    fn hash(&mut self) -> Option<String> {
+        let tag = self.number()?;
+        let len = usize::try_from(tag >> 1).ok()?;
+        if tag & 1 == 0 {
+            return self.str(len);
+        }
+        let mut digits = Vec::with_capacity(len);
+        let mut left = len;
+        while left > 0 {
+            let group = left.min(GROUP_DIGITS);
+            let mut v = 0u32;
+            for &b in self.0.take(packed_len(group))? {
+                if !b.is_ascii() {
+                    return None;
+                }
+                v = (v << 7) | u32::from(b);
+            }
+            // Bits beyond the group's digits are not ones this layout writes.
+            if v >> (4 * group) != 0 {
+                return None;
+            }
+            let mut nibbles = [0u8; 8];
+            wire::hex_into(&v.to_be_bytes(), &mut nibbles);
+            digits.extend_from_slice(&nibbles[8 - group..]);
+            left -= group;
+        }
+        String::from_utf8(digits).ok()
+    }
+
+    /// One byte.
+    fn byte(&mut self) -> Option<u8> {
+        self.0.byte()
+    }
+
+    /// Whether every byte has been read.
+    fn done(&self) -> bool {
+        self.0.done()
+    }
+}
 
 /// What a document holds besides its items.
 #[derive(Debug, Clone, Copy)]
@@ -45,28 +234,27 @@ pub struct Head<'a> {
 }
 
 /// A document's stored value: `head`, then `items`.
-pub fn encode(head: &Head<'_>, items: &Items) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256 + items.bytes.len());
-    out.push(VERSION);
-    varint(&mut out, head.hashes.len() as u64);
-    for h in head.hashes {
-        wire::hash(&mut out, h);
-    }
-    varint(&mut out, head.tokens.len() as u64);
-    for t in head.tokens {
-        wire::hash(&mut out, t);
+pub fn encode(head: &Head<'_>, items: &Items) -> String {
+    let hashes = head.hashes.iter().chain(head.tokens).map(|h| h.len() + 2);
+    let mut out = String::with_capacity(256 + hashes.sum::<usize>() + items.text.len());
+    out.push(char::from(VERSION));
+    for list in [head.hashes, head.tokens] {
+        number(&mut out, list.len() as u64);
+        for h in list {
+            hash(&mut out, h);
+        }
     }
     text(&mut out, head.path);
     text(&mut out, if head.source == head.path { "" } else { head.source });
-    wire::opt_text(&mut out, head.record.map(|(label, _)| label));
+    opt_text(&mut out, head.record.map(|(label, _)| label));
     if let Some((_, split)) = head.record {
-        out.push(u8::from(split));
+        out.push(char::from(u8::from(split)));
     }
     text(&mut out, head.file_type);
-    wire::opt_i64(&mut out, head.modified);
-    wire::opt_u64(&mut out, head.size);
+    opt_u64(&mut out, head.modified.map(wire::zigzag));
+    opt_u64(&mut out, head.size);
     text(&mut out, head.scan_id);
-    out.extend_from_slice(&items.bytes);
+    out.push_str(&items.text);
     out
 }
 
@@ -107,7 +295,7 @@ impl Item {
 /// A list of encoded items being built.
 #[derive(Debug, Default)]
 pub struct Items {
-    bytes: Vec<u8>,
+    text: String,
     count: usize,
 }
 
@@ -115,18 +303,18 @@ impl Items {
     /// Appends one item: `h` is its hash's index in the document, `tokens`
     /// its name tokens' indices.
     pub fn push(&mut self, h: u32, item: ItemRef<'_>, tokens: impl ExactSizeIterator<Item = u32>) {
-        let out = &mut self.bytes;
-        varint(out, u64::from(h));
+        let out = &mut self.text;
+        number(out, u64::from(h));
         text(out, item.t);
         text(out, item.s);
         text(out, item.l);
-        wire::opt_u64(out, item.n);
-        wire::opt_text(out, item.c);
+        opt_u64(out, item.n);
+        opt_text(out, item.c);
         text(out, item.m);
-        out.push(item.k);
-        varint(out, tokens.len() as u64);
+        out.push(char::from(item.k.min(0x7f)));
+        number(out, tokens.len() as u64);
         for t in tokens {
-            varint(out, u64::from(t));
+            number(out, u64::from(t));
         }
         self.count += 1;
     }
@@ -149,10 +337,10 @@ pub fn decode(bytes: &[u8]) -> Option<StoredDoc> {
     if version != VERSION {
         return None;
     }
-    let mut r = Reader::new(rest);
+    let mut r = Text(Reader::new(rest));
     let mut lists = [Vec::new(), Vec::new()];
     for list in &mut lists {
-        for _ in 0..r.varint()? {
+        for _ in 0..r.number()? {
             list.push(r.hash()?);
         }
     }
@@ -167,7 +355,7 @@ pub fn decode(bytes: &[u8]) -> Option<StoredDoc> {
         None => false,
     };
     let file_type = r.text()?;
-    let modified = r.opt_i64()?;
+    let modified = r.opt_u64()?.map(wire::unzigzag);
     let size = r.opt_u64()?;
     let scan_id = r.text()?;
     let items = read_items(&mut r, hashes.len(), tokens.len())?;
@@ -189,13 +377,13 @@ pub fn decode(bytes: &[u8]) -> Option<StoredDoc> {
 /// Reads back the items of `items` alone (`hashes` and `tokens`: how many
 /// there are, to check the indices against).
 pub fn decode_items(items: &Items, hashes: usize, tokens: usize) -> Option<Vec<Item>> {
-    read_items(&mut Reader::new(&items.bytes), hashes, tokens)
+    read_items(&mut Text(Reader::new(items.text.as_bytes())), hashes, tokens)
 }
 
-fn read_items(r: &mut Reader<'_>, hashes: usize, tokens: usize) -> Option<Vec<Item>> {
+fn read_items(r: &mut Text<'_>, hashes: usize, tokens: usize) -> Option<Vec<Item>> {
     let mut items = Vec::new();
     while !r.done() {
-        let h = u32::try_from(r.varint()?).ok()?;
+        let h = u32::try_from(r.number()?).ok()?;
         let t = r.text()?;
         let s = r.text()?;
         let l = r.text()?;
@@ -203,9 +391,9 @@ fn read_items(r: &mut Reader<'_>, hashes: usize, tokens: usize) -> Option<Vec<It
         let c = r.opt_text()?;
         let m = r.text()?;
         let k = r.byte()?;
-        let count = r.varint()?;
+        let count = r.number()?;
         let tk = (0..count)
-            .map(|_| r.varint().and_then(|t| u32::try_from(t).ok()))
+            .map(|_| r.number().and_then(|t| u32::try_from(t).ok()))
             .collect::<Option<Vec<u32>>>()?;
         if h as usize >= hashes || tk.iter().any(|&t| t as usize >= tokens) {
             return None;
@@ -266,7 +454,7 @@ mod tests {
             size: Some(0),
             scan_id: "scan-1",
         };
-        encode(&head, &list)
+        encode(&head, &list).into_bytes()
     }
 
     #[test]
@@ -299,6 +487,55 @@ mod tests {
             (doc.source.as_str(), doc.record, doc.split),
             ("export.zip", None, false)
         );
+    }
+
+    /// Hashes of every length read back exactly, packed when lower-case
+    /// hex (a keyed hash's 64 digits in 37 bytes) and as text otherwise,
+    /// and the stored value stays text whatever the hashes.
+    #[test]
+    fn hashes_read_back_exactly_and_lower_case_hex_is_packed() {
+        let keyed = crate::keyed_hash::Hasher::new(&[7; 32]).hash("ola@example.no");
+        assert_eq!(keyed.len(), 64);
+        let digits = "0123456789abcdef";
+        let mut cases: Vec<String> = (0..=MAX_PACKED_DIGITS + 1)
+            .map(|n| digits.chars().cycle().skip(n % 16).take(n).collect())
+            .collect();
+        cases.extend(
+            [
+                keyed.as_str(),
+                "ABCDEF",
+                "0g",
+                "ø",
+                "f".repeat(64).as_str(),
+                "0".repeat(64).as_str(),
+            ]
+            .map(str::to_string),
+        );
+        for h in &cases {
+            let mut out = String::new();
+            hash(&mut out, h);
+            let packed = h.len() <= MAX_PACKED_DIGITS && h.bytes().all(|b| wire::nibble(b) < 16);
+            let expected = if packed {
+                (4 * h.len()).div_ceil(7)
+            } else {
+                h.len()
+            };
+            let tag = out.len() - expected;
+            assert!(out.bytes().take(tag).all(|b| b.is_ascii()), "{h}");
+            let mut r = Text(Reader::new(out.as_bytes()));
+            assert_eq!(r.hash().as_deref(), Some(h.as_str()), "{h}");
+            assert!(r.done(), "{h}");
+            if h == &keyed {
+                assert_eq!(out.len() - tag, 37);
+            }
+        }
+        // A packed byte from 0x80 up, or bits past the digits, are damage.
+        let mut out = String::new();
+        hash(&mut out, "f");
+        assert_eq!(out.as_bytes(), [3, 0x0f]);
+        assert_eq!(Text(Reader::new(&[3, 0x1f])).hash(), None);
+        assert_eq!(Text(Reader::new(&[3, 0x8f])).hash(), None);
+        assert_eq!(Text(Reader::new(&[3])).hash(), None);
     }
 
     #[test]

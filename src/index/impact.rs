@@ -98,26 +98,31 @@ fn path_forms(arg: &str) -> Vec<String> {
 }
 
 /// Documents whose path is one of `paths` or lies under it (a folder, or
-/// the inner files of an archive).
+/// the inner files of an archive). A document's path is its file on disk
+/// unless it lies inside an archive ([`super::Fields::path`]), so both
+/// fields are searched: the file for a file or a folder, the path for
+/// what lies inside an archive.
 fn docs_under(index: &SubjectIndex, paths: &[String]) -> Result<Vec<DocAddress>> {
     let f = index.fields();
-    let t = |s: &str| tantivy::Term::from_field_text(f.path, s);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for arg in paths {
         for p in path_forms(arg) {
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(t(&p), IndexRecordOption::Basic)),
-            ));
-            // Everything starting with `p/` or `p!`: the next byte up ends the range.
-            for (sep, next) in [('/', '0'), ('!', '"')] {
+            for (field, ends) in [(f.file, &[('/', '0')][..]), (f.path, &[('/', '0'), ('!', '"')])] {
+                let t = |s: &str| tantivy::Term::from_field_text(field, s);
                 clauses.push((
                     Occur::Should,
-                    Box::new(RangeQuery::new(
-                        Bound::Included(t(&format!("{p}{sep}"))),
-                        Bound::Excluded(t(&format!("{p}{next}"))),
-                    )),
+                    Box::new(TermQuery::new(t(&p), IndexRecordOption::Basic)),
                 ));
+                // Everything starting with `p/` or `p!`: the next byte up ends the range.
+                for &(sep, next) in ends {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(RangeQuery::new(
+                            Bound::Included(t(&format!("{p}{sep}"))),
+                            Bound::Excluded(t(&format!("{p}{next}"))),
+                        )),
+                    ));
+                }
             }
         }
     }

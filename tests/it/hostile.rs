@@ -9,7 +9,8 @@ use crate::util::{Tree, read_csv, scan, summary};
 use std::collections::HashMap;
 use std::io::Write;
 
-fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+/// A zip archive of `entries` (name, bytes), deflated.
+pub fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut w = zip::ZipWriter::new(&mut buf);

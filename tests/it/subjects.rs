@@ -580,6 +580,45 @@ fn impact_counts_distinct_people_exactly() {
     );
 }
 
+/// `impact` on an archive counts everything inside it, on a path inside
+/// an archive only what lies there, and on a folder what its archives
+/// hold too. (Inside an archive a document's path is not its file on disk,
+/// and the index keeps only the file for every other document.)
+#[test]
+fn impact_reaches_into_archives() {
+    let t = Tree::new();
+    let list = |people: std::ops::Range<usize>| {
+        let rows: String = people.map(|i| format!("{i},kunde{i}@example.no\n")).collect();
+        format!("id,epost\n{rows}").into_bytes()
+    };
+    t.write(
+        "eksport/kunder.zip",
+        crate::hostile::zip_of(&[("a.csv", list(0..3)), ("b/c.csv", list(3..7))]),
+    );
+    t.write("eksport/liste.csv", list(7..9));
+    t.write("annet.csv", list(9..10));
+    let out = tempfile::tempdir().unwrap();
+    scan(&[t.path()], out.path(), &[]);
+    let home = tempfile::tempdir().unwrap();
+    let subjects = |path: &str| {
+        let r = datakart(home.path())
+            .args(["impact", &format!("{}/{path}", t.path().display())])
+            .args(["--out", out.path().to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+        json["subjects"].as_u64().unwrap()
+    };
+    assert_eq!(subjects("eksport/kunder.zip"), 7);
+    assert_eq!(subjects("eksport/kunder.zip!a.csv"), 3);
+    assert_eq!(subjects("eksport/kunder.zip!b"), 4);
+    assert_eq!(subjects("eksport/liste.csv"), 2);
+    assert_eq!(subjects("eksport"), 9);
+    assert_eq!(subjects("eksport/kunder"), 0);
+    assert_eq!(subjects(""), 10);
+}
+
 #[test]
 fn the_index_holds_no_plain_value_and_is_private() {
     let (t, ps) = tree();
