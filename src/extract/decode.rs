@@ -73,16 +73,26 @@ pub struct DecodedReader {
 }
 
 impl DecodedReader {
-    /// Wraps `file`, whose first bytes `head` were already read from it.
-    pub fn new(head: Vec<u8>, file: Box<dyn Blob>, encoding: &'static Encoding) -> DecodedReader {
+    /// Wraps `file`, whose first bytes `head` were already read from it;
+    /// `size` is the file's size when known.
+    pub fn new(
+        head: Vec<u8>,
+        file: Box<dyn Blob>,
+        encoding: &'static Encoding,
+        size: Option<u64>,
+    ) -> DecodedReader {
         let mut raw = head;
         let raw_len = raw.len();
-        // A file that fit in its head needs no large buffers: most files on
-        // a share are small, and zeroing 1 MiB per file would dominate.
+        // Buffers only as large as what is left to read (a file that fit
+        // in its head needs none): most files on a share are small, and
+        // zeroing the full buffers (1 MiB) for each was 4% of a scan's CPU.
+        // Never under a head's size, so a file that grew since its size was
+        // taken (or reads empty at first) is still read, in more rounds.
         let cap = if raw_len < super::HEAD_LEN && raw_len > 0 {
             raw_len
         } else {
-            RAW_BUF
+            let rest = size.map_or(RAW_BUF as u64, |s| s.saturating_sub(raw_len as u64));
+            rest.clamp(super::HEAD_LEN as u64, RAW_BUF as u64) as usize
         };
         raw.resize(cap.max(raw_len), 0);
         DecodedReader {
@@ -153,7 +163,7 @@ impl DecodedReader {
     pub fn restart_at(mut self, offset: u64) -> io::Result<DecodedReader> {
         self.file.seek(SeekFrom::Start(0))?;
         let (limit, deadline) = (self.limit, self.deadline);
-        let mut r = DecodedReader::new(Vec::new(), self.file, self.encoding);
+        let mut r = DecodedReader::new(Vec::new(), self.file, self.encoding, None);
         r.limit = limit;
         r.deadline = deadline;
         io::copy(&mut (&mut r).take(offset), &mut io::sink())?;
@@ -211,6 +221,7 @@ impl BufRead for DecodedReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::HEAD_LEN;
     use std::io::Write;
 
     fn decode(bytes: &[u8]) -> (String, &'static str) {
@@ -220,7 +231,7 @@ mod tests {
         let head: Vec<u8> = bytes[..bytes.len().min(4)].to_vec();
         f.seek(SeekFrom::Start(head.len() as u64)).unwrap();
         let enc = detect(bytes);
-        let mut r = DecodedReader::new(head, Box::new(f), enc);
+        let mut r = DecodedReader::new(head, Box::new(f), enc, None);
         let mut s = String::new();
         r.read_to_string(&mut s).unwrap();
         (s, enc.name())
@@ -256,12 +267,55 @@ mod tests {
         );
     }
 
+    /// Buffers are sized to the file's size, but a size that is wrong
+    /// (the file grew or shrank since, or reads empty at first) loses
+    /// nothing: the file is read in more rounds. Windows-1252 text grows
+    /// when decoded, so the decoded buffer fills before the raw one.
+    #[test]
+    fn every_byte_is_read_whatever_size_was_given() {
+        let text: Vec<u8> = (0..3 * RAW_BUF + 7)
+            .map(|i| {
+                if i % 97 == 0 {
+                    b'\n'
+                } else {
+                    [b'a', 0xF8, 0xC6][i % 3]
+                }
+            })
+            .collect();
+        let expected: String = WINDOWS_1252.decode(&text).0.into_owned();
+        for head_len in [0, 100, HEAD_LEN] {
+            for size in [
+                None,
+                Some(0),
+                Some(1),
+                Some(head_len as u64),
+                Some(HEAD_LEN as u64 + 1),
+                Some(text.len() as u64),
+                Some(u64::MAX),
+            ] {
+                let mut f = tempfile::tempfile().unwrap();
+                f.write_all(&text).unwrap();
+                f.seek(SeekFrom::Start(head_len as u64)).unwrap();
+                let head = text[..head_len].to_vec();
+                let mut r = DecodedReader::new(head, Box::new(f), WINDOWS_1252, size);
+                let mut s = String::new();
+                r.read_to_string(&mut s).unwrap();
+                assert!(
+                    s == expected,
+                    "head {head_len}, size {size:?}: {} of {} chars",
+                    s.len(),
+                    expected.len()
+                );
+            }
+        }
+    }
+
     #[test]
     fn restart_skips_decoded_bytes() {
         let mut f = tempfile::tempfile().unwrap();
         f.write_all("abcø123".as_bytes()).unwrap();
         f.seek(SeekFrom::Start(0)).unwrap();
-        let r = DecodedReader::new(Vec::new(), Box::new(f), UTF_8);
+        let r = DecodedReader::new(Vec::new(), Box::new(f), UTF_8, None);
         let mut r = r.restart_at(5).unwrap();
         let mut s = String::new();
         r.read_to_string(&mut s).unwrap();

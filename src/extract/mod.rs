@@ -415,7 +415,7 @@ impl Input {
                     ..
                 } = self;
                 let encoding = decode::detect(&head);
-                let mut reader = decode::DecodedReader::new(head, data, encoding);
+                let mut reader = decode::DecodedReader::new(head, data, encoding, Some(size));
                 reader.set_deadline(sink.deadline());
                 let capped = size > limits.max_file_bytes;
                 if capped {
