@@ -9,15 +9,18 @@
 //! index added to a scan). So numbers are written in ASCII ([`number`])
 //! and hashes as their hex digits, and the whole stays valid UTF-8.
 //!
-//! Layout: a version byte; the value hashes and the name token hashes
-//! (each list a count, then each hash as text); path, source (empty: the
-//! path), record label (0 for none, else length + 1, then a split flag
-//! byte), file type, modified time (0 for none, else zigzag + 1), size (0
-//! for none, else size + 1), scan id; then the items to the end. Per item:
-//! the hash index, type, subtype and location, line (0 for none, else
-//! line + 1), column (0 for none, else length + 1, then the text), masked
-//! value, confidence (one byte), and the name token indices (a count, then
-//! each index). Text is length-prefixed UTF-8.
+//! Layout: a version byte; path, source (empty: the path), record label
+//! (0 for none, else length + 1, then a split flag byte), file type,
+//! modified time (0 for none, else zigzag + 1), size (0 for none, else
+//! size + 1), scan id; then its parts to the end. A record's document is
+//! one part; a list's holds a part per value, so the values of a log need
+//! not be a document each. A part: its value hashes and its name token
+//! hashes (each list a count, then each hash), its item count, then per
+//! item: the hash index, type, subtype and location, line (0 for none,
+//! else line + 1), column (0 for none, else length + 1, then the text),
+//! masked value, confidence (one byte), and the name token indices (a
+//! count, then each index), indices counted within the part. Text is
+//! length-prefixed UTF-8.
 
 use super::{Item, StoredDoc};
 use crate::wire::{self, Reader};
@@ -25,7 +28,7 @@ use crate::wire::{self, Reader};
 /// The layout's version. It is in the stored field's name too
 /// ([`super::schema`]), so an index of another layout is rebuilt by a
 /// scan and refused by a search rather than read as damaged documents.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 
 /// Appends `v` in groups of 6 bits, lowest first, each one ASCII byte with
 /// bit 6 set on all but the last: a variable-length number that keeps the
@@ -210,13 +213,9 @@ impl Text<'_> {
     }
 }
 
-/// What a document holds besides its items.
+/// What a document holds besides its parts.
 #[derive(Debug, Clone, Copy)]
 pub struct Head<'a> {
-    /// Value hashes (hex), in the order items refer to them.
-    pub hashes: &'a [String],
-    /// Person-name token hashes (hex).
-    pub tokens: &'a [String],
     /// Path as shown in the outputs.
     pub path: &'a str,
     /// The file on disk.
@@ -233,17 +232,33 @@ pub struct Head<'a> {
     pub scan_id: &'a str,
 }
 
-/// A document's stored value: `head`, then `items`.
-pub fn encode(head: &Head<'_>, items: &Items) -> String {
-    let hashes = head.hashes.iter().chain(head.tokens).map(|h| h.len() + 2);
-    let mut out = String::with_capacity(256 + hashes.sum::<usize>() + items.text.len());
+/// One part of a document: findings and the hashes they refer to.
+#[derive(Debug, Clone, Copy)]
+pub struct Part<'a> {
+    /// Value hashes (hex), in the order items refer to them.
+    pub hashes: &'a [String],
+    /// Person-name token hashes (hex).
+    pub tokens: &'a [String],
+    /// The findings.
+    pub items: &'a Items,
+}
+
+/// A document's stored value: `head`, then `parts`.
+pub fn encode(head: &Head<'_>, parts: &[Part<'_>]) -> String {
+    let size = parts
+        .iter()
+        .map(|p| {
+            p.items.text.len()
+                + p.hashes
+                    .iter()
+                    .chain(p.tokens)
+                    .map(|h| h.len() / 2 + 2)
+                    .sum::<usize>()
+                + 8
+        })
+        .sum::<usize>();
+    let mut out = String::with_capacity(128 + head.path.len() + size);
     out.push(char::from(VERSION));
-    for list in [head.hashes, head.tokens] {
-        number(&mut out, list.len() as u64);
-        for h in list {
-            hash(&mut out, h);
-        }
-    }
     text(&mut out, head.path);
     text(&mut out, if head.source == head.path { "" } else { head.source });
     opt_text(&mut out, head.record.map(|(label, _)| label));
@@ -254,7 +269,16 @@ pub fn encode(head: &Head<'_>, items: &Items) -> String {
     opt_u64(&mut out, head.modified.map(wire::zigzag));
     opt_u64(&mut out, head.size);
     text(&mut out, head.scan_id);
-    out.push_str(&items.text);
+    for part in parts {
+        for list in [part.hashes, part.tokens] {
+            number(&mut out, list.len() as u64);
+            for h in list {
+                hash(&mut out, h);
+            }
+        }
+        number(&mut out, part.items.count as u64);
+        out.push_str(&part.items.text);
+    }
     out
 }
 
@@ -338,13 +362,6 @@ pub fn decode(bytes: &[u8]) -> Option<StoredDoc> {
         return None;
     }
     let mut r = Text(Reader::new(rest));
-    let mut lists = [Vec::new(), Vec::new()];
-    for list in &mut lists {
-        for _ in 0..r.number()? {
-            list.push(r.hash()?);
-        }
-    }
-    let [hashes, tokens] = lists;
     let path = r.text()?;
     let source = Some(r.text()?)
         .filter(|s| !s.is_empty())
@@ -358,7 +375,24 @@ pub fn decode(bytes: &[u8]) -> Option<StoredDoc> {
     let modified = r.opt_u64()?.map(wire::unzigzag);
     let size = r.opt_u64()?;
     let scan_id = r.text()?;
-    let items = read_items(&mut r, hashes.len(), tokens.len())?;
+    let (mut hashes, mut tokens, mut items) = (Vec::new(), Vec::new(), Vec::new());
+    while !r.done() {
+        let first = Bounds {
+            hash: hashes.len(),
+            token: tokens.len(),
+        };
+        for list in [&mut hashes, &mut tokens] {
+            for _ in 0..r.number()? {
+                list.push(r.hash()?);
+            }
+        }
+        let count = r.size()?;
+        let bounds = Bounds {
+            hash: hashes.len(),
+            token: tokens.len(),
+        };
+        read_items(&mut r, count, first, bounds, &mut items)?;
+    }
     Some(StoredDoc {
         path,
         source,
@@ -377,13 +411,39 @@ pub fn decode(bytes: &[u8]) -> Option<StoredDoc> {
 /// Reads back the items of `items` alone (`hashes` and `tokens`: how many
 /// there are, to check the indices against).
 pub fn decode_items(items: &Items, hashes: usize, tokens: usize) -> Option<Vec<Item>> {
-    read_items(&mut Text(Reader::new(items.text.as_bytes())), hashes, tokens)
+    let mut r = Text(Reader::new(items.text.as_bytes()));
+    let mut out = Vec::with_capacity(items.count);
+    let bounds = Bounds {
+        hash: hashes,
+        token: tokens,
+    };
+    read_items(&mut r, items.count, Bounds::default(), bounds, &mut out)?;
+    r.done().then_some(out)
 }
 
-fn read_items(r: &mut Text<'_>, hashes: usize, tokens: usize) -> Option<Vec<Item>> {
-    let mut items = Vec::new();
-    while !r.done() {
-        let h = u32::try_from(r.number()?).ok()?;
+/// Indices into a document's hash and token lists.
+#[derive(Debug, Clone, Copy, Default)]
+struct Bounds {
+    hash: usize,
+    token: usize,
+}
+
+/// Reads `count` items of a part into `items`: their indices, counted
+/// within the part, are shifted by where its lists start (`first`) and
+/// must fall short of where they end (`end`).
+fn read_items(
+    r: &mut Text<'_>,
+    count: usize,
+    first: Bounds,
+    end: Bounds,
+    items: &mut Vec<Item>,
+) -> Option<()> {
+    let shift = |i: u64, first: usize, end: usize| {
+        let i = first.checked_add(usize::try_from(i).ok()?)?;
+        (i < end).then(|| u32::try_from(i).ok()).flatten()
+    };
+    for _ in 0..count {
+        let h = shift(r.number()?, first.hash, end.hash)?;
         let t = r.text()?;
         let s = r.text()?;
         let l = r.text()?;
@@ -391,13 +451,10 @@ fn read_items(r: &mut Text<'_>, hashes: usize, tokens: usize) -> Option<Vec<Item
         let c = r.opt_text()?;
         let m = r.text()?;
         let k = r.byte()?;
-        let count = r.number()?;
-        let tk = (0..count)
-            .map(|_| r.number().and_then(|t| u32::try_from(t).ok()))
+        let tokens = r.number()?;
+        let tk = (0..tokens)
+            .map(|_| shift(r.number()?, first.token, end.token))
             .collect::<Option<Vec<u32>>>()?;
-        if h as usize >= hashes || tk.iter().any(|&t| t as usize >= tokens) {
-            return None;
-        }
         items.push(Item {
             h,
             t,
@@ -410,7 +467,7 @@ fn read_items(r: &mut Text<'_>, hashes: usize, tokens: usize) -> Option<Vec<Item
             tk,
         });
     }
-    Some(items)
+    Some(())
 }
 
 #[cfg(test)]
@@ -443,9 +500,16 @@ mod tests {
         assert_eq!(list.len(), items.len());
         let tokens: Vec<String> = (0..3).map(|i| format!("{i:02x}{i:02x}")).collect();
         let hashes = [H0, H1, H2].map(str::to_string);
-        let head = Head {
+        let part = Part {
             hashes: &hashes,
             tokens: &tokens,
+            items: &list,
+        };
+        encode(&head(source, record), &[part]).into_bytes()
+    }
+
+    fn head<'a>(source: &'a str, record: Option<(&'a str, bool)>) -> Head<'a> {
+        Head {
             path: "crm/kunder.csv",
             source,
             record,
@@ -453,8 +517,59 @@ mod tests {
             modified: Some(-1_700_000_000),
             size: Some(0),
             scan_id: "scan-1",
-        };
-        encode(&head, &list).into_bytes()
+        }
+    }
+
+    /// A list's document holds a part per value; read back, the parts'
+    /// hashes and tokens are one list each and every item's indices point
+    /// into them where its part's lists went.
+    #[test]
+    fn parts_read_back_as_one_document() {
+        let values: Vec<[String; 1]> = (0..3).map(|v| [format!("{v:064x}")]).collect();
+        let tokens: Vec<Vec<String>> = vec![vec![], vec!["aa".into(), "bb".into()], vec!["cc".into()]];
+        let written: Vec<Vec<Item>> = vec![
+            vec![item(0, None, Some(1), vec![]), item(0, None, Some(9), vec![])],
+            vec![item(0, Some("navn"), Some(2), vec![1, 0])],
+            vec![item(0, None, None, vec![0])],
+        ];
+        let lists: Vec<Items> = written
+            .iter()
+            .map(|items| {
+                let mut list = Items::default();
+                for i in items {
+                    list.push(i.h, i.as_ref(), i.tk.iter().copied());
+                }
+                list
+            })
+            .collect();
+        let parts: Vec<Part> = (0..3)
+            .map(|v| Part {
+                hashes: &values[v],
+                tokens: &tokens[v],
+                items: &lists[v],
+            })
+            .collect();
+        let doc = decode(encode(&head("crm/kunder.csv", None), &parts).as_bytes()).expect("valid");
+        assert_eq!(doc.hashes, values.concat());
+        assert_eq!(doc.tokens, ["aa", "bb", "cc"]);
+        let expected = vec![
+            item(0, None, Some(1), vec![]),
+            item(0, None, Some(9), vec![]),
+            item(1, Some("navn"), Some(2), vec![1, 0]),
+            item(2, None, None, vec![2]),
+        ];
+        assert_eq!(doc.items, expected);
+        // A part's indices stay within its own lists.
+        let mut stray = Items::default();
+        stray.push(1, item(0, None, None, vec![]).as_ref(), std::iter::empty());
+        let bad = [
+            parts[0],
+            Part {
+                items: &stray,
+                ..parts[1]
+            },
+        ];
+        assert!(decode(encode(&head("a", None), &bad).as_bytes()).is_none());
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! occurrence would make indexing the bottleneck. A document is instead one
 //! **record** of a file (a CSV/SQL/sheet row, an NDJSON record, a mailbox
 //! message, or a whole letter) with all its findings, or, for findings in
-//! something too big to be one person's record (a log, a list), one
-//! **value in a file**: a keyed hash with all its locations there. Each
+//! something too big to be one person's record (a log, a list), the
+//! **values in a file**, each keyed hash with all its locations there (up
+//! to [`build::LIST_VALUES`] values to a document; a search keeps only the
+//! searched value's locations). Each
 //! document carries the keyed hashes it holds (exact-match terms), the
 //! token hashes of person names, its path, and a stored list of items
 //! (type, location, column, masked value, confidence). No plain personal
