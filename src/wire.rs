@@ -1,7 +1,9 @@
-//! The small binary encoding datakart stores its own data in (index
-//! documents, the state store's per-file results): LEB128 varints,
-//! length-prefixed UTF-8, optional values as 0 or value + 1, and hex hashes
-//! as their raw bytes. Reading never panics: damaged bytes give `None`.
+//! The small binary encoding datakart stores its own data in (the state
+//! store's per-file results, the change report's spill files): LEB128
+//! varints, length-prefixed UTF-8, optional values as 0 or value + 1, and
+//! hex hashes as their raw bytes. Reading never panics: damaged bytes give
+//! `None`. Index documents are text ([`crate::index::codec`]) but are read
+//! through the same [`Reader`], and share its hex digit values.
 
 /// Appends `v` as a LEB128 varint.
 pub fn varint(out: &mut Vec<u8>, mut v: u64) {

@@ -3,9 +3,9 @@
 //! [`Batcher::file_done`]; findings are grouped per file into records
 //! (one document each) or, once a record turns out to be a list, into one
 //! group per value, a few dozen groups to a document. Memory is bounded: a
-//! file's groups are written out
-//! whenever it holds [`FLUSH_ITEMS`] findings, and a record written in
-//! parts is put together again when searching (by its record key).
+//! file's groups are written out whenever it holds [`FLUSH_ITEMS`]
+//! findings, and a record written in parts is put together again when
+//! searching (by its record key).
 
 use super::codec::{self, ItemRef, Items};
 use super::directory;

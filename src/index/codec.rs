@@ -6,8 +6,9 @@
 //!
 //! The value is text, not bytes: tantivy's store copies a text value in
 //! one piece but a bytes value one byte at a time (a fifth of what the
-//! index added to a scan). So numbers are written in ASCII ([`number`])
-//! and hashes as their hex digits, and the whole stays valid UTF-8.
+//! index added to a scan). So numbers are written in ASCII (`number`)
+//! and hashes packed 7 bits to a byte (`hash`), and the whole stays valid
+//! UTF-8.
 //!
 //! Layout: a version byte; path, source (empty: the path), record label
 //! (0 for none, else length + 1, then a split flag byte), file type,

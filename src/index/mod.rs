@@ -176,8 +176,8 @@ pub struct Fields {
     pub token: Field,
     /// Path as shown in the outputs (indexed for path lookups), only
     /// where it is not the file on disk: inside archives. Elsewhere
-    /// [`Fields::file`] is the path, and a second term a document would
-    /// cost the indexing thread about a tenth of its work.
+    /// [`Fields::file`] is the path, and a second term for every document
+    /// was about a tenth of the index's instructions.
     pub path: Field,
     /// The file on disk the document came from (indexed, so a file read
     /// again or gone can have its documents replaced).
