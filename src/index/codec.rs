@@ -103,6 +103,8 @@ fn pack(digits: &[u8]) -> Option<([u8; 40], usize)> {
             (v << 4) | u32::from(n & 0x0f)
         })
     };
+    // Whole groups with fixed shifts: a loop for any group length cost
+    // 91 to 126 million instructions for 83,300 hashes against 57.
     let mut groups = digits.chunks_exact(GROUP_DIGITS);
     for group in &mut groups {
         let v = value(group);
@@ -121,7 +123,8 @@ fn pack(digits: &[u8]) -> Option<([u8; 40], usize)> {
     (bad & 0xf0 == 0).then_some((packed, len))
 }
 
-/// Bytes that hold `digits` hex digits of one group, 7 bits each.
+/// Bytes that hold `digits` hex digits packed 7 bits to a byte: those of
+/// one group, or of a whole hash (whole groups fill their bytes).
 fn packed_len(digits: usize) -> usize {
     (4 * digits).div_ceil(7)
 }
@@ -253,7 +256,7 @@ pub fn encode(head: &Head<'_>, parts: &[Part<'_>]) -> String {
                 + p.hashes
                     .iter()
                     .chain(p.tokens)
-                    .map(|h| h.len() / 2 + 2)
+                    .map(|h| packed_len(h.len()) + 2)
                     .sum::<usize>()
                 + 8
         })

@@ -17,7 +17,8 @@ use polars::prelude::{
 use polars_parquet::parquet::error::ParquetError;
 use polars_parquet::write::{
     CompressionOptions, Compressor, DynIter, DynStreamingIterator, Encoding, FallibleStreamingIterator,
-    FileWriter, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns, get_dtype_encoding,
+    FileWriter, ParquetType, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns,
+    get_dtype_encoding,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -313,7 +314,12 @@ impl ParquetOut {
         .map_err(|e| write_err(path, e))?;
         let plans: Vec<Plan> = columns
             .iter()
-            .map(|(_, k)| (write_options(*k), encoding(*k, text)))
+            .zip(writer.parquet_schema().fields())
+            .map(|((_, k), field)| Plan {
+                field: field.clone(),
+                options: write_options(*k),
+                encoding: encoding(*k, text),
+            })
             .collect();
         let (columns, target) = (columns.to_vec(), path.to_path_buf());
         let stage = Handoff::spawn("datakart-parquet", 0, move |received| -> Result<()> {
@@ -385,20 +391,24 @@ fn group_frame(columns: &[(String, Kind)], buffers: Vec<Buffer>, height: usize) 
     DataFrame::new(height, cols)
 }
 
-/// How one column is written: its options and encoding.
-type Plan = (WriteOptions, Vec<Encoding>);
+/// How one column is written: its Parquet field, options and encoding,
+/// settled when the file is started.
+struct Plan {
+    field: ParquetType,
+    options: WriteOptions,
+    encoding: Vec<Encoding>,
+}
 
 /// Encodes, compresses and writes `df` as one row group, as polars' own
 /// writer does but with each column written by its [`Plan`].
 fn write_group(writer: &mut FileWriter<SharedFile>, df: &DataFrame, plans: &[Plan]) -> PolarsResult<()> {
-    let fields = writer.parquet_schema().fields().to_vec();
     for batch in df.iter_chunks(CompatLevel::newest(), false) {
         let rows = batch.len() as u64;
-        let mut columns = Vec::with_capacity(fields.len());
-        for ((array, field), (options, encoding)) in batch.into_arrays().into_iter().zip(&fields).zip(plans) {
-            for pages in array_to_columns(array, field.clone(), *options, encoding)? {
+        let mut columns = Vec::with_capacity(plans.len());
+        for (array, plan) in batch.into_arrays().into_iter().zip(plans) {
+            for pages in array_to_columns(array, plan.field.clone(), plan.options, &plan.encoding)? {
                 let pages = pages.map(|page| page.map_err(|e| ParquetError::OutOfSpec(e.to_string())));
-                let compressed = Compressor::new(DynIter::new(pages), options.compression, Vec::new())
+                let compressed = Compressor::new(DynIter::new(pages), plan.options.compression, Vec::new())
                     .map_err(|e| PolarsError::ComputeError(e.to_string().into()));
                 columns.push(Ok(DynStreamingIterator::new(compressed)));
             }
