@@ -23,7 +23,7 @@ use crate::sink::{
     FileChanges, FileRecord, FindingRow, Finished, Message, RetentionTotals, Sink, Status, StoredFile,
 };
 use crate::state::recording::{self, Held, Recording};
-use crate::state::{self, Prior, ScanRow, StateReader, StateStore};
+use crate::state::{self, BatchLookup, Lookup, Prior, ScanRow, StateReader, StateStore};
 use crate::suppress::{Suppressed, Suppressor};
 use crate::walk::{self, Source, WalkEvent, WalkOptions};
 use crate::{Error, Result, atomic};
@@ -439,10 +439,7 @@ pub fn run(config: &ScanConfig, observer: &dyn Observer) -> Result<ScanSummary> 
                     })
                 },
                 |worker, batch| {
-                    for source in batch {
-                        let (bytes, findings) = worker.process(&source);
-                        observer.file_done(bytes, findings);
-                    }
+                    worker.process_batch(&batch, &mut |bytes, findings| observer.file_done(bytes, findings))
                 },
             );
         });
@@ -557,7 +554,15 @@ fn policy_for(config: &ScanConfig) -> Result<Policy> {
 /// an unchanged rescan of 100,000 files made 36,000 futex calls and 24,000
 /// yields. The byte bound keeps big files from waiting on each other in
 /// one worker while another is idle.
+///
+/// A folder's files (the walker lists a folder's entries one after the
+/// other) are sorted by name before they are batched, up to
+/// [`SourceBatch::FOLDER`] at a time, so a batch is one stretch of the
+/// state's index of paths, which a rescan reads in one go
+/// ([`StateReader::priors`]).
 struct SourceBatch<'a> {
+    /// Files of the folder being listed, not yet batched.
+    folder: Vec<Source>,
     files: Vec<Source>,
     bytes: u64,
     to: &'a Sender<Vec<Source>>,
@@ -568,22 +573,46 @@ impl<'a> SourceBatch<'a> {
     const FILES: usize = 64;
     /// A batch holding this many bytes of files goes at once.
     const BYTES: u64 = 1 << 20;
+    /// Most files of one folder held to be sorted: the workers wait for at
+    /// most this many files to be stat'ed.
+    const FOLDER: usize = 1024;
 
     fn new(to: &'a Sender<Vec<Source>>) -> SourceBatch<'a> {
         SourceBatch {
+            folder: Vec::new(),
             files: Vec::with_capacity(Self::FILES),
             bytes: 0,
             to,
         }
     }
 
-    /// Adds `source`; hands the batch on when it is full.
+    /// Adds `source`, batching its folder's files once the walk has moved
+    /// on to another folder.
     fn push(&mut self, source: Source) {
-        self.bytes += source.size;
-        self.files.push(source);
-        if self.files.len() >= Self::FILES || self.bytes >= Self::BYTES {
-            self.hand_on();
+        let moved_on = self
+            .folder
+            .last()
+            .is_some_and(|last| folder_of(&last.path) != folder_of(&source.path));
+        if moved_on || self.folder.len() >= Self::FOLDER {
+            self.batch_folder();
         }
+        self.folder.push(source);
+    }
+
+    /// Puts the held files of a folder into batches, by name, handing on
+    /// each batch as it fills.
+    fn batch_folder(&mut self) {
+        let mut folder = std::mem::take(&mut self.folder);
+        // One folder's paths differ only in their names.
+        folder.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+        for source in folder.drain(..) {
+            self.bytes += source.size;
+            self.files.push(source);
+            if self.files.len() >= Self::FILES || self.bytes >= Self::BYTES {
+                self.hand_on();
+            }
+        }
+        self.folder = folder;
     }
 
     fn hand_on(&mut self) {
@@ -596,10 +625,22 @@ impl<'a> SourceBatch<'a> {
 
 impl Drop for SourceBatch<'_> {
     fn drop(&mut self) {
+        self.batch_folder();
         if !self.files.is_empty() {
             self.hand_on();
         }
     }
+}
+
+/// The bytes of `path` before its last separator: its folder as the walk
+/// wrote it (cheaper than [`Path::parent`], which parses components).
+fn folder_of(path: &Path) -> &[u8] {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let end = bytes
+        .iter()
+        .rposition(|&b| b.is_ascii() && std::path::is_separator(char::from(b)))
+        .unwrap_or(0);
+    &bytes[..end]
 }
 
 /// The detector, built when a worker first reads a file: a rescan that
@@ -653,7 +694,8 @@ pub fn reread(path: &Path, profile: &Profile, hasher: &Hasher) -> Vec<FindingRow
         modified: meta.modified().ok(),
     };
     let policy = Policy::default();
-    Worker::new(&detector, hasher, true, &profile.limits, &suppressor, &policy, tx).process(&source);
+    Worker::new(&detector, hasher, true, &profile.limits, &suppressor, &policy, tx)
+        .process_batch(std::slice::from_ref(&source), &mut |_, _| {});
     rx.into_iter()
         .flatten()
         .filter_map(|m| match m {
@@ -1092,10 +1134,31 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// What the previous scan kept about `path`.
-    fn prior(&self, path: &str) -> Option<Prior> {
-        let state = self.state.as_ref()?;
-        state.reader.as_ref()?.prior(path, state.skip_key).ok().flatten()
+    /// Extracts and detects a batch of files, in path order (the order
+    /// the state is read in, see [`StateReader::priors`]); calls `done`
+    /// with each one's bytes read and findings.
+    fn process_batch(&mut self, batch: &[Source], done: &mut dyn FnMut(u64, u64)) {
+        let mut files: Vec<(Arc<str>, &Source)> = batch
+            .iter()
+            .map(|s| (Arc::from(s.path.to_string_lossy().as_ref()), s))
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let paths: Vec<&str> = files.iter().map(|(p, _)| &**p).collect();
+        let mut looked = BatchLookup::new(self.priors(&paths));
+        for (i, (path, source)) in files.iter().enumerate() {
+            let prior = looked.take(i, || self.priors(&paths[i..]));
+            let (bytes, findings) = self.process(source, path.clone(), prior);
+            done(bytes, findings);
+        }
+    }
+
+    /// What the previous scan kept about each of `paths` (none where its
+    /// state cannot be read: the file is read again).
+    fn priors(&self, paths: &[&str]) -> Vec<Lookup> {
+        let Some((reader, state)) = self.state.as_ref().and_then(|s| Some((s.reader.as_ref()?, s))) else {
+            return Vec::new();
+        };
+        reader.priors(paths, state.skip_key).unwrap_or_default()
     }
 
     /// Replays the recorded result of a file unchanged since the previous
@@ -1199,10 +1262,9 @@ impl<'a> Worker<'a> {
         self
     }
 
-    /// Extracts and detects one file; returns (bytes read, findings).
-    fn process(&mut self, source: &Source) -> (u64, u64) {
-        let path: Arc<str> = Arc::from(source.path.to_string_lossy().as_ref());
-        let prior = self.prior(&path);
+    /// Extracts and detects one file, shown as `path`, with what the
+    /// previous scan kept about it; returns (bytes read, findings).
+    fn process(&mut self, source: &Source, path: Arc<str>, prior: Option<Prior>) -> (u64, u64) {
         let verified = prior
             .as_ref()
             .filter(|_| self.state.as_ref().is_some_and(|s| s.verify))
@@ -1911,7 +1973,7 @@ mod tests {
         let suppressor = Suppressor::new(&allow, &[]);
         let policy = Policy::default();
         let mut worker = Worker::new(&detector, &hasher, false, limits, &suppressor, &policy, tx);
-        worker.process(source);
+        worker.process_batch(std::slice::from_ref(source), &mut |_, _| {});
         drop(worker);
         rx.iter().flatten().collect()
     }
@@ -1923,6 +1985,50 @@ mod tests {
             .build()
             .unwrap();
         pool.install(|| process(source, &extract::Limits::default()))
+    }
+
+    /// A file as the walk lists it, of `size` bytes.
+    fn listed(path: &str, size: u64) -> Source {
+        Source {
+            path: PathBuf::from(path),
+            size,
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn a_folders_files_are_batched_by_name_one_folder_after_another() {
+        let source = |p: &str| listed(p, 1);
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let mut batch = SourceBatch::new(&tx);
+        for p in ["r/b/3", "r/b/1", "r/b/2", "r/a/9", "r/a/0", "r/b/0"] {
+            batch.push(source(p));
+        }
+        // More of one folder than are held at once: sorted a hold at a time.
+        let many: Vec<String> = (0..SourceBatch::FOLDER + 2)
+            .rev()
+            .map(|i| format!("r/c/{i:05}"))
+            .collect();
+        many.iter().for_each(|p| batch.push(source(p)));
+        drop(batch);
+        drop(tx);
+        let batches: Vec<Vec<Source>> = rx.iter().collect();
+        assert!(batches.iter().all(|b| b.len() <= SourceBatch::FILES));
+        let order: Vec<String> = batches
+            .iter()
+            .flatten()
+            .map(|s| s.path.to_string_lossy().into_owned())
+            .collect();
+        let mut expected: Vec<String> = ["r/b/1", "r/b/2", "r/b/3", "r/a/0", "r/a/9", "r/b/0"]
+            .map(String::from)
+            .to_vec();
+        let mut first: Vec<String> = many[..SourceBatch::FOLDER].to_vec();
+        first.sort();
+        let mut rest: Vec<String> = many[SourceBatch::FOLDER..].to_vec();
+        rest.sort();
+        expected.extend(first);
+        expected.extend(rest);
+        assert_eq!(order, expected);
     }
 
     /// Writes `content` to `name` in `dir` and returns it as a walked
@@ -1950,26 +2056,30 @@ mod tests {
     #[test]
     fn files_go_to_the_workers_in_batches_and_the_rest_when_the_walk_ends() {
         let (tx, rx) = crossbeam_channel::unbounded();
-        let file = |name: &str, size: u64| Source {
-            path: PathBuf::from(name),
-            size,
-            modified: None,
-        };
+        let file = listed;
         let mut batch = SourceBatch::new(&tx);
         for i in 0..SourceBatch::FILES + 3 {
-            batch.push(file(&format!("small{i}"), 100));
+            batch.push(file(&format!("a/small{i}"), 100));
         }
-        // A big file goes at once, with the three small ones before it.
-        batch.push(file("big", SourceBatch::BYTES));
-        batch.push(file("last", 1));
+        batch.push(file("a/big", SourceBatch::BYTES));
         let sizes = |rx: &crossbeam_channel::Receiver<Vec<Source>>| -> Vec<usize> {
             rx.try_iter().map(|b| b.len()).collect()
         };
-        assert_eq!(sizes(&rx), [SourceBatch::FILES, 4]);
+        // A folder's files wait until the walk has moved on from it.
+        assert!(sizes(&rx).is_empty());
+        batch.push(file("b/last", 1));
+        // By name: the big file goes at once, alone, then a full batch.
+        let sent: Vec<Vec<Source>> = rx.try_iter().collect();
+        assert_eq!(
+            sent.iter().map(Vec::len).collect::<Vec<_>>(),
+            [1, SourceBatch::FILES]
+        );
+        assert_eq!(sent[0][0].path, PathBuf::from("a/big"));
         drop(batch);
         let rest: Vec<Vec<Source>> = rx.try_iter().collect();
         assert_eq!(rest.len(), 1);
-        assert_eq!(rest[0][0].path, PathBuf::from("last"));
+        assert_eq!(rest[0].len(), 4);
+        assert_eq!(rest[0][3].path, PathBuf::from("b/last"));
         // Nothing left over: nothing sent on drop.
         drop(SourceBatch::new(&tx));
         assert!(rx.try_iter().next().is_none());
