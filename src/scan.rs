@@ -592,7 +592,7 @@ impl<'a> SourceBatch<'a> {
         let moved_on = self
             .folder
             .last()
-            .is_some_and(|last| folder_of(&last.path) != folder_of(&source.path));
+            .is_some_and(|last| listed_folder(&last.path) != listed_folder(&source.path));
         if moved_on || self.folder.len() >= Self::FOLDER {
             self.batch_folder();
         }
@@ -634,7 +634,7 @@ impl Drop for SourceBatch<'_> {
 
 /// The bytes of `path` before its last separator: its folder as the walk
 /// wrote it (cheaper than [`Path::parent`], which parses components).
-fn folder_of(path: &Path) -> &[u8] {
+fn listed_folder(path: &Path) -> &[u8] {
     let bytes = path.as_os_str().as_encoded_bytes();
     let end = bytes
         .iter()

@@ -218,10 +218,18 @@ mod folder_stat {
         if depth == 0 {
             return None;
         }
-        let (dir, name) = (path.parent()?, path.file_name()?);
-        let name = CString::new(name.as_bytes()).ok()?;
+        // Split at the last `/` by hand: `Path::parent` and `file_name`
+        // parse components, 1.5% of an unchanged rescan's instructions.
+        let bytes = path.as_os_str().as_bytes();
+        let cut = bytes.iter().rposition(|&b| b == b'/')?;
+        let dir = if cut == 0 { &b"/"[..] } else { &bytes[..cut] };
+        let name = CString::new(&bytes[cut + 1..]).ok().filter(|n| !n.is_empty())?;
         FOLDER.with_borrow_mut(|folder| {
-            if folder.as_ref().is_none_or(|(open, _)| open != dir) {
+            if folder
+                .as_ref()
+                .is_none_or(|(open, _)| open.as_os_str().as_bytes() != dir)
+            {
+                let dir = Path::new(std::ffi::OsStr::from_bytes(dir));
                 *folder = Some((dir.to_path_buf(), std::fs::File::open(dir).ok()?));
             }
             let (_, handle) = folder.as_ref()?;
@@ -395,6 +403,15 @@ mod tests {
         assert_eq!(gone.unwrap_err().kind(), std::io::ErrorKind::NotFound);
         // A root given as a file is stat'ed by its whole path instead.
         assert!(folder_stat::stat(&file, 0, false).is_none());
+        // Another folder's file, then this one's again: each in its own.
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/b.txt"), "abc").unwrap();
+        let sub = folder_stat::stat(&dir.path().join("sub/b.txt"), 2, false).unwrap();
+        assert_eq!(sub.unwrap().0, 3);
+        assert_eq!(folder_stat::stat(&file, 1, false).unwrap().unwrap().0, 12);
+        // Paths without a folder or a name are left to the caller.
+        assert!(folder_stat::stat(Path::new("a.txt"), 1, false).is_none());
+        assert!(folder_stat::stat(&dir.path().join("sub/"), 1, false).is_none());
     }
 
     /// A followed link is walked as its target's size; not followed, it

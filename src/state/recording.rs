@@ -455,8 +455,32 @@ fn texts(out: &mut Vec<u8>, list: &[String]) {
 
 /// The same `&'static str` for equal texts: the labels rows and file
 /// records hold (formats, type labels, reasons, encodings) come from a
-/// small fixed set, so each is leaked once.
+/// small fixed set, so each is leaked once. Each thread first compares the
+/// last [`RECENT_LABELS`] labels it met: a replayed finding holds four
+/// labels, and the shared set's lock and SipHash were about 370
+/// instructions a label.
 fn intern(s: &str) -> &'static str {
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    RECENT.with_borrow_mut(|recent| {
+        if let Some(&known) = recent.iter().find(|&&k| k == s) {
+            return known;
+        }
+        let known = intern_shared(s);
+        if recent.len() == RECENT_LABELS {
+            recent.remove(0);
+        }
+        recent.push(known);
+        known
+    })
+}
+
+/// Labels each thread remembers in [`intern`].
+const RECENT_LABELS: usize = 16;
+
+/// [`intern`] through the set every thread shares.
+fn intern_shared(s: &str) -> &'static str {
     static TEXTS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
     let mut texts = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
     let texts = texts.get_or_insert_with(HashSet::new);
@@ -794,6 +818,25 @@ fn read_done(r: &mut Reader<'_>) -> Option<FileRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_labels_are_one_text_whatever_thread_and_however_many() {
+        let labels: Vec<String> = (0..3 * RECENT_LABELS).map(|i| format!("label {i}")).collect();
+        let first: Vec<&'static str> = labels.iter().map(|l| intern(l)).collect();
+        // Met again here, past what the thread remembers, and on another
+        // thread: the same leaked texts.
+        let again: Vec<&'static str> = labels.iter().rev().map(|l| intern(l)).rev().collect();
+        let elsewhere: Vec<usize> = std::thread::scope(|s| {
+            s.spawn(|| labels.iter().map(|l| intern(l).as_ptr() as usize).collect())
+                .join()
+                .unwrap()
+        });
+        for ((a, b), c) in first.iter().zip(&again).zip(&elsewhere) {
+            assert_eq!(a.as_ptr(), b.as_ptr(), "{a}");
+            assert_eq!(a.as_ptr() as usize, *c, "{a}");
+        }
+        assert_eq!(first[5], "label 5");
+    }
 
     /// A recording of `n` findings then the file's record, cut into parts
     /// of `part_bytes` (written to `dir`), with the parts it made ready for
