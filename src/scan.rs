@@ -555,11 +555,13 @@ fn policy_for(config: &ScanConfig) -> Result<Policy> {
 /// yields. The byte bound keeps big files from waiting on each other in
 /// one worker while another is idle.
 ///
-/// A folder's files (the walker lists a folder's entries one after the
-/// other) are sorted by name before they are batched, up to
-/// [`SourceBatch::FOLDER`] at a time, so a batch is one stretch of the
-/// state's index of paths, which a rescan reads in one go
-/// ([`StateReader::priors`]).
+/// A run of one folder's files is sorted by name before it is batched, up
+/// to [`SourceBatch::FOLDER`] files at a time, so a batch is one stretch of
+/// the state's index of paths, which a rescan reads in one go
+/// ([`StateReader::priors`]). A walker thread meets a folder's files one
+/// after the other unless a subfolder's entries come between them (it
+/// reads a subfolder as soon as it meets it) or another thread takes some:
+/// then the folder is held in more than one run, each sorted.
 struct SourceBatch<'a> {
     /// Files of the folder being listed, not yet batched.
     folder: Vec<Source>,

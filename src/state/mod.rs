@@ -561,7 +561,7 @@ impl StateReader {
     /// whether it was read under `skip_key`.
     ///
     /// The paths are read in path order, as ranges of the state's index of
-    /// paths: the walk hands out a folder's files together and in order
+    /// paths: the walk hands out runs of a folder's files sorted by name
     /// (see `SourceBatch` in the scan), so a batch is mostly one stretch of
     /// the index, read with one statement. A lookup per file, each a
     /// statement of its own descending the index and then the table, was
