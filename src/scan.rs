@@ -1,5 +1,5 @@
 //! Scan orchestration: walker → bounded channel → rayon workers (extract +
-//! detect, one [`Worker`] state per thread) → bounded channel → the sink
+//! detect, one `Worker` state per thread) → bounded channel → the sink
 //! thread. The only module that creates threads. A file's problem never
 //! stops the scan: it becomes a scan-errors row. Only setup failures and
 //! output write failures end a scan with an error.

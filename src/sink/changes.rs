@@ -7,7 +7,7 @@
 //! Only files read again can change (files carried forward unread are
 //! unchanged by definition). Appeared and disappeared values are paired
 //! into moves at the end: up to [`HELD`] changes in memory, any number
-//! more through bucket files on disk ([`spill`]), so memory stays bounded
+//! more through bucket files on disk (`spill`), so memory stays bounded
 //! whatever the change.
 
 mod spill;

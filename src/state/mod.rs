@@ -568,7 +568,7 @@ impl StateReader {
     /// about 9,300 instructions a file and 30% of the instructions of an
     /// unchanged rescan of 100,000 files. Rows of the state that fall
     /// between a batch's paths (a subfolder's files sort between its
-    /// folder's) are passed over, but after [`STRAY_ROWS`] of them in a row
+    /// folder's) are passed over, but after `STRAY_ROWS` of them in a row
     /// the read starts again at the next path it looks for, so a batch
     /// never costs more than a lookup per file.
     ///
