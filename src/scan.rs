@@ -1,6 +1,8 @@
 //! Scan orchestration: walker → bounded channel → rayon workers (extract +
 //! detect, one `Worker` state per thread) → bounded channel → the sink
-//! thread. The only module that creates threads. A file's problem never
+//! thread. It starts the pipeline's threads (walker, workers, sink, the
+//! index's commit); the sink's tables and the index feed each run a
+//! thread of their own through [`crate::handoff`]. A file's problem never
 //! stops the scan: it becomes a scan-errors row. Only setup failures and
 //! output write failures end a scan with an error.
 
