@@ -593,10 +593,11 @@ impl<'a> SourceBatch<'a> {
     /// Adds `source`, batching its folder's files once the walk has moved
     /// on to another folder.
     fn push(&mut self, source: Source) {
+        let folder = |path| walk::split_name(path).map(|(folder, _)| folder);
         let moved_on = self
             .folder
             .last()
-            .is_some_and(|last| listed_folder(&last.path) != listed_folder(&source.path));
+            .is_some_and(|last| folder(&last.path) != folder(&source.path));
         if moved_on || self.folder.len() >= Self::FOLDER {
             self.batch_folder();
         }
@@ -634,17 +635,6 @@ impl Drop for SourceBatch<'_> {
             self.hand_on();
         }
     }
-}
-
-/// The bytes of `path` before its last separator: its folder as the walk
-/// wrote it (cheaper than [`Path::parent`], which parses components).
-fn listed_folder(path: &Path) -> &[u8] {
-    let bytes = path.as_os_str().as_encoded_bytes();
-    let end = bytes
-        .iter()
-        .rposition(|&b| b.is_ascii() && std::path::is_separator(char::from(b)))
-        .unwrap_or(0);
-    &bytes[..end]
 }
 
 /// The detector, built when a worker first reads a file: a rescan that

@@ -184,6 +184,19 @@ fn visit(
     }
 }
 
+/// A listed path split at its last separator into its folder and its name,
+/// as bytes (the folder empty for a path at the file system's root);
+/// `None` when it has no separator. Done by hand: `Path::parent` and
+/// `file_name` parse components, which was 1.5% of an unchanged rescan's
+/// instructions in the walk alone.
+pub fn split_name(path: &Path) -> Option<(&[u8], &[u8])> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let cut = bytes
+        .iter()
+        .rposition(|&b| b.is_ascii() && std::path::is_separator(char::from(b)))?;
+    Some((&bytes[..cut], &bytes[cut + 1..]))
+}
+
 /// Stats a listed file relative to an open handle on its folder, so the
 /// kernel resolves one name instead of every component of the path. On an
 /// unchanged rescan of 100,000 files the walk is a third of the CPU, most
@@ -218,12 +231,9 @@ mod folder_stat {
         if depth == 0 {
             return None;
         }
-        // Split at the last `/` by hand: `Path::parent` and `file_name`
-        // parse components, 1.5% of an unchanged rescan's instructions.
-        let bytes = path.as_os_str().as_bytes();
-        let cut = bytes.iter().rposition(|&b| b == b'/')?;
-        let dir = if cut == 0 { &b"/"[..] } else { &bytes[..cut] };
-        let name = CString::new(&bytes[cut + 1..]).ok().filter(|n| !n.is_empty())?;
+        let (dir, name) = super::split_name(path)?;
+        let dir = if dir.is_empty() { &b"/"[..] } else { dir };
+        let name = CString::new(name).ok().filter(|n| !n.is_empty())?;
         FOLDER.with_borrow_mut(|folder| {
             if folder
                 .as_ref()
@@ -372,6 +382,16 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_listed_path_splits_at_its_last_separator() {
+        let split = |p: &str| split_name(Path::new(p)).map(|(f, n)| (f.to_vec(), n.to_vec()));
+        assert_eq!(split("a/b/c.txt"), Some((b"a/b".to_vec(), b"c.txt".to_vec())));
+        assert_eq!(split("/c.txt"), Some((vec![], b"c.txt".to_vec())));
+        assert_eq!(split("a//c"), Some((b"a/".to_vec(), b"c".to_vec())));
+        assert_eq!(split("a/"), Some((b"a".to_vec(), vec![])));
+        assert_eq!(split("c.txt"), None);
+    }
+
     #[test]
     fn a_file_stat_in_its_folder_matches_its_metadata() {
         let dir = tempfile::tempdir().unwrap();

@@ -63,12 +63,16 @@ pub struct Folders {
 
 /// The folder a displayed path is counted in.
 pub fn folder_of(path: &str) -> &str {
-    let outer = path.split('!').next().unwrap_or(path);
-    Path::new(outer)
+    Path::new(outer_file(path))
         .parent()
         .and_then(Path::to_str)
         .filter(|p| !p.is_empty())
         .unwrap_or(".")
+}
+
+/// The file on disk of a displayed path: an inner file's outer one.
+fn outer_file(path: &str) -> &str {
+    path.split('!').next().unwrap_or(path)
 }
 
 impl Folders {
@@ -82,7 +86,7 @@ impl Folders {
                 .is_some_and(|name| !matches!(name, "" | "." | "..") && !name.contains(['/', '\\', '!']))
         });
         if !same {
-            let outer = f.path.split('!').next().unwrap_or(f.path);
+            let outer = outer_file(f.path);
             let prefix = outer.rfind(['/', '\\']).map_or("", |i| &outer[..=i]);
             self.last = Some((prefix.to_string(), folder_of(f.path).to_string()));
         }
