@@ -109,15 +109,15 @@ fn main() {
             }
         }
     }
+    let share = |without: f64, with: f64| 100.0 * (with / without - 1.0);
     // Each pair's own share, before `walls` is sorted below.
     let mut ratios: Vec<f64> = walls[0]
         .iter()
         .zip(&walls[1])
-        .map(|(without, with)| 100.0 * (with / without - 1.0))
+        .map(|(&without, &with)| share(without, with))
         .collect();
     let n = pairs as f64;
     let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
-    let share = |without: f64, with: f64| 100.0 * (with / without - 1.0);
     let (mean_without, mean_with) = (mean(&walls[0]), mean(&walls[1]));
     let [without, with] = &mut walls;
     let (median_without, median_with) = (median(without), median(with));

@@ -1149,10 +1149,14 @@ impl<'a> Worker<'a> {
     /// What the previous scan kept about each of `paths` (none where its
     /// state cannot be read: the file is read again).
     fn priors(&self, paths: &[&str]) -> Vec<Lookup> {
-        let Some((reader, state)) = self.state.as_ref().and_then(|s| Some((s.reader.as_ref()?, s))) else {
-            return Vec::new();
-        };
-        reader.priors(paths, state.skip_key).unwrap_or_default()
+        match &self.state {
+            Some(WorkerState {
+                reader: Some(reader),
+                skip_key,
+                ..
+            }) => reader.priors(paths, skip_key).unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 
     /// Replays the recorded result of a file unchanged since the previous

@@ -279,13 +279,14 @@ impl IndexBuilder {
             index: self,
             files: HashMap::default(),
             findings: 0,
-            documents: 0,
         }
     }
 
     /// Writes groups as one document (a record's with its label and
-    /// whether it is written in parts); a failure is kept for the commit.
+    /// whether it is written in parts) and counts it; a failure is kept
+    /// for the commit.
     fn write(&self, path: &str, info: &FileInfo, groups: &[Group], record: Option<(&str, bool)>) {
+        self.documents.fetch_add(1, Ordering::Relaxed);
         let doc = document(&self.fields, &self.meta.scan_id, path, info, groups, record);
         if let Err(e) = self.feed.add(doc) {
             self.failed(e);
@@ -368,9 +369,8 @@ impl IndexBuilder {
 pub struct Batcher<'a> {
     index: &'a IndexBuilder,
     files: HashMap<Arc<str>, FileGroups>,
-    /// Findings and documents not yet added to the builder's totals.
+    /// Findings not yet added to the builder's total.
     findings: u64,
-    documents: u64,
 }
 
 impl Batcher<'_> {
@@ -418,7 +418,6 @@ impl Batcher<'_> {
             group.push(&row.value_hash, row.ty, &row.name_tokens, item);
             if group.items.len() >= MAX_VALUE_ITEMS {
                 let group = file.values.remove(&row.value_hash).expect("just filled");
-                self.documents += 1;
                 self.index.write(&row.path, &file.info, &[group], None);
             }
         } else {
@@ -442,15 +441,11 @@ impl Batcher<'_> {
         self.settle();
     }
 
-    /// Adds this batcher's counts to the builder's totals.
+    /// Adds this batcher's findings to the builder's total.
     fn settle(&mut self) {
-        let index = self.index;
-        index
+        self.index
             .findings
             .fetch_add(std::mem::take(&mut self.findings), Ordering::Relaxed);
-        index
-            .documents
-            .fetch_add(std::mem::take(&mut self.documents), Ordering::Relaxed);
     }
 
     /// Writes out the groups held for `path`; records still open before
@@ -465,7 +460,6 @@ impl Batcher<'_> {
             if !done {
                 file.split.insert(label.clone());
             }
-            self.documents += 1;
             self.index
                 .write(path, &file.info, &[group], Some((&label, split)));
         }
@@ -475,7 +469,6 @@ impl Batcher<'_> {
         let mut items = 0;
         for (_, group) in file.values.drain() {
             if !shared.is_empty() && (shared.len() == LIST_VALUES || items + group.items.len() > LIST_ITEMS) {
-                self.documents += 1;
                 self.index.write(path, &file.info, &shared, None);
                 shared.clear();
                 items = 0;
@@ -484,7 +477,6 @@ impl Batcher<'_> {
             shared.push(group);
         }
         if !shared.is_empty() {
-            self.documents += 1;
             self.index.write(path, &file.info, &shared, None);
         }
     }
