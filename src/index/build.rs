@@ -733,6 +733,49 @@ mod tests {
         assert_eq!(hits("ola@example.no"), ("scan-3".to_string(), 0));
     }
 
+    /// An index of the schema written before the term dictionary was
+    /// named in it (the same fields, the stored one named `doc_v4`), whose
+    /// terms tantivy could not read now, is refused by a search with a
+    /// clear message and written anew by the next scan, even one asked to
+    /// keep it.
+    #[test]
+    fn an_index_of_the_schema_before_the_term_dictionary_is_refused_then_rebuilt() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let dir = crate::index::index_dir(out.path());
+        std::fs::create_dir_all(&dir).unwrap();
+        let (current, fields) = crate::index::schema();
+        let mut b = tantivy::schema::Schema::builder();
+        for (field, entry) in current.fields() {
+            let name = match field == fields.doc {
+                true => format!("doc_v{}", codec::VERSION),
+                false => entry.name().to_string(),
+            };
+            b.add_field(tantivy::schema::FieldEntry::new(name, entry.field_type().clone()));
+        }
+        let index = directory::create_index(&dir, b.build()).unwrap();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer
+            .add_document(tantivy::doc!(fields.file => "crm.csv"))
+            .unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+
+        let refused = SubjectIndex::open(out.path()).err().expect("refused");
+        assert!(
+            refused.to_string().contains("another datakart version"),
+            "{refused}"
+        );
+        let index = builder(out.path(), &hasher, "scan-1", Some("scan-0"));
+        assert!(!index.kept(), "another schema is never kept");
+        add_one(&index, &hasher, "crm.csv", "ola@example.no");
+        assert_eq!(index.commit(1).unwrap().documents, 1);
+        assert_eq!(
+            found(out.path(), &hasher, "ola@example.no"),
+            ("scan-1".to_string(), vec!["crm.csv".to_string()])
+        );
+    }
+
     /// Two hashes that share their index term (their first 40 bits) are
     /// both read back by a search for either, and only the one searched
     /// is found: a collision costs a document read, never a wrong hit.

@@ -16,7 +16,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use tantivy::DocAddress;
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 /// Exposure of one type.
@@ -214,9 +214,8 @@ pub fn assess(index: &SubjectIndex, paths: &[String], policy: &LinkPolicy) -> Re
     // Records elsewhere that hold two leaked values tie them together too.
     let f = index.fields();
     let leaked: std::collections::HashSet<DocAddress> = leaked_addresses.iter().copied().collect();
-    let query = TermSetQuery::new(node.keys().map(|h| super::hash_term(f.hash, h)));
     let mut outside: BTreeMap<String, Vec<StoredDoc>> = BTreeMap::new();
-    for a in index.matching(&query)? {
+    for a in index.holding(f.hash, node.keys())? {
         if leaked.contains(&a) {
             continue;
         }

@@ -232,6 +232,18 @@ pub fn hash_term(field: Field, hash: &str) -> tantivy::Term {
     tantivy::Term::from_field_bytes(field, &key_bytes(hash_key(hash)))
 }
 
+/// The term dictionary the index is written with, named in the schema
+/// (the stored field's name) so that an index written with another one
+/// has another schema: a scan rebuilds it and a search refuses it, where
+/// tantivy would fail on its first term. tantivy is built with its
+/// `quickwit` feature, which keeps each segment's terms in a sorted table
+/// (`sstable`: blocks of sorted keys and a sparse index of blocks) instead
+/// of a finite-state transducer (`fst`). Building the transducer was the
+/// largest single part of writing a segment (its registry of shared
+/// states); with the table a scan of a million findings took 0.5 s less
+/// CPU (about 6%), and a search reads one block of the table.
+pub const TERM_DICTIONARY: &str = "sstable";
+
 /// The index schema and its fields.
 pub fn schema() -> (Schema, Fields) {
     // Exact-match terms: no scoring, so no field norms to record.
@@ -251,9 +263,9 @@ pub fn schema() -> (Schema, Fields) {
         path: b.add_text_field("path", exact.clone()),
         file: b.add_text_field("file", exact.clone()),
         rec: b.add_text_field("rec", exact),
-        // The name carries the layout's version, as the keys' names
-        // carry their width.
-        doc: b.add_text_field(&format!("doc_v{}", codec::VERSION), STORED),
+        // The name carries the layout's version and the term dictionary,
+        // as the keys' names carry their width.
+        doc: b.add_text_field(&format!("doc_v{}_{TERM_DICTIONARY}", codec::VERSION), STORED),
     };
     (b.build(), fields)
 }
@@ -397,6 +409,50 @@ impl SubjectIndex {
             .into_iter()
             .collect();
         docs.sort();
+        Ok(docs)
+    }
+
+    /// Addresses of every document holding any of the keyed hashes
+    /// `hashes` as a term of `field` (`hash` or `token`), sorted and each
+    /// once. Each term is looked up in each segment's dictionary and its
+    /// postings read: tantivy's `TermSetQuery` instead walks the whole
+    /// dictionary with an automaton of the set, which on the sorted-table
+    /// dictionary ([`TERM_DICTIONARY`]) visits every block's key range, a
+    /// cost that grows with the index rather than with the set (a search
+    /// of a 10-million-finding index took 1.8 ms instead of 0.7 ms).
+    /// Terms are hash prefixes, so a document may hold another hash with
+    /// the same term: callers check the whole hash.
+    pub fn holding(
+        &self,
+        field: Field,
+        hashes: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Result<Vec<DocAddress>> {
+        use tantivy::{DocSet, TERMINATED};
+        let fail = |e: tantivy::TantivyError| Error::Index(e.to_string());
+        let mut terms: Vec<tantivy::Term> =
+            hashes.into_iter().map(|h| hash_term(field, h.as_ref())).collect();
+        terms.sort();
+        terms.dedup();
+        let mut docs = Vec::new();
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let postings_of = segment.inverted_index(field).map_err(fail)?;
+            let alive = segment.alive_bitset();
+            for term in &terms {
+                let postings = postings_of
+                    .read_postings(term, IndexRecordOption::Basic)
+                    .map_err(|e| Error::Index(e.to_string()))?;
+                let Some(mut postings) = postings else { continue };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        docs.push(DocAddress::new(ord as u32, doc));
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        docs.sort();
+        docs.dedup();
         Ok(docs)
     }
 

@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use tantivy::DocAddress;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 /// Most identifiers one subject may grow to; expansion stops there (and
@@ -230,11 +230,6 @@ struct Record {
     linking: bool,
 }
 
-/// Documents holding any of the keyed hashes `values` in `field`.
-fn term_set(field: Field, values: impl IntoIterator<Item = impl AsRef<str>>) -> TermSetQuery {
-    TermSetQuery::new(values.into_iter().map(|v| super::hash_term(field, v.as_ref())))
-}
-
 fn term(field: Field, value: &str) -> TermQuery {
     TermQuery::new(
         tantivy::Term::from_field_text(field, value),
@@ -308,7 +303,7 @@ pub fn find(
         // The records holding the frontier's values, put together whole.
         let mut fresh = Vec::new();
         let wanted: HashSet<&String> = frontier.iter().collect();
-        for address in index.matching(&term_set(f.hash, &frontier))? {
+        for address in index.holding(f.hash, &frontier)? {
             let doc = index.load(address)?;
             // Terms are hash prefixes: a document counts only when it
             // holds one of the whole hashes.
@@ -369,7 +364,7 @@ pub fn find(
     }
     // Every document holding a known value, plus every part of a linking
     // record (its other findings are the subject's too).
-    let mut addresses: Vec<DocAddress> = index.matching(&term_set(f.hash, known.keys()))?;
+    let mut addresses: Vec<DocAddress> = index.holding(f.hash, known.keys())?;
     for record in records.values().filter(|r| r.linking) {
         addresses.extend(record.docs.iter().map(|(a, _)| *a));
     }
