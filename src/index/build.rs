@@ -855,6 +855,49 @@ mod tests {
         assert_eq!(found("liv.ny@example.no"), ["d.csv"]);
     }
 
+    /// Documents holding a set of hashes are the same whether each hash is
+    /// looked up or the dictionary is read in one pass, and neither
+    /// returns a document the commit deleted.
+    #[test]
+    fn documents_holding_a_set_are_the_same_looked_up_or_streamed() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let value = |i: usize| format!("p{i}@example.no");
+        let first = builder(out.path(), &hasher, "scan-1", None);
+        let path: Arc<str> = Arc::from("crm.csv");
+        let mut batcher = first.batcher();
+        for i in 0..600 {
+            batcher.add(&row(&hasher, &path, i, DataType::Email, &value(i)));
+        }
+        batcher.file_done(&path);
+        drop(batcher);
+        add_one(&first, &hasher, "old.csv", &value(7));
+        add_one(&first, &hasher, "kept.csv", &value(9));
+        first.commit(602).unwrap();
+        let second = builder(out.path(), &hasher, "scan-2", Some("scan-1"));
+        second.forgotten().unwrap().forget("old.csv").unwrap();
+        second.commit(601).unwrap();
+
+        let index = SubjectIndex::open(out.path()).unwrap();
+        let f = index.fields();
+        let terms = index.searcher.segment_readers()[0]
+            .inverted_index(f.hash)
+            .unwrap()
+            .terms()
+            .num_terms();
+        assert!(terms >= 600, "{terms} terms");
+        let wanted: Vec<String> = [3, 7, 9, 599].iter().map(|&i| hasher.hash(&value(i))).collect();
+        let looked_up = index.holding_with(f.hash, &wanted, 1).unwrap();
+        let streamed = index.holding_with(f.hash, &wanted, usize::MAX).unwrap();
+        assert_eq!(looked_up, streamed);
+        let mut files: Vec<String> = looked_up.iter().map(|&a| index.load(a).unwrap().path).collect();
+        files.sort();
+        // Rows 3, 7, 9 and 599 of crm.csv, and kept.csv; old.csv is gone.
+        assert_eq!(files, ["crm.csv", "crm.csv", "crm.csv", "crm.csv", "kept.csv"]);
+        let none: [&str; 0] = [];
+        assert!(index.holding(f.hash, none).unwrap().is_empty());
+    }
+
     /// The same when the forgotten files are more than the set keeps in
     /// memory: the ones that went to disk are forgotten too, and the
     /// scratch table is gone after the commit.
