@@ -700,6 +700,48 @@ mod tests {
         }
     }
 
+    /// A breach impact reads every part of a record written in parts
+    /// elsewhere: the record's first part holds both leaked e-mails and
+    /// would tie their two people into one, but its second part holds two
+    /// national IDs, so the whole record is not one person's and the two
+    /// stay two.
+    #[test]
+    fn impact_puts_together_records_written_in_parts() {
+        let out = tempfile::tempdir().unwrap();
+        let hasher = Hasher::new(&[7; 32]);
+        let index = builder(out.path(), &hasher, "scan-1", None);
+        let mut batcher = index.batcher();
+        let leaked: Arc<str> = Arc::from("leak.csv");
+        batcher.add(&row(&hasher, &leaked, 1, DataType::Email, "a@example.no"));
+        batcher.add(&row(&hasher, &leaked, 2, DataType::Email, "b@example.no"));
+        batcher.file_done(&leaked);
+        // Three findings a row, then a row whose first two findings fill
+        // the held findings to FLUSH_ITEMS: its last two go to a second part.
+        let big: Arc<str> = Arc::from("big.csv");
+        let full_rows = FLUSH_ITEMS / 3;
+        assert_eq!(FLUSH_ITEMS % 3, 2);
+        for r in 1..=full_rows {
+            for n in 0..3 {
+                let filler = format!("p{r}.{n}@example.no");
+                batcher.add(&row(&hasher, &big, r, DataType::Email, &filler));
+            }
+        }
+        let straddling = full_rows + 1;
+        batcher.add(&row(&hasher, &big, straddling, DataType::Email, "a@example.no"));
+        batcher.add(&row(&hasher, &big, straddling, DataType::Email, "b@example.no"));
+        batcher.add(&row(&hasher, &big, straddling, DataType::NoFnr, "15108695088"));
+        batcher.add(&row(&hasher, &big, straddling, DataType::NoFnr, "23074901964"));
+        batcher.file_done(&big);
+        drop(batcher);
+        index.commit(2 + 3 * full_rows as u64 + 4).unwrap();
+
+        let index = SubjectIndex::open(out.path()).unwrap();
+        let impact =
+            crate::index::impact::assess(&index, &["leak.csv".to_string()], &LinkPolicy::default()).unwrap();
+        assert_eq!((impact.files, impact.findings), (1, 2));
+        assert_eq!(impact.subjects, 2, "the record in parts is not one person's");
+    }
+
     /// The commit of a scan that failed while its segments were being
     /// built commits nothing: the previous scan's index reads as before.
     #[test]
@@ -887,8 +929,13 @@ mod tests {
             .num_terms();
         assert!(terms >= 600, "{terms} terms");
         let wanted: Vec<String> = [3, 7, 9, 599].iter().map(|&i| hasher.hash(&value(i))).collect();
-        let looked_up = index.holding_with(f.hash, &wanted, 1).unwrap();
-        let streamed = index.holding_with(f.hash, &wanted, usize::MAX).unwrap();
+        let keys: Vec<Vec<u8>> = wanted
+            .iter()
+            .map(|h| crate::index::key_bytes(crate::index::hash_key(h)).to_vec())
+            .collect();
+        let looked_up = index.holding_terms(f.hash, keys.clone(), 1).unwrap();
+        let streamed = index.holding_terms(f.hash, keys, usize::MAX).unwrap();
+        assert_eq!(looked_up, index.holding(f.hash, &wanted).unwrap());
         assert_eq!(looked_up, streamed);
         let mut files: Vec<String> = looked_up.iter().map(|&a| index.load(a).unwrap().path).collect();
         files.sort();

@@ -225,16 +225,23 @@ pub fn assess(index: &SubjectIndex, paths: &[String], policy: &LinkPolicy) -> Re
             outside.entry(key).or_default().push(d);
         }
     }
+    // Where every part of the records among them written in parts is,
+    // found in one go (a query per record looked a term up in every
+    // segment for each); the parts are read again one record at a time,
+    // so they are not all held at once.
+    let split = outside
+        .iter()
+        .filter(|(_, parts)| parts[0].split)
+        .map(|(key, _)| key);
+    let mut places: HashMap<String, Vec<DocAddress>> = HashMap::new();
+    for a in index.holding_texts(f.rec, split)? {
+        if let Some(key) = index.load(a)?.key() {
+            places.entry(key).or_default().push(a);
+        }
+    }
     for (key, mut parts) in outside {
-        if parts[0].split {
-            let rec = TermQuery::new(
-                tantivy::Term::from_field_text(f.rec, &key),
-                IndexRecordOption::Basic,
-            );
-            let all = index.matching(&rec)?;
-            if all.len() > parts.len() {
-                parts = all.into_iter().map(|a| index.load(a)).collect::<Result<_>>()?;
-            }
+        if let Some(all) = places.remove(&key).filter(|all| all.len() > parts.len()) {
+            parts = all.into_iter().map(|a| index.load(a)).collect::<Result<_>>()?;
         }
         let refs: Vec<&StoredDoc> = parts.iter().collect();
         unite(&mut sets, &refs);

@@ -461,22 +461,40 @@ impl SubjectIndex {
         field: Field,
         hashes: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Result<Vec<DocAddress>> {
-        self.holding_with(field, hashes, STREAM_SHARE)
+        let keys = hashes
+            .into_iter()
+            .map(|h| key_bytes(hash_key(h.as_ref())).to_vec())
+            .collect();
+        self.holding_terms(field, keys, STREAM_SHARE)
     }
 
-    /// [`SubjectIndex::holding`], reading a segment's dictionary in one
-    /// pass when the keys are at least one in `stream_share` of its terms.
-    fn holding_with(
+    /// Addresses of every document holding any of `texts` as a term of
+    /// the text field `field` (`rec`, `file` or `path`), read as
+    /// [`SubjectIndex::holding`] reads hashes: `impact` gathers the parts
+    /// of thousands of records written in parts, and a query per record
+    /// decoded a block of the dictionary in every segment for each.
+    pub fn holding_texts(
         &self,
         field: Field,
-        hashes: impl IntoIterator<Item = impl AsRef<str>>,
+        texts: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Result<Vec<DocAddress>> {
+        let keys = texts
+            .into_iter()
+            .map(|t| t.as_ref().as_bytes().to_vec())
+            .collect();
+        self.holding_terms(field, keys, STREAM_SHARE)
+    }
+
+    /// The documents holding any of the terms `keys` (their value bytes)
+    /// in `field`, reading a segment's dictionary in one pass when the
+    /// keys are at least one in `stream_share` of its terms.
+    fn holding_terms(
+        &self,
+        field: Field,
+        mut keys: Vec<Vec<u8>>,
         stream_share: usize,
     ) -> Result<Vec<DocAddress>> {
         let fail = |e: &dyn std::fmt::Display| Error::Index(e.to_string());
-        let mut keys: Vec<[u8; KEY_BYTES]> = hashes
-            .into_iter()
-            .map(|h| key_bytes(hash_key(h.as_ref())))
-            .collect();
         keys.sort_unstable();
         keys.dedup();
         let (Some(lowest), Some(highest)) = (keys.first(), keys.last()) else {
