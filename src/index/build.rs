@@ -936,6 +936,10 @@ mod tests {
         let looked_up = index.holding_terms(f.hash, keys.clone(), 1).unwrap();
         let streamed = index.holding_terms(f.hash, keys, usize::MAX).unwrap();
         assert_eq!(looked_up, index.holding(f.hash, &wanted).unwrap());
+        // What tantivy's own set query matches.
+        let set =
+            tantivy::query::TermSetQuery::new(wanted.iter().map(|h| crate::index::hash_term(f.hash, h)));
+        assert_eq!(looked_up, index.matching(&set).unwrap());
         assert_eq!(looked_up, streamed);
         let mut files: Vec<String> = looked_up.iter().map(|&a| index.load(a).unwrap().path).collect();
         files.sort();

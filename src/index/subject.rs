@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use tantivy::DocAddress;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 
 /// Most identifiers one subject may grow to; expansion stops there (and
 /// says so) rather than swallowing a whole organisation through a value
@@ -230,13 +230,6 @@ struct Record {
     linking: bool,
 }
 
-fn term(field: Field, value: &str) -> TermQuery {
-    TermQuery::new(
-        tantivy::Term::from_field_text(field, value),
-        IndexRecordOption::Basic,
-    )
-}
-
 /// The hashes a lookup starts from.
 fn seeds(index: &SubjectIndex, hasher: &Hasher, lookup: &Lookup) -> Result<Vec<String>> {
     match lookup {
@@ -294,6 +287,8 @@ pub fn find(
         }
     }
     let mut records: HashMap<String, Record> = HashMap::new();
+    // Documents holding each value looked at for links, by hash.
+    let mut shared: HashMap<String, u64> = HashMap::new();
     let mut stopped = None;
     let hops = if links { policy.max_hops } else { 0 };
     for hop in 0..=hops {
@@ -302,6 +297,7 @@ pub fn find(
         }
         // The records holding the frontier's values, put together whole.
         let mut fresh = Vec::new();
+        let mut split = Vec::new();
         let wanted: HashSet<&String> = frontier.iter().collect();
         for address in index.holding(f.hash, &frontier)? {
             let doc = index.load(address)?;
@@ -314,23 +310,35 @@ pub fn find(
             if records.contains_key(&key) {
                 continue;
             }
-            let mut docs = Vec::new();
             if doc.split {
-                for a in index.matching(&term(f.rec, &key))? {
-                    docs.push((a, if a == address { doc.clone() } else { index.load(a)? }));
-                }
-            } else {
-                docs.push((address, doc));
+                split.push(key.clone());
             }
-            let linking = one_person(docs.iter().map(|(_, d)| d), policy.max_record_values);
-            records.insert(key.clone(), Record { docs, linking });
+            let docs = vec![(address, doc)];
+            records.insert(key.clone(), Record { docs, linking: false });
             fresh.push(key);
+        }
+        // Every part of the records written in parts, found in one read
+        // of their keys (a query per record looked its key up in every
+        // segment).
+        let mut parts: HashMap<String, Vec<(DocAddress, StoredDoc)>> = HashMap::new();
+        for a in index.holding_texts(f.rec, &split)? {
+            let doc = index.load(a)?;
+            if let Some(key) = doc.key() {
+                parts.entry(key).or_default().push((a, doc));
+            }
+        }
+        for key in &fresh {
+            let record = records.get_mut(key).expect("added above");
+            if let Some(all) = parts.remove(key) {
+                record.docs = all;
+            }
+            record.linking = one_person(record.docs.iter().map(|(_, d)| d), policy.max_record_values);
         }
         if hop == hops {
             break;
         }
         frontier.clear();
-        for key in fresh {
+        'records: for key in fresh {
             let record = &records[&key];
             if !record.linking {
                 continue;
@@ -338,17 +346,24 @@ pub fn find(
             for (_, doc) in &record.docs {
                 for item in &doc.items {
                     let hash = &doc.hashes[item.h as usize];
-                    if !links_through(item.ty())
-                        || known.contains_key(hash)
-                        || index.doc_freq(f.hash, hash) > policy.shared_value_limit
-                    {
+                    if !links_through(item.ty()) || known.contains_key(hash) {
+                        continue;
+                    }
+                    // A shared value (a switchboard number) turns up in
+                    // record after record: its count is looked up once.
+                    let documents = match shared.get(hash) {
+                        Some(&n) => n,
+                        None => *shared.entry(hash.clone()).or_insert(index.doc_freq(f.hash, hash)),
+                    };
+                    if documents > policy.shared_value_limit {
                         continue;
                     }
                     if known.len() >= MAX_IDENTIFIERS {
                         stopped = Some(format!(
                             "stopped at {MAX_IDENTIFIERS} identifiers; some value links too many records (lower [subjects] shared_value_limit)"
                         ));
-                        break;
+                        // Nothing later adds an identifier.
+                        break 'records;
                     }
                     known.insert(
                         hash.clone(),
