@@ -353,7 +353,11 @@ pub fn find(
                     // record after record: its count is looked up once.
                     let documents = match shared.get(hash) {
                         Some(&n) => n,
-                        None => *shared.entry(hash.clone()).or_insert(index.doc_freq(f.hash, hash)),
+                        None => {
+                            let n = index.doc_freq(f.hash, hash);
+                            shared.insert(hash.clone(), n);
+                            n
+                        }
                     };
                     if documents > policy.shared_value_limit {
                         continue;
