@@ -10,6 +10,7 @@
 //! ([`special`]), each searching its lexicon only at word starts.
 
 pub mod address;
+pub mod byteclass;
 pub mod candidates;
 pub mod catalogue;
 pub mod classify;
