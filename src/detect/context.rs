@@ -69,8 +69,9 @@ pub struct KeywordHit {
 /// of the patterns' first two bytes (folded to lower case when matching
 /// folds ASCII case) lets the scan skip every other word with one lookup,
 /// so the cost per byte stays near a plain loop however many patterns
-/// there are; only a word whose first two bytes start some pattern runs
-/// the automaton, anchored at that word. Word starts are found 64 bytes
+/// there are; only a word whose first two bytes start some pattern, and
+/// whose first three pass a hashed bitmap of the patterns' first three,
+/// runs the automaton, anchored at that word. Word starts are found 64 bytes
 /// at a time from a bit mask of word bytes ([`word_mask`]), without a
 /// branch per byte: loops that stepped over each gap and each word byte
 /// by byte mispredicted at every word boundary of prose.
@@ -138,17 +139,11 @@ impl Prefixes {
                 [a, b, c, ..] => {
                     let pair = key(a, b, fold);
                     set(&mut prefixes.pairs, pair);
-                    let third = prefixes.folded(c);
-                    set(&mut prefixes.triples, triple(pair, third));
+                    set(&mut prefixes.triples, triple(pair, folded(c, fold)));
                 }
             }
         }
         prefixes
-    }
-
-    /// `b`, lower-cased when matching folds ASCII case.
-    fn folded(&self, b: u8) -> u8 {
-        if self.fold { b.to_ascii_lowercase() } else { b }
     }
 
     /// Whether a pattern may start at `text[at]` (never false where one
@@ -157,7 +152,7 @@ impl Prefixes {
         let byte = |i: usize| text.get(i).copied().unwrap_or(0);
         let pair = key(byte(at), byte(at + 1), self.fold);
         test(&self.pairs, pair)
-            && (test(&self.short, pair) || test(&self.triples, triple(pair, self.folded(byte(at + 2)))))
+            && (test(&self.short, pair) || test(&self.triples, triple(pair, folded(byte(at + 2), self.fold))))
     }
 }
 
@@ -219,12 +214,12 @@ impl WordStarts {
 
 /// The bitmap index of two leading bytes.
 fn key(a: u8, b: u8, fold: bool) -> usize {
-    let (a, b) = if fold {
-        (a.to_ascii_lowercase(), b.to_ascii_lowercase())
-    } else {
-        (a, b)
-    };
-    (usize::from(a) << 8) | usize::from(b)
+    (usize::from(folded(a, fold)) << 8) | usize::from(folded(b, fold))
+}
+
+/// `b`, lower-cased when matching folds ASCII case.
+fn folded(b: u8, fold: bool) -> u8 {
+    if fold { b.to_ascii_lowercase() } else { b }
 }
 
 /// The compiled keyword automaton, shared read-only by all workers.
