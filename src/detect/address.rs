@@ -161,7 +161,7 @@ fn street_before(text: &str, i: usize) -> Option<usize> {
     }
     // A compound street name is capitalised: most numbers in prose
     // (`kvartal 3`, `side 12`) stop here, before the lower-casing and the
-    // suffix list (a fifth of the detection time of plain prose).
+    // suffix list (which took 14% of detection time on plain prose).
     if !starts_upper(word) {
         return None;
     }
