@@ -4,7 +4,11 @@
 //! boundary between a word and a gap. An eight-byte integer holds a class
 //! bit in each byte's top bit (SWAR: no `unsafe`, no per-byte branch).
 
-use super::context::is_word_byte;
+/// Letters, digits and any byte of a multi-byte UTF-8 character count as
+/// word characters, so `ø` in `fødsel` does not break a word.
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
 
 /// Seven low bits of every byte.
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -18,20 +22,23 @@ const fn at_least(b: u8) -> u64 {
     (0x80 - b as u64) * 0x0101_0101_0101_0101
 }
 
+/// Top bit set in each byte of `ascii` (bytes under 0x80) from `lo` to
+/// `hi`; the other bits are noise for the caller to mask off.
+fn between(ascii: u64, lo: u8, hi: u8) -> u64 {
+    (ascii + at_least(lo)) & !(ascii + at_least(hi + 1))
+}
+
 /// Top bit set in each byte of `x` that is an ASCII digit.
 fn digits(x: u64) -> u64 {
-    let ascii = x & LOW7;
-    (ascii + at_least(b'0')) & !(ascii + at_least(b'9' + 1)) & !x & HIGH
+    between(x & LOW7, b'0', b'9') & !x & HIGH
 }
 
 /// Top bit set in each byte of `x` that is a word byte ([`is_word_byte`]):
 /// an ASCII letter or digit, or any byte past 0x7f.
 fn words(x: u64) -> u64 {
     let ascii = x & LOW7;
-    let digit = (ascii + at_least(b'0')) & !(ascii + at_least(b'9' + 1));
-    let folded = ascii | 0x2020_2020_2020_2020;
-    let letter = (folded + at_least(b'a')) & !(folded + at_least(b'z' + 1));
-    (x | digit | letter) & HIGH
+    let letter = between(ascii | 0x2020_2020_2020_2020, b'a', b'z');
+    (x | between(ascii, b'0', b'9') | letter) & HIGH
 }
 
 /// Bit `i` set when `chunk[i]` is a word byte ([`is_word_byte`]), for a

@@ -6,7 +6,7 @@
 //! then look up hits inside their window with a binary search, so the cost
 //! does not grow with the number of candidates.
 
-use super::byteclass::word_mask;
+use super::byteclass::{is_word_byte, word_mask};
 use super::catalogue::Catalogue;
 use super::custom::{CustomDetector, FIRST_BIT};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
@@ -315,12 +315,6 @@ impl Keywords {
 /// The longest built-in keyword in bytes, so lazily scanned windows can
 /// overlap enough to catch a keyword that straddles two of them.
 pub const MAX_KEYWORD_BYTES: usize = 32;
-
-/// Letters, digits and any byte of a multi-byte UTF-8 character count as
-/// word characters, so `ø` in `fødsel` does not break a word.
-pub fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
-}
 
 /// The types named by keyword hits near the span `[start, end)`: a hit's
 /// type bits count when the hit lies within that type's window

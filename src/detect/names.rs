@@ -17,8 +17,9 @@
 //! column whose header names a person (`navn`, `fornavn`, `sukunimi`…;
 //! see [`header_bits`]), every name-shaped value is a name.
 
+use super::byteclass::is_word_byte as word_byte;
 use super::classify::Hit;
-use super::context::{WordStarts, capitalised, is_word_byte as word_byte};
+use super::context::{WordStarts, capitalised};
 use crate::model::{Confidence, DataType};
 use std::collections::HashSet;
 
